@@ -1,0 +1,166 @@
+"""Account pages: sign-in and out, password reset, your account and tokens, people and
+organization members for coordinators."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
+
+from townsquare.accounts import policies, selectors, services
+from townsquare.accounts.forms import (
+    InviteForm,
+    MemberForm,
+    QueuedPasswordResetForm,
+    SignInForm,
+    SiteRoleForm,
+    TokenForm,
+)
+from townsquare.accounts.models import ApiToken
+from townsquare.catalog.selectors import organization_by_slug
+from townsquare.core.errors import DomainError, NotFound, PermissionDenied
+from townsquare.core.views import apply_errors, domain_errors
+
+sign_in = auth_views.LoginView.as_view(
+    template_name="accounts/sign_in.html", authentication_form=SignInForm,
+    redirect_authenticated_user=True,
+)
+sign_out = auth_views.LogoutView.as_view()
+password_reset = auth_views.PasswordResetView.as_view(
+    form_class=QueuedPasswordResetForm,
+    template_name="accounts/password_reset.html",
+    email_template_name="emails/password_reset_body.txt",
+    html_email_template_name="emails/password_reset_body.html",
+    subject_template_name="emails/password_reset_subject.txt",
+    success_url=reverse_lazy("accounts:password-reset-sent"),
+)
+password_reset_sent = auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_sent.html"
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_reset_confirm.html",
+    success_url=reverse_lazy("accounts:password-reset-done"),
+)
+password_reset_done = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_done.html"
+)
+password_change = auth_views.PasswordChangeView.as_view(
+    template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:account"),
+)
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    memberships = request.user.memberships.select_related("organization").order_by("organization__name")
+    return render(request, "accounts/account.html", {"memberships": memberships})
+
+
+@login_required
+@domain_errors
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.token_create(
+                actor=request.user, user=request.user, name=form.cleaned_data["name"],
+                expires_at=form.expires_at(),
+            )
+        except (ValidationError, DomainError) as exc:
+            apply_errors(form, exc)
+        else:
+            form = TokenForm()
+    return render(request, "accounts/tokens.html", {
+        "form": form, "tokens": selectors.tokens_of(user=request.user),
+        "created": created[0] if created else None, "secret": created[1] if created else None,
+    })
+
+
+@login_required
+@domain_errors
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = ApiToken.objects.filter(pk=token_id).first()
+    if token is None or not policies.can_see_token(request.user, token):
+        raise NotFound("You have no such token.")
+    services.token_revoke(actor=request.user, token=token)
+    messages.success(request, f"Revoked the token “{token.name}”.")
+    return redirect("accounts:tokens")
+
+
+@login_required
+@domain_errors
+def members(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = organization_by_slug(slug)
+    can_manage = policies.can_manage_members(request.user, organization.pk)
+    if not (can_manage or policies.is_member(request.user, organization.pk)):
+        raise PermissionDenied("Only the organization's members and coordinators see its members.")
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = selectors.user_by_username(form.cleaned_data["username"])
+            services.membership_add(actor=request.user, organization=organization, user=user,
+                                    role=form.cleaned_data["role"])
+        except (ValidationError, DomainError) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"{user.username} is now {form.cleaned_data['role']}.")
+            return redirect("accounts:members", organization.slug)
+    return render(request, "accounts/members.html", {
+        "organization": organization, "members": selectors.members_of(organization=organization),
+        "form": form, "can_manage": can_manage,
+    })
+
+
+@login_required
+@domain_errors
+@require_POST
+def member_remove(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = organization_by_slug(slug)
+    user = selectors.user_by_username(request.POST.get("username", ""))
+    role = request.POST.get("role", "")
+    services.membership_remove(actor=request.user, organization=organization, user=user, role=role)
+    messages.success(request, f"{user.username} is no longer {role} of {organization.name}.")
+    return redirect("accounts:members", organization.slug)
+
+
+@login_required
+@domain_errors
+def people(request: HttpRequest) -> HttpResponse:
+    if not policies.can_create_user(request.user):
+        raise PermissionDenied("Only coordinators and admins manage people.")
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_invite(actor=request.user, **form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"Invited {user.username}; they will get an email to choose a password.")
+            return redirect("accounts:people")
+    return render(request, "accounts/people.html", {
+        "people": selectors.people(actor=request.user), "form": form,
+        "can_set_site_role": policies.can_set_site_role(request.user),
+    })
+
+
+@login_required
+@domain_errors
+@require_POST
+def site_role(request: HttpRequest, username: str) -> HttpResponse:
+    user = selectors.user_by_username(username)
+    form = SiteRoleForm(request.POST)
+    if not form.is_valid():
+        raise PermissionDenied("Choose a site role.")
+    try:
+        services.user_set_site_role(actor=request.user, user=user, role=form.cleaned_data["role"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Changed the site role of {user.username}.")
+    return redirect("accounts:people")

@@ -1,0 +1,96 @@
+"""Reads of the catalog, always filtered by what the actor may see."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from townsquare.accounts.models import OrgRole
+from townsquare.accounts.policies import is_coordinator
+from townsquare.accounts.selectors import organization_ids_with_role
+from townsquare.catalog import policies
+from townsquare.catalog.models import Dataset, Distribution, Organization
+from townsquare.catalog.vocabularies import AccessLevel
+from townsquare.core.actors import Actor
+from townsquare.core.errors import NotFound, PermissionDenied
+
+
+def datasets_visible_to(actor: Actor) -> QuerySet[Dataset]:
+    datasets = Dataset.objects.all()
+    if is_coordinator(actor):
+        return datasets
+    member_of = organization_ids_with_role(user=actor)
+    return datasets.filter(~Q(access_level=AccessLevel.NON_PUBLIC) | Q(organization_id__in=member_of))
+
+
+def dataset_for_view(*, actor: Actor, slug: str) -> Dataset:
+    """The dataset, or NotFound when it does not exist or the actor may not know it exists."""
+    dataset = (
+        Dataset.objects.select_related("organization", "organization__parent")
+        .filter(slug=slug)
+        .first()
+    )
+    if dataset is None or not policies.can_view_dataset(actor, dataset):
+        raise NotFound(f"There is no dataset {slug!r}.")
+    return dataset
+
+
+def dataset_for_edit(*, actor: Actor, slug: str) -> Dataset:
+    dataset = dataset_for_view(actor=actor, slug=slug)
+    if not policies.can_edit_dataset(actor, dataset):
+        raise PermissionDenied("Only the organization's stewards and coordinators edit this dataset.")
+    return dataset
+
+
+def distributions_of(*, dataset: Dataset) -> QuerySet[Distribution]:
+    return dataset.distributions.order_by("position", "id")
+
+
+def distribution_for_view(*, actor: Actor, dataset: Dataset, distribution_id: int) -> Distribution:
+    distribution = dataset.distributions.filter(pk=distribution_id).first()
+    if distribution is None:
+        raise NotFound(f"Dataset {dataset.slug!r} has no distribution {distribution_id}.")
+    return distribution
+
+
+def distribution_for_download(*, actor: Actor, slug: str, distribution_id: int) -> Distribution:
+    dataset = dataset_for_view(actor=actor, slug=slug)
+    distribution = distribution_for_view(actor=actor, dataset=dataset, distribution_id=distribution_id)
+    if not policies.can_download_files(actor, dataset):
+        raise PermissionDenied(
+            "The files of this dataset are available only to authorized people. "
+            + (dataset.rights or "")
+        )
+    if distribution.kind != Distribution.Kind.FILE or not distribution.file:
+        raise NotFound("This distribution is a link, not a stored file.")
+    return distribution
+
+
+def featured_datasets(*, actor: Actor, limit: int = 6) -> list[Dataset]:
+    datasets = datasets_visible_to(actor).filter(featured=True).select_related("organization")
+    return list(datasets.order_by("-modified", "-pk")[:limit])
+
+
+def recently_updated(*, actor: Actor, limit: int = 6) -> list[Dataset]:
+    datasets = datasets_visible_to(actor).select_related("organization")
+    return list(datasets.order_by("-modified", "-pk")[:limit])
+
+
+def organizations_with_counts(*, actor: Actor) -> QuerySet[Organization]:
+    visible = datasets_visible_to(actor).values("pk")
+    return Organization.objects.annotate(
+        dataset_count=Count("datasets", filter=Q(datasets__in=visible))
+    ).order_by("name")
+
+
+def organization_by_slug(slug: str) -> Organization:
+    organization = Organization.objects.select_related("parent").filter(slug=slug).first()
+    if organization is None:
+        raise NotFound(f"There is no organization {slug!r}.")
+    return organization
+
+
+def organizations_where_actor_publishes(*, actor: Actor) -> QuerySet[Organization]:
+    if is_coordinator(actor):
+        return Organization.objects.order_by("name")
+    ids = organization_ids_with_role(user=actor, roles=(OrgRole.STEWARD,))
+    return Organization.objects.filter(pk__in=ids).order_by("name")

@@ -1,0 +1,344 @@
+"""Every write to the catalog: one function per use case, called by pages, API, command line and
+the demo loader alike. Each checks its policy, validates with ``full_clean`` and owns its
+transaction; files are written to storage before the database row and removed again if the row
+cannot be saved, so a failure never leaves a half-written distribution."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename, slugify
+
+from townsquare.catalog import policies, search
+from townsquare.catalog.models import Dataset, Distribution, Organization, distribution_file_path
+from townsquare.catalog.vocabularies import format_for_filename
+from townsquare.core.actors import Actor, user_or_none
+from townsquare.core.errors import Conflict, PermissionDenied, UploadTooLarge
+from townsquare.core.uploads import limit_message
+
+DATASET_FIELDS = frozenset({
+    "identifier", "slug", "title", "description", "keywords", "themes", "contact_name",
+    "contact_email", "license", "access_level", "rights", "accrual_periodicity", "temporal",
+    "spatial", "issued", "language", "landing_page", "references", "conforms_to",
+    "described_by", "described_by_type", "is_part_of", "data_quality", "system_of_records",
+    "primary_it_investment_uii", "bureau_code", "program_code", "featured", "extras",
+})
+ORGANIZATION_FIELDS = frozenset({"slug", "name", "description", "email", "homepage"})
+DISTRIBUTION_FIELDS = frozenset({
+    "title", "description", "download_url", "access_url", "format", "media_type", "license",
+    "conforms_to", "described_by", "described_by_type", "position",
+})
+_LIST_FIELDS = ("keywords", "themes", "language", "references", "bureau_code", "program_code")
+
+
+def _check_fields(values: dict[str, Any], allowed: frozenset[str]) -> None:
+    unknown = sorted(set(values) - allowed)
+    if unknown:
+        raise ValidationError({name: "This field is unknown or cannot be set." for name in unknown})
+
+
+def _normalize_lists(values: dict[str, Any]) -> dict[str, Any]:
+    """Strip list entries, drop empty ones and repeats (keywords compare case-insensitively)."""
+    for name in _LIST_FIELDS:
+        items = values.get(name)
+        if isinstance(items, list):
+            seen: set[str] = set()
+            cleaned = []
+            for item in items:
+                if not isinstance(item, str):
+                    cleaned.append(item)  # left for the validator to refuse
+                    continue
+                text = item.strip()
+                key = text.lower() if name == "keywords" else text
+                if text and key not in seen:
+                    seen.add(key)
+                    cleaned.append(text)
+            values[name] = cleaned
+    for name, value in list(values.items()):
+        if isinstance(value, str) and name not in ("description",):
+            values[name] = value.strip()
+    return values
+
+
+def _unique_slug(model: type[Dataset] | type[Organization], text: str) -> str:
+    base = (slugify(text)[:90].strip("-") or "item").lower()
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+# --- Organizations ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def organization_create(
+    *, actor: Actor, parent: Organization | None = None, **values: Any
+) -> Organization:
+    if not policies.can_create_organization(actor):
+        raise PermissionDenied("Only coordinators and admins create organizations.")
+    _check_fields(values, ORGANIZATION_FIELDS)
+    values = _normalize_lists(values)
+    if not values.get("slug") and values.get("name"):
+        values["slug"] = _unique_slug(Organization, values["name"])
+    organization = Organization(parent=parent, **values)
+    organization.full_clean()
+    organization.save()
+    return organization
+
+
+@transaction.atomic
+def organization_update(
+    *, actor: Actor, organization: Organization, **values: Any
+) -> Organization:
+    if not policies.can_edit_organization(actor, organization):
+        raise PermissionDenied("Only coordinators and admins edit organizations.")
+    parent_given = "parent" in values
+    parent = values.pop("parent", None)
+    _check_fields(values, ORGANIZATION_FIELDS)
+    values = _normalize_lists(values)
+    renamed = "name" in values and values["name"] != organization.name
+    for name, value in values.items():
+        setattr(organization, name, value)
+    if parent_given:
+        _check_parent(organization, parent)
+        organization.parent = parent
+    organization.updated_at = timezone.now()
+    organization.full_clean()
+    organization.save()
+    if renamed:
+        for dataset in organization.datasets.select_related("organization"):
+            search.index_dataset(dataset)
+    return organization
+
+
+def _check_parent(organization: Organization, parent: Organization | None) -> None:
+    ancestor = parent
+    while ancestor is not None:
+        if ancestor.pk == organization.pk:
+            raise ValidationError({"parent": "An organization cannot be part of itself."})
+        ancestor = ancestor.parent
+
+
+@transaction.atomic
+def organization_delete(*, actor: Actor, organization: Organization) -> None:
+    if not policies.can_delete_organization(actor, organization):
+        raise PermissionDenied("Only coordinators and admins delete organizations.")
+    if organization.datasets.exists():
+        raise Conflict("This organization still publishes datasets; move or delete them first.")
+    if organization.children.exists():
+        raise Conflict("Other organizations are part of this one; change them first.")
+    organization.delete()
+
+
+# --- Datasets -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dataset_create(*, actor: Actor, organization: Organization, **values: Any) -> Dataset:
+    if not policies.can_create_dataset(actor, organization):
+        raise PermissionDenied(f"You cannot publish datasets for {organization.name}.")
+    _check_fields(values, DATASET_FIELDS)
+    values = _normalize_lists(values)
+    if values.get("featured") and not policies.can_feature_dataset(actor):
+        raise PermissionDenied("Only coordinators choose featured datasets.")
+    if not values.get("slug") and values.get("title"):
+        values["slug"] = _unique_slug(Dataset, values["title"])
+    if not values.get("identifier"):
+        values.pop("identifier", None)
+    now = timezone.now()
+    dataset = Dataset(
+        organization=organization, created_by=user_or_none(actor), created_at=now,
+        updated_at=now, modified=now, **values,
+    )
+    dataset.full_clean()
+    dataset.save()
+    search.index_dataset(dataset)
+    return dataset
+
+
+@transaction.atomic
+def dataset_update(
+    *, actor: Actor, dataset: Dataset, organization: Organization | None = None, **values: Any
+) -> Dataset:
+    if not policies.can_edit_dataset(actor, dataset):
+        raise PermissionDenied("Only the organization's stewards and coordinators edit this dataset.")
+    _check_fields(values, DATASET_FIELDS)
+    values = _normalize_lists(values)
+    if "featured" in values and values["featured"] != dataset.featured:
+        if not policies.can_feature_dataset(actor):
+            raise PermissionDenied("Only coordinators choose featured datasets.")
+    if organization is not None and organization.pk != dataset.organization_id:
+        if not policies.can_create_dataset(actor, organization):
+            raise PermissionDenied(f"You cannot move datasets to {organization.name}.")
+        dataset.organization = organization
+    for name, value in values.items():
+        setattr(dataset, name, value)
+    _touch(dataset)
+    dataset.full_clean()
+    dataset.save()
+    search.index_dataset(dataset)
+    return dataset
+
+
+def _touch(dataset: Dataset) -> None:
+    now = timezone.now()
+    dataset.modified = now
+    dataset.updated_at = now
+
+
+@transaction.atomic
+def dataset_delete(*, actor: Actor, dataset: Dataset) -> None:
+    if not policies.can_delete_dataset(actor, dataset):
+        raise PermissionDenied("Only the organization's stewards and coordinators delete this dataset.")
+    names = [d.file.name for d in dataset.distributions.all() if d.file]
+    dataset.delete()
+    _delete_files_after_commit(names)
+
+
+def _delete_files_after_commit(names: Iterable[str]) -> None:
+    for name in names:
+        transaction.on_commit(lambda name=name: default_storage.delete(name))
+
+
+# --- Distributions ------------------------------------------------------------------------
+
+
+def _store(upload: File[Any], filename: str) -> tuple[str, int, str]:
+    """Save the file to storage in chunks; return its stored name, size and SHA-256."""
+    size = upload.size
+    if size is not None and size > settings.UPLOAD_MAX_BYTES:
+        raise UploadTooLarge(limit_message(), field="file")
+    checksum = getattr(upload, "sha256", None)
+    if checksum is None:
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        checksum = digest.hexdigest()
+        upload.seek(0)
+    safe_name = get_valid_filename(os.path.basename(filename))[-150:] or "file"
+    stored = default_storage.save(distribution_file_path(None, safe_name), upload)  # type: ignore[arg-type]
+    return stored, default_storage.size(stored), checksum
+
+
+def distribution_add_file(
+    *, actor: Actor, dataset: Dataset, upload: File[Any], **values: Any
+) -> Distribution:
+    """Store an uploaded file as a new distribution of the dataset."""
+    if not policies.can_edit_dataset(actor, dataset):
+        raise PermissionDenied("Only the organization's stewards and coordinators add files.")
+    _check_fields(values, DISTRIBUTION_FIELDS - {"download_url", "access_url"})
+    values = _normalize_lists(values)
+    filename = os.path.basename(upload.name or "file")
+    guessed_format, guessed_type = format_for_filename(filename)
+    stored, size, checksum = _store(upload, filename)
+    try:
+        with transaction.atomic():
+            distribution = Distribution(
+                dataset=dataset, kind=Distribution.Kind.FILE, file=stored, byte_size=size,
+                checksum_sha256=checksum,
+                title=values.pop("title", "") or filename,
+                format=values.pop("format", "") or guessed_format,
+                media_type=values.pop("media_type", "") or guessed_type or "application/octet-stream",
+                position=values.pop("position", None) or _next_position(dataset),
+                **values,
+            )
+            distribution.full_clean()
+            distribution.save()
+            _after_distribution_change(dataset)
+    except BaseException:
+        default_storage.delete(stored)
+        raise
+    return distribution
+
+
+@transaction.atomic
+def distribution_add_link(*, actor: Actor, dataset: Dataset, **values: Any) -> Distribution:
+    if not policies.can_edit_dataset(actor, dataset):
+        raise PermissionDenied("Only the organization's stewards and coordinators add links.")
+    _check_fields(values, DISTRIBUTION_FIELDS)
+    values = _normalize_lists(values)
+    url = values.get("download_url") or values.get("access_url") or ""
+    guessed_format, guessed_type = format_for_filename(url.split("?", 1)[0])
+    if values.get("download_url"):
+        values["media_type"] = values.get("media_type") or guessed_type
+    values["format"] = values.get("format") or guessed_format
+    values["title"] = values.get("title") or url.rsplit("/", 1)[-1] or "Link"
+    values["position"] = values.get("position") or _next_position(dataset)
+    distribution = Distribution(dataset=dataset, kind=Distribution.Kind.LINK, **values)
+    distribution.full_clean()
+    distribution.save()
+    _after_distribution_change(dataset)
+    return distribution
+
+
+def distribution_update(
+    *, actor: Actor, distribution: Distribution, upload: File[Any] | None = None, **values: Any
+) -> Distribution:
+    """Change a distribution's description, and for a file distribution optionally replace
+    the file (the old file is removed only once the new one is saved)."""
+    dataset = distribution.dataset
+    if not policies.can_edit_dataset(actor, dataset):
+        raise PermissionDenied("Only the organization's stewards and coordinators edit files.")
+    allowed = DISTRIBUTION_FIELDS
+    if distribution.kind == Distribution.Kind.FILE:
+        allowed = DISTRIBUTION_FIELDS - {"download_url", "access_url"}
+    _check_fields(values, allowed)
+    values = _normalize_lists(values)
+    stored = None
+    old_name = distribution.file.name if distribution.file else None
+    if upload is not None:
+        if distribution.kind != Distribution.Kind.FILE:
+            raise ValidationError({"file": "A link distribution has no file to replace."})
+        stored, size, checksum = _store(upload, os.path.basename(upload.name or "file"))
+        distribution.file.name = stored
+        distribution.byte_size = size
+        distribution.checksum_sha256 = checksum
+    try:
+        with transaction.atomic():
+            for name, value in values.items():
+                setattr(distribution, name, value)
+            distribution.updated_at = timezone.now()
+            distribution.full_clean()
+            distribution.save()
+            _after_distribution_change(dataset)
+            if stored and old_name:
+                _delete_files_after_commit([old_name])
+    except BaseException:
+        if stored:
+            default_storage.delete(stored)
+        raise
+    return distribution
+
+
+@transaction.atomic
+def distribution_delete(*, actor: Actor, distribution: Distribution) -> None:
+    dataset = distribution.dataset
+    if not policies.can_edit_dataset(actor, dataset):
+        raise PermissionDenied("Only the organization's stewards and coordinators delete files.")
+    name = distribution.file.name if distribution.file else None
+    distribution.delete()
+    _after_distribution_change(dataset)
+    if name:
+        _delete_files_after_commit([name])
+
+
+def _next_position(dataset: Dataset) -> int:
+    last = dataset.distributions.order_by("-position").values_list("position", flat=True).first()
+    return (last or 0) + 1
+
+
+def _after_distribution_change(dataset: Dataset) -> None:
+    _touch(dataset)
+    dataset.save(update_fields=["modified", "updated_at"])
+    search.index_dataset(dataset)

@@ -1,0 +1,312 @@
+"""Catalog pages. Each view loads what it shows through selectors, hands writes to one
+service, and renders; permissions are the policies' call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from townsquare.catalog import policies, search, selectors, services
+from townsquare.catalog.forms import DatasetForm, DistributionEditForm, LinkForm, OrganizationForm, UploadForm
+from townsquare.catalog.vocabularies import FREQUENCY_LABELS, LICENSES_BY_ID, THEMES_BY_CODE
+from townsquare.core.errors import DomainError, PermissionDenied, UploadTooLarge
+from townsquare.core.uploads import ensure_upload_within_limit
+from townsquare.core.views import apply_errors, domain_errors, error_page
+from townsquare.governance.models import Document
+from townsquare.governance.selectors import current_document
+
+FACET_TITLES = {
+    "organization": "Organization", "theme": "Theme", "keyword": "Keyword",
+    "format": "Format", "license": "License", "access_level": "Access level",
+}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    return render(request, "catalog/home.html", {
+        "purpose": current_document(Document.Kind.PURPOSE),
+        "featured": selectors.featured_datasets(actor=actor),
+        "recent": selectors.recently_updated(actor=actor),
+        "organizations": [o for o in selectors.organizations_with_counts(actor=actor) if o.dataset_count],
+    })
+
+
+def _search_query(request: HttpRequest, **fixed: list[str]) -> search.Query:
+    def number(name: str, default: int, upper: int) -> int:
+        try:
+            return min(max(int(request.GET.get(name, default)), 1), upper)
+        except ValueError:
+            return default
+
+    filters = {facet: request.GET.getlist(facet) for facet in search.FACETS}
+    filters.update(fixed)
+    return search.Query(
+        text=request.GET.get("q", "")[:200], filters=filters,
+        sort=request.GET.get("sort", "relevance"), page=number("page", 1, 10_000),
+        per_page=number("per_page", 20, 100),
+    )
+
+
+def dataset_search(request: HttpRequest) -> HttpResponse:
+    query = _search_query(request)
+    results = search.search(visible=selectors.datasets_visible_to(request.user), query=query)
+    return render(request, "catalog/search.html", {
+        "query": query, "results": results,
+        "facet_sections": [(f, FACET_TITLES[f], results.facets.get(f, [])) for f in search.FACETS],
+        "sort": query.sort if query.sort in search.SORTS else "relevance",
+    })
+
+
+@domain_errors
+def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    dataset = selectors.dataset_for_view(actor=request.user, slug=slug)
+    return render(request, "catalog/dataset.html", {
+        "dataset": dataset,
+        "distributions": selectors.distributions_of(dataset=dataset),
+        "license": LICENSES_BY_ID.get(dataset.license),
+        "themes": [THEMES_BY_CODE[c] for c in dataset.themes if c in THEMES_BY_CODE],
+        "frequency": FREQUENCY_LABELS.get(dataset.accrual_periodicity, dataset.accrual_periodicity),
+        "can_edit": policies.can_edit_dataset(request.user, dataset),
+        "can_download": policies.can_download_files(request.user, dataset),
+    })
+
+
+def _dataset_form(request: HttpRequest, **kwargs: Any) -> DatasetForm:
+    return DatasetForm(
+        request.POST or None,
+        organizations=selectors.organizations_where_actor_publishes(actor=request.user),
+        can_feature=policies.can_feature_dataset(request.user), **kwargs,
+    )
+
+
+@login_required
+@domain_errors
+def dataset_create(request: HttpRequest) -> HttpResponse:
+    form = _dataset_form(request, initial={
+        "organization": request.GET.get("organization"), "language": ["en"],
+        "contact_name": request.user.get_full_name(), "contact_email": request.user.email,
+    })
+    if not form.fields["organization"].queryset.exists():  # type: ignore[attr-defined]
+        raise PermissionDenied("You are not a steward of any organization yet; ask a coordinator.")
+    if request.method == "POST" and form.is_valid():
+        try:
+            dataset = services.dataset_create(
+                actor=request.user, organization=form.cleaned_data["organization"], **form.values()
+            )
+        except (ValidationError, DomainError) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"Created “{dataset.title}”. Add its files next.")
+            return redirect("catalog:dataset", dataset.slug)
+    return render(request, "catalog/dataset_form.html", {"form": form, "dataset": None})
+
+
+@login_required
+@domain_errors
+def dataset_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    dataset = selectors.dataset_for_edit(actor=request.user, slug=slug)
+    form = _dataset_form(request, initial=DatasetForm.initial_for(dataset), dataset=dataset)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dataset = services.dataset_update(
+                actor=request.user, dataset=dataset,
+                organization=form.cleaned_data["organization"], **form.values(),
+            )
+        except (ValidationError, DomainError) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("catalog:dataset", dataset.slug)
+    return render(request, "catalog/dataset_form.html", {"form": form, "dataset": dataset})
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def dataset_delete(request: HttpRequest, slug: str) -> HttpResponse:
+    dataset = selectors.dataset_for_edit(actor=request.user, slug=slug)
+    if request.method == "POST":
+        organization = dataset.organization
+        services.dataset_delete(actor=request.user, dataset=dataset)
+        messages.success(request, f"Deleted “{dataset.title}”.")
+        return redirect("catalog:organization", organization.slug)
+    return render(request, "catalog/confirm_delete.html", {"object": dataset, "kind": "dataset",
+                                                           "cancel": dataset})
+
+
+@login_required
+@domain_errors
+def distribution_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    dataset = selectors.dataset_for_edit(actor=request.user, slug=slug)
+    form = UploadForm()
+    if request.method == "POST":
+        try:
+            ensure_upload_within_limit(request)
+        except UploadTooLarge as exc:
+            return error_page(request, 413, exc.message)
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            values = dict(form.cleaned_data)
+            try:
+                services.distribution_add_file(
+                    actor=request.user, dataset=dataset, upload=values.pop("file"), **values
+                )
+            except (ValidationError, DomainError) as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, "The file was uploaded.")
+                return redirect("catalog:dataset", dataset.slug)
+    return render(request, "catalog/distribution_form.html",
+                  {"form": form, "dataset": dataset, "heading": "Upload a file", "multipart": True})
+
+
+@login_required
+@domain_errors
+def distribution_link(request: HttpRequest, slug: str) -> HttpResponse:
+    dataset = selectors.dataset_for_edit(actor=request.user, slug=slug)
+    form = LinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.distribution_add_link(actor=request.user, dataset=dataset, **form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "The link was added.")
+            return redirect("catalog:dataset", dataset.slug)
+    return render(request, "catalog/distribution_form.html",
+                  {"form": form, "dataset": dataset, "heading": "Add a link"})
+
+
+@login_required
+@domain_errors
+def distribution_edit(request: HttpRequest, slug: str, distribution_id: int) -> HttpResponse:
+    dataset = selectors.dataset_for_edit(actor=request.user, slug=slug)
+    distribution = selectors.distribution_for_view(
+        actor=request.user, dataset=dataset, distribution_id=distribution_id
+    )
+    fields = ("title", "description", "format", "media_type", "license", "download_url", "access_url")
+    initial = {name: getattr(distribution, name) for name in fields}
+    form = DistributionEditForm(initial=initial, distribution=distribution)
+    if request.method == "POST":
+        try:
+            ensure_upload_within_limit(request)
+        except UploadTooLarge as exc:
+            return error_page(request, 413, exc.message)
+        form = DistributionEditForm(request.POST, request.FILES, distribution=distribution)
+        if form.is_valid():
+            values = dict(form.cleaned_data)
+            upload = values.pop("file", None)
+            try:
+                services.distribution_update(
+                    actor=request.user, distribution=distribution, upload=upload, **values
+                )
+            except (ValidationError, DomainError) as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, "Saved.")
+                return redirect("catalog:dataset", dataset.slug)
+    return render(request, "catalog/distribution_form.html", {
+        "form": form, "dataset": dataset, "heading": f"Edit “{distribution.title}”",
+        "multipart": "file" in form.fields,
+    })
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def distribution_delete(request: HttpRequest, slug: str, distribution_id: int) -> HttpResponse:
+    dataset = selectors.dataset_for_edit(actor=request.user, slug=slug)
+    distribution = selectors.distribution_for_view(
+        actor=request.user, dataset=dataset, distribution_id=distribution_id
+    )
+    if request.method == "POST":
+        services.distribution_delete(actor=request.user, distribution=distribution)
+        messages.success(request, f"Removed “{distribution.title}”.")
+        return redirect("catalog:dataset", dataset.slug)
+    return render(request, "catalog/confirm_delete.html",
+                  {"object": distribution, "kind": "file or link", "cancel": dataset})
+
+
+@domain_errors
+@require_http_methods(["GET", "HEAD"])
+def download(request: HttpRequest, slug: str, distribution_id: int) -> HttpResponse:
+    distribution = selectors.distribution_for_download(
+        actor=request.user, slug=slug, distribution_id=distribution_id
+    )
+    response = FileResponse(
+        default_storage.open(distribution.file.name, "rb"), as_attachment=True,
+        filename=distribution.filename, content_type=distribution.media_type or None,
+    )
+    if distribution.checksum_sha256:
+        response["ETag"] = f'"{distribution.checksum_sha256}"'
+    response["Cache-Control"] = "private, no-cache" if distribution.dataset.access_level != "public" else "public, max-age=300"
+    return response
+
+
+def organization_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "catalog/organizations.html", {
+        "organizations": selectors.organizations_with_counts(actor=request.user).select_related("parent"),
+        "can_create": policies.can_create_organization(request.user),
+    })
+
+
+@domain_errors
+def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = selectors.organization_by_slug(slug)
+    query = _search_query(request, organization=[organization.slug])
+    if "sort" not in request.GET:
+        query.sort = "updated"
+    results = search.search(visible=selectors.datasets_visible_to(request.user), query=query)
+    return render(request, "catalog/organization.html", {
+        "organization": organization, "results": results, "query": query,
+        "can_edit": policies.can_edit_organization(request.user, organization),
+        "can_add_dataset": policies.can_create_dataset(request.user, organization),
+    })
+
+
+@login_required
+@domain_errors
+def organization_create(request: HttpRequest) -> HttpResponse:
+    if not policies.can_create_organization(request.user):
+        raise PermissionDenied("Only coordinators and admins create organizations.")
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        try:
+            organization = services.organization_create(actor=request.user, **values)
+        except (ValidationError, DomainError) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"Created {organization.name}.")
+            return redirect("catalog:organization", organization.slug)
+    return render(request, "catalog/organization_form.html", {"form": form, "organization": None})
+
+
+@login_required
+@domain_errors
+def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = selectors.organization_by_slug(slug)
+    if not policies.can_edit_organization(request.user, organization):
+        raise PermissionDenied("Only coordinators and admins edit organizations.")
+    fields = ("name", "slug", "description", "email", "homepage")
+    initial: dict[str, Any] = {name: getattr(organization, name) for name in fields}
+    initial["parent"] = organization.parent.slug if organization.parent else None
+    form = OrganizationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = services.organization_update(
+                actor=request.user, organization=organization, **form.cleaned_data
+            )
+        except (ValidationError, DomainError) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("catalog:organization", organization.slug)
+    return render(request, "catalog/organization_form.html", {"form": form, "organization": organization})

@@ -1,0 +1,41 @@
+"""The domain error tree. Services raise these (or Django's ValidationError) and nothing else;
+the API maps them to problem+json in townsquare/api.py and views map them in core/views.py."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the request. ``status`` is the HTTP status it maps to."""
+
+    status = 400
+    title = "The request was refused"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    status = 404
+    title = "Not found"
+
+
+class PermissionDenied(DomainError):
+    status = 403
+    title = "Not allowed"
+
+
+class NotAuthenticated(DomainError):
+    status = 401
+    title = "Sign-in required"
+
+
+class Conflict(DomainError):
+    status = 409
+    title = "Conflict"
+
+
+class UploadTooLarge(DomainError):
+    status = 413
+    title = "Upload too large"

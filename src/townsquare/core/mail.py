@@ -1,0 +1,42 @@
+"""Outgoing email. Messages are rendered from a subject/text/html template triple and handed to
+the background worker once the surrounding transaction commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+
+
+def render(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """``template`` names ``emails/<template>_subject.txt``, ``_body.txt`` and ``_body.html``."""
+    base = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", base).split())
+    text = render_to_string(f"emails/{template}_body.txt", base)
+    html = render_to_string(f"emails/{template}_body.html", base)
+    return subject, text, html
+
+
+def send_later(*, to: Sequence[str], template: str, context: dict[str, Any]) -> None:
+    subject, text, html = render(template, context)
+    send_rendered_later(to=to, subject=subject, text=text, html=html)
+
+
+def send_rendered_later(*, to: Sequence[str], subject: str, text: str, html: str) -> None:
+    from townsquare.core.tasks import send_email
+
+    recipients = [address for address in to if address]
+    if recipients:
+        transaction.on_commit(
+            lambda: send_email.enqueue(to=recipients, subject=subject, text=text, html=html)
+        )
+
+
+def send_now(*, to: Sequence[str], subject: str, text: str, html: str) -> None:
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, list(to))
+    message.attach_alternative(html, "text/html")
+    message.send()

@@ -1,0 +1,94 @@
+"""View helpers shared by every app: one place that maps domain errors to pages and form
+errors, the error pages themselves, and /healthz."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from townsquare.core import health
+from townsquare.core.errors import DomainError, NotAuthenticated, NotFound, PermissionDenied
+
+View = Callable[..., HttpResponse]
+
+
+def domain_errors(view: View) -> View:
+    """Render NotFound as the 404 page, PermissionDenied as the 403 page, and send anonymous
+    visitors who need to sign in to the sign-in page."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotAuthenticated:
+            return redirect_to_login(request.get_full_path())
+        except PermissionDenied as exc:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            return error_page(request, 403, exc.message)
+        except NotFound as exc:
+            return error_page(request, 404, exc.message)
+
+    return wrapper
+
+
+def error_page(request: HttpRequest, status: int, message: str = "") -> HttpResponse:
+    return render(request, f"errors/{status}.html", {"message": message}, status=status)
+
+
+def apply_errors(form: forms.Form, exc: ValidationError | DomainError) -> None:
+    """Show a service's refusal on the form: field errors next to their fields (or at the top
+    when the form has no such field)."""
+    if isinstance(exc, DomainError):
+        field = exc.field if exc.field in form.fields else None
+        form.add_error(field, exc.message)
+        return
+    if hasattr(exc, "error_dict"):
+        for field, messages in exc.message_dict.items():
+            target = field if field in form.fields and field != NON_FIELD_ERRORS else None
+            for message in messages:
+                prefix = "" if target or field == NON_FIELD_ERRORS else f"{field}: "
+                form.add_error(target, f"{prefix}{message}")
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def handler400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(request, 400, "The request could not be understood.")
+
+
+def handler403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(request, 403, str(exception) if exception else "")
+
+
+def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(request, 404)
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    return render(request, "errors/500.html", status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return error_page(
+        request, 403,
+        "The form could not be accepted because its security token was missing or out of date. "
+        "Go back, reload the page and try again.",
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    report = health.report()
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)

@@ -1,0 +1,236 @@
+"""The one settings module. It is the only place that reads the environment.
+
+Every variable is listed in docs/configuration.md (a test checks it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from townsquare import env
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+# --- Mode and secrets -------------------------------------------------------------------
+ENVIRONMENT = env.choice("TOWNSQUARE_ENV", "development", ("development", "production"))
+PRODUCTION = ENVIRONMENT == "production"
+DEFAULT_SECRET_KEY = "townsquare-insecure-development-key-do-not-use-in-production"
+SECRET_KEY = env.string("TOWNSQUARE_SECRET_KEY", DEFAULT_SECRET_KEY)
+DEBUG = env.boolean("TOWNSQUARE_DEBUG", default=not PRODUCTION)
+
+if PRODUCTION and SECRET_KEY == DEFAULT_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "TOWNSQUARE_ENV=production needs TOWNSQUARE_SECRET_KEY (or TOWNSQUARE_SECRET_KEY_FILE): "
+        "refusing to start with the default development key."
+    )
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "TOWNSQUARE_ENV=production refuses TOWNSQUARE_DEBUG=true: debug pages leak settings."
+    )
+if PRODUCTION and len(SECRET_KEY) < 32:
+    raise ImproperlyConfigured("TOWNSQUARE_SECRET_KEY must be at least 32 characters long.")
+
+DATA_DIR = Path(env.string("TOWNSQUARE_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database and files live here
+SITE_URL = env.string("TOWNSQUARE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_NAME = env.string("TOWNSQUARE_SITE_NAME", "Townsquare")
+ALLOWED_HOSTS = env.string_list("TOWNSQUARE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.string_list("TOWNSQUARE_CSRF_TRUSTED_ORIGINS", [])
+
+# --- Applications -----------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "axes",
+    "ninja",
+    "django_tasks",
+    "django_tasks_db",
+    "townsquare.core",
+    "townsquare.accounts",
+    "townsquare.catalog",
+    "townsquare.governance",
+    "townsquare.demo",
+]
+
+MIDDLEWARE = [
+    "townsquare.core.uploads.UploadLimitMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "townsquare.urls"
+WSGI_APPLICATION = "townsquare.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "townsquare.core.context.site",
+            ],
+        },
+    }
+]
+
+# --- Database ---------------------------------------------------------------------------
+DATABASES = {
+    "default": dj_database_url.parse(
+        env.string("DATABASE_URL", f"sqlite:///{DATA_DIR / 'townsquare.sqlite3'}"),
+        conn_max_age=env.integer("TOWNSQUARE_DB_CONN_MAX_AGE", 60, minimum=0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# --- Files ------------------------------------------------------------------------------
+STORAGE_BACKEND = env.choice("TOWNSQUARE_STORAGE", "local", ("local", "s3"))
+MEDIA_ROOT = DATA_DIR / "files"
+UPLOAD_MAX_BYTES = env.integer("TOWNSQUARE_UPLOAD_MAX_BYTES", 1024 * 1024 * 1024, minimum=1)
+FILE_UPLOAD_HANDLERS = ["townsquare.core.uploads.LimitedTemporaryFileUploadHandler"]
+FILE_UPLOAD_TEMP_DIR = env.string("TOWNSQUARE_UPLOAD_TEMP_DIR", "") or None
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+if STORAGE_BACKEND == "s3":
+    _s3_options = {
+        "bucket_name": env.string("TOWNSQUARE_S3_BUCKET"),
+        "endpoint_url": env.string("TOWNSQUARE_S3_ENDPOINT_URL") or None,
+        "access_key": env.string("TOWNSQUARE_S3_ACCESS_KEY_ID") or None,
+        "secret_key": env.string("TOWNSQUARE_S3_SECRET_ACCESS_KEY") or None,
+        "region_name": env.string("TOWNSQUARE_S3_REGION") or None,
+        "location": env.string("TOWNSQUARE_S3_PREFIX"),
+        "default_acl": None,
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    if not _s3_options["bucket_name"]:
+        raise ImproperlyConfigured("TOWNSQUARE_STORAGE=s3 needs TOWNSQUARE_S3_BUCKET.")
+    _files_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}
+else:
+    _files_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
+    }
+
+STORAGES = {
+    "default": _files_storage,
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+# --- Accounts and security --------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:sign-in"
+LOGIN_REDIRECT_URL = "catalog:home"
+LOGOUT_REDIRECT_URL = "catalog:home"
+
+AXES_FAILURE_LIMIT = env.integer("TOWNSQUARE_LOCKOUT_ATTEMPTS", 5, minimum=1)
+AXES_COOLOFF_TIME = env.integer("TOWNSQUARE_LOCKOUT_MINUTES", 15, minimum=1) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = env.integer("TOWNSQUARE_PROXY_COUNT", 0, minimum=0) or None
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = PRODUCTION and SITE_URL.startswith("https://")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION and SITE_URL.startswith("https://"):
+    SECURE_HSTS_SECONDS = env.integer("TOWNSQUARE_HSTS_SECONDS", 0, minimum=0)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Mail -------------------------------------------------------------------------------
+DEFAULT_FROM_EMAIL = env.string("TOWNSQUARE_EMAIL_FROM", "Townsquare <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_HOST = env.string("TOWNSQUARE_SMTP_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env.integer("TOWNSQUARE_SMTP_PORT", 587, minimum=1)
+    EMAIL_HOST_USER = env.string("TOWNSQUARE_SMTP_USER")
+    EMAIL_HOST_PASSWORD = env.string("TOWNSQUARE_SMTP_PASSWORD")
+    EMAIL_USE_TLS = env.boolean("TOWNSQUARE_SMTP_STARTTLS", True)
+    EMAIL_USE_SSL = env.boolean("TOWNSQUARE_SMTP_SSL", False)
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
+
+# --- Background tasks -------------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+# --- Localisation -----------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.string("TOWNSQUARE_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+# --- API --------------------------------------------------------------------------------
+NINJA_PAGINATION_PER_PAGE = 20
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.string("TOWNSQUARE_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
+    },
+}
+
+CSRF_FAILURE_VIEW = "townsquare.core.views.csrf_failure"
