@@ -21,10 +21,15 @@ PASSWORD = "correct-horse-battery-9"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if os.environ.get("CI") == "true" and os.environ.get("TOWNSQUARE_TEST_DATABASE") == "postgresql":
+    if (
+        os.environ.get("CI") == "true"
+        and os.environ.get("TOWNSQUARE_TEST_DATABASE") == "postgresql"
+    ):
         url = os.environ.get("DATABASE_URL", "")
         if not url.startswith("postgres"):
-            raise pytest.UsageError("CI asked for the PostgreSQL run but DATABASE_URL is not PostgreSQL.")
+            raise pytest.UsageError(
+                "CI asked for the PostgreSQL run but DATABASE_URL is not PostgreSQL."
+            )
 
 
 @pytest.fixture(autouse=True)
@@ -50,7 +55,9 @@ def _mkdir(path: Any) -> Any:
 
 
 def make_user(username: str, **extra: Any) -> User:
-    user = User(username=username, email=f"{username}@town.example", first_name=username.title(), **extra)
+    user = User(
+        username=username, email=f"{username}@town.example", first_name=username.title(), **extra
+    )
     user.set_password(PASSWORD)
     user.save()
     return user
@@ -58,7 +65,9 @@ def make_user(username: str, **extra: Any) -> User:
 
 @pytest.fixture
 def public_works(db: Any) -> Organization:
-    return Organization.objects.create(slug="public-works", name="Public Works", email="pw@town.example")
+    return Organization.objects.create(
+        slug="public-works", name="Public Works", email="pw@town.example"
+    )
 
 
 @pytest.fixture
@@ -129,6 +138,8 @@ def make_dataset(db: Any) -> Any:
     from townsquare.core.actors import SYSTEM
 
     def make(organization: Organization, **overrides: Any) -> Any:
-        return services.dataset_create(actor=SYSTEM, organization=organization, **dataset_values(**overrides))
+        return services.dataset_create(
+            actor=SYSTEM, organization=organization, **dataset_values(**overrides)
+        )
 
     return make

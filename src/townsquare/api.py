@@ -15,8 +15,9 @@ from ninja.errors import ValidationError as SchemaValidationError
 from townsquare.accounts.api import router as accounts_router
 from townsquare.accounts.api_auth import ActorAuth
 from townsquare.catalog.api import router as catalog_router
-from townsquare.core.errors import DomainError
+from townsquare.core.errors import DomainError, UploadTooLarge
 from townsquare.core.problems import field_errors_from_django, field_errors_from_schema
+from townsquare.core.uploads import limit_message
 
 logger = logging.getLogger(__name__)
 
@@ -37,9 +38,18 @@ api.add_router("/", accounts_router, tags=["accounts"])
 
 
 def problem(
-    request: HttpRequest, status: int, title: str, detail: str, errors: list[dict[str, str]] | None = None
+    request: HttpRequest,
+    status: int,
+    title: str,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
 ) -> HttpResponse:
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
     if errors:
         body["errors"] = errors
     response = api.create_response(request, body, status=status)
@@ -63,8 +73,16 @@ def on_validation_error(request: HttpRequest, exc: DjangoValidationError) -> Htt
 
 @api.exception_handler(SchemaValidationError)
 def on_schema_error(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
+    if getattr(request, "upload_too_large", False):  # the file was cut off while streaming
+        return on_domain_error(request, UploadTooLarge(limit_message(), field="file"))
     errors = field_errors_from_schema(exc.errors)
-    return problem(request, 400, "Invalid input", "The request does not have the expected shape; see errors.", errors)
+    return problem(
+        request,
+        400,
+        "Invalid input",
+        "The request does not have the expected shape; see errors.",
+        errors,
+    )
 
 
 @api.exception_handler(AuthenticationError)
@@ -85,4 +103,6 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Exception)
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("Unexpected error in %s %s", request.method, request.path)
-    return problem(request, 500, "Internal error", "Something went wrong on our side; it has been logged.")
+    return problem(
+        request, 500, "Internal error", "Something went wrong on our side; it has been logged."
+    )

@@ -97,7 +97,7 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------------------
 DATABASES = {
     "default": dj_database_url.parse(
-        env.string("DATABASE_URL", f"sqlite:///{DATA_DIR / 'townsquare.sqlite3'}"),
+        env.string("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'townsquare.sqlite3'}",
         conn_max_age=env.integer("TOWNSQUARE_DB_CONN_MAX_AGE", 60, minimum=0),
     )
 }
@@ -150,6 +150,7 @@ STORAGES = {
 }
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 
 # --- Accounts and security --------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -234,3 +235,4 @@ LOGGING = {
 }
 
 CSRF_FAILURE_VIEW = "townsquare.core.views.csrf_failure"
+WHITENOISE_USE_FINDERS = DEBUG

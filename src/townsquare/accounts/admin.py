@@ -6,7 +6,15 @@ from townsquare.accounts.models import ApiToken, Membership, User
 
 @admin.register(User)
 class TownsquareUserAdmin(UserAdmin):
-    list_display = ("username", "email", "first_name", "last_name", "is_superuser", "is_coordinator", "is_active")
+    list_display = (
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "is_superuser",
+        "is_coordinator",
+        "is_active",
+    )
     list_filter = ("is_superuser", "is_coordinator", "is_active")
     fieldsets = (*UserAdmin.fieldsets, ("Townsquare", {"fields": ("is_coordinator",)}))  # type: ignore[misc]
 
@@ -22,7 +30,15 @@ class MembershipAdmin(admin.ModelAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are created by their owners; admins can see and revoke, not read secrets."""
 
-    list_display = ("name", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
+    list_display = (
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
     readonly_fields = ("user", "name", "prefix", "key_hash", "created_at", "last_used_at")
     search_fields = ("user__username", "name", "prefix")
 

@@ -5,11 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from townsquare.accounts import policies, selectors, services
 from townsquare.accounts.models import ApiToken, Membership
-from townsquare.accounts.schemas import MembershipIn, MembershipOut, MeOut, TokenCreated, TokenIn, TokenOut
+from townsquare.accounts.schemas import (
+    MembershipIn,
+    MembershipOut,
+    MeOut,
+    TokenCreated,
+    TokenIn,
+    TokenOut,
+)
 from townsquare.catalog.selectors import organization_by_slug
 from townsquare.core.errors import NotAuthenticated, NotFound, PermissionDenied
 
@@ -23,7 +30,16 @@ def _signed_in(request: HttpRequest) -> Any:
 
 
 def _token_out(token: ApiToken) -> dict[str, Any]:
-    fields = ("id", "name", "prefix", "status", "created_at", "expires_at", "last_used_at", "revoked_at")
+    fields = (
+        "id",
+        "name",
+        "prefix",
+        "status",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
     return {name: getattr(token, name) for name in fields}
 
 
@@ -31,11 +47,20 @@ def _token_out(token: ApiToken) -> dict[str, Any]:
 def me(request: HttpRequest) -> dict[str, Any]:
     actor = request.auth
     if not policies.is_signed_in(actor):
-        return {"username": None, "name": "", "authenticated": False, "site_role": "", "organizations": {}}
+        return {
+            "username": None,
+            "name": "",
+            "authenticated": False,
+            "site_role": "",
+            "organizations": {},
+        }
     organizations = selectors.roles_by_organization_slug(user=actor)
     return {
-        "username": actor.username, "name": actor.display_name, "authenticated": True,
-        "site_role": actor.site_role, "organizations": organizations,
+        "username": actor.username,
+        "name": actor.display_name,
+        "authenticated": True,
+        "site_role": actor.site_role,
+        "organizations": organizations,
     }
 
 
@@ -45,28 +70,30 @@ def list_tokens(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/tokens", response={201: TokenCreated}, summary="Create an API token")
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, Any]]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     actor = _signed_in(request)
     token, secret = services.token_create(
         actor=actor, user=actor, name=payload.name, expires_at=payload.expires_at
     )
-    return 201, {**_token_out(token), "token": secret}
+    return Status(201, {**_token_out(token), "token": secret})
 
 
-@router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke an API token")
-def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+@router.delete("/tokens/{int:token_id}", response={204: None}, summary="Revoke an API token")
+def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
     actor = _signed_in(request)
     token = ApiToken.objects.filter(pk=token_id).first()
     if token is None or not policies.can_see_token(actor, token):
         raise NotFound(f"You have no token {token_id}.")
     services.token_revoke(actor=actor, token=token)
-    return 204, None
+    return Status(204, None)
 
 
 def _membership_out(membership: Membership) -> dict[str, Any]:
     return {
-        "username": membership.user.username, "name": membership.user.display_name,
-        "role": membership.role, "created_at": membership.created_at,
+        "username": membership.user.username,
+        "name": membership.user.display_name,
+        "role": membership.role,
+        "created_at": membership.created_at,
     }
 
 
@@ -74,24 +101,29 @@ def _membership_out(membership: Membership) -> dict[str, Any]:
 def list_members(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     organization = organization_by_slug(slug)
     actor = _signed_in(request)
-    if not (policies.can_manage_members(actor, organization.pk) or policies.is_member(actor, organization.pk)):
+    if not (
+        policies.can_manage_members(actor, organization.pk)
+        or policies.is_member(actor, organization.pk)
+    ):
         raise PermissionDenied("Only the organization's members and coordinators see its members.")
     return [_membership_out(m) for m in selectors.members_of(organization=organization)]
 
 
 @router.post("/organizations/{slug}/members", response={201: MembershipOut})
-def add_member(request: HttpRequest, slug: str, payload: MembershipIn) -> tuple[int, dict[str, Any]]:
+def add_member(request: HttpRequest, slug: str, payload: MembershipIn) -> Status[dict[str, Any]]:
     organization = organization_by_slug(slug)
     user = selectors.user_by_username(payload.username)
     membership = services.membership_add(
         actor=_signed_in(request), organization=organization, user=user, role=payload.role
     )
-    return 201, _membership_out(membership)
+    return Status(201, _membership_out(membership))
 
 
 @router.delete("/organizations/{slug}/members/{username}/{role}", response={204: None})
-def remove_member(request: HttpRequest, slug: str, username: str, role: str) -> tuple[int, None]:
+def remove_member(request: HttpRequest, slug: str, username: str, role: str) -> Status[None]:
     organization = organization_by_slug(slug)
     user = selectors.user_by_username(username)
-    services.membership_remove(actor=_signed_in(request), organization=organization, user=user, role=role)
-    return 204, None
+    services.membership_remove(
+        actor=_signed_in(request), organization=organization, user=user, role=role
+    )
+    return Status(204, None)

@@ -14,7 +14,9 @@ from townsquare.core.mail import send_rendered_later
 
 class SignInForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": "That username and password do not match an account. Both are case-sensitive.",
+        "invalid_login": (
+            "That username and password do not match an account. Both are case-sensitive."
+        ),
         "inactive": "This account is deactivated.",
     }
 
@@ -23,12 +25,19 @@ class QueuedPasswordResetForm(PasswordResetForm):
     """Django's password reset, with the mail handed to the background worker."""
 
     def send_mail(
-        self, subject_template_name: str, email_template_name: str, context: dict[str, Any],
-        from_email: str | None, to_email: str, html_email_template_name: str | None = None,
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
     ) -> None:
         subject = " ".join(render_to_string(subject_template_name, context).split())
         text = render_to_string(email_template_name, context)
-        html = render_to_string(html_email_template_name, context) if html_email_template_name else ""
+        html = (
+            render_to_string(html_email_template_name, context) if html_email_template_name else ""
+        )
         send_rendered_later(to=[to_email], subject=subject, text=text, html=html)
 
 
@@ -36,8 +45,11 @@ EXPIRY_CHOICES = [("", "Never"), ("30", "In 30 days"), ("90", "In 90 days"), ("3
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=100, label="Name",
-                           help_text="What the token is for, e.g. “nightly upload script”.")
+    name = forms.CharField(
+        max_length=100,
+        label="Name",
+        help_text="What the token is for, e.g. “nightly upload script”.",
+    )
     expires_in = forms.ChoiceField(choices=EXPIRY_CHOICES, required=False, label="Expires")
 
     def expires_at(self) -> Any:
@@ -52,7 +64,9 @@ class MemberForm(forms.Form):
 
 class InviteForm(forms.Form):
     username = forms.CharField(max_length=150, label="Username")
-    email = forms.EmailField(label="Email", help_text="The invitation to choose a password goes here.")
+    email = forms.EmailField(
+        label="Email", help_text="The invitation to choose a password goes here."
+    )
     first_name = forms.CharField(max_length=150, required=False, label="First name")
     last_name = forms.CharField(max_length=150, required=False, label="Last name")
 
@@ -60,5 +74,6 @@ class InviteForm(forms.Form):
 class SiteRoleForm(forms.Form):
     role = forms.ChoiceField(
         choices=[("", "No site role"), ("coordinator", "Coordinator"), ("admin", "Admin")],
-        required=False, label="Site role",
+        required=False,
+        label="Site role",
     )

@@ -19,7 +19,9 @@ def is_admin(actor: Actor) -> bool:
 
 def is_coordinator(actor: Actor) -> bool:
     """Coordinators and admins run the program across all organizations."""
-    return is_admin(actor) or (is_signed_in(actor) and bool(getattr(actor, "is_coordinator", False)))
+    return is_admin(actor) or (
+        is_signed_in(actor) and bool(getattr(actor, "is_coordinator", False))
+    )
 
 
 def org_roles(actor: Actor, organization_id: int) -> frozenset[str]:

@@ -20,7 +20,9 @@ def roles_by_organization(*, user: Any) -> dict[int, frozenset[str]]:
 
 def roles_by_organization_slug(*, user: Any) -> dict[str, list[str]]:
     roles: dict[str, list[str]] = {}
-    for slug, role in Membership.objects.filter(user=user).values_list("organization__slug", "role"):
+    for slug, role in Membership.objects.filter(user=user).values_list(
+        "organization__slug", "role"
+    ):
         roles.setdefault(slug, []).append(role)
     return roles
 

@@ -79,10 +79,15 @@ def user_invite(
         raise ValidationError({"email": "Another account already uses this email address."})
     user.save()
     inviter = getattr(actor, "display_name", str(actor))
-    mail.send_later(to=[email], template="invitation", context={
-        "user": {"username": user.username, "name": user.display_name},
-        "inviter": inviter, "link": password_setup_link(user),
-    })
+    mail.send_later(
+        to=[email],
+        template="invitation",
+        context={
+            "user": {"username": user.username, "name": user.display_name},
+            "inviter": inviter,
+            "link": password_setup_link(user),
+        },
+    )
     return user
 
 
@@ -142,7 +147,10 @@ def token_create(
         raise ValidationError({"expires_at": "The expiry must be in the future."})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
-        user=user, name=name.strip(), prefix=secret[:12], key_hash=hash_token(secret),
+        user=user,
+        name=name.strip(),
+        prefix=secret[:12],
+        key_hash=hash_token(secret),
         expires_at=expires_at,
     )
     token.full_clean()
@@ -168,9 +176,7 @@ def token_authenticate(secret: str) -> User:
     secret = secret.strip()
     if not secret:
         raise NotAuthenticated("The Authorization header is empty.")
-    token = (
-        ApiToken.objects.select_related("user").filter(key_hash=hash_token(secret)).first()
-    )
+    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(secret)).first()
     now = timezone.now()
     if token is None or token.revoked_at is not None:
         raise NotAuthenticated("This API token is not valid or has been revoked.")

@@ -8,7 +8,11 @@ urlpatterns = [
     path("account/sign-out", views.sign_out, name="sign-out"),
     path("account/password-reset", views.password_reset, name="password-reset"),
     path("account/password-reset/sent", views.password_reset_sent, name="password-reset-sent"),
-    path("account/reset/<uidb64>/<token>", views.password_reset_confirm, name="password-reset-confirm"),
+    path(
+        "account/reset/<uidb64>/<token>",
+        views.password_reset_confirm,
+        name="password-reset-confirm",
+    ),
     path("account/reset/done", views.password_reset_done, name="password-reset-done"),
     path("account/password", views.password_change, name="password-change"),
     path("account", views.account, name="account"),

@@ -27,7 +27,8 @@ from townsquare.core.errors import DomainError, NotFound, PermissionDenied
 from townsquare.core.views import apply_errors, domain_errors
 
 sign_in = auth_views.LoginView.as_view(
-    template_name="accounts/sign_in.html", authentication_form=SignInForm,
+    template_name="accounts/sign_in.html",
+    authentication_form=SignInForm,
     redirect_authenticated_user=True,
 )
 sign_out = auth_views.LogoutView.as_view()
@@ -50,13 +51,16 @@ password_reset_done = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_done.html"
 )
 password_change = auth_views.PasswordChangeView.as_view(
-    template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:account"),
+    template_name="accounts/password_change.html",
+    success_url=reverse_lazy("accounts:account"),
 )
 
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    memberships = request.user.memberships.select_related("organization").order_by("organization__name")
+    memberships = request.user.memberships.select_related("organization").order_by(
+        "organization__name"
+    )
     return render(request, "accounts/account.html", {"memberships": memberships})
 
 
@@ -68,17 +72,25 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             created = services.token_create(
-                actor=request.user, user=request.user, name=form.cleaned_data["name"],
+                actor=request.user,
+                user=request.user,
+                name=form.cleaned_data["name"],
                 expires_at=form.expires_at(),
             )
         except (ValidationError, DomainError) as exc:
             apply_errors(form, exc)
         else:
             form = TokenForm()
-    return render(request, "accounts/tokens.html", {
-        "form": form, "tokens": selectors.tokens_of(user=request.user),
-        "created": created[0] if created else None, "secret": created[1] if created else None,
-    })
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "form": form,
+            "tokens": selectors.tokens_of(user=request.user),
+            "created": created[0] if created else None,
+            "secret": created[1] if created else None,
+        },
+    )
 
 
 @login_required
@@ -100,21 +112,33 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
     can_manage = policies.can_manage_members(request.user, organization.pk)
     if not (can_manage or policies.is_member(request.user, organization.pk)):
         raise PermissionDenied("Only the organization's members and coordinators see its members.")
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied("Only coordinators and admins assign organization roles.")
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             user = selectors.user_by_username(form.cleaned_data["username"])
-            services.membership_add(actor=request.user, organization=organization, user=user,
-                                    role=form.cleaned_data["role"])
+            services.membership_add(
+                actor=request.user,
+                organization=organization,
+                user=user,
+                role=form.cleaned_data["role"],
+            )
         except (ValidationError, DomainError) as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, f"{user.username} is now {form.cleaned_data['role']}.")
             return redirect("accounts:members", organization.slug)
-    return render(request, "accounts/members.html", {
-        "organization": organization, "members": selectors.members_of(organization=organization),
-        "form": form, "can_manage": can_manage,
-    })
+    return render(
+        request,
+        "accounts/members.html",
+        {
+            "organization": organization,
+            "members": selectors.members_of(organization=organization),
+            "form": form,
+            "can_manage": can_manage,
+        },
+    )
 
 
 @login_required
@@ -141,12 +165,19 @@ def people(request: HttpRequest) -> HttpResponse:
         except (ValidationError, DomainError) as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Invited {user.username}; they will get an email to choose a password.")
+            messages.success(
+                request, f"Invited {user.username}; they will get an email to choose a password."
+            )
             return redirect("accounts:people")
-    return render(request, "accounts/people.html", {
-        "people": selectors.people(actor=request.user), "form": form,
-        "can_set_site_role": policies.can_set_site_role(request.user),
-    })
+    return render(
+        request,
+        "accounts/people.html",
+        {
+            "people": selectors.people(actor=request.user),
+            "form": form,
+            "can_set_site_role": policies.can_set_site_role(request.user),
+        },
+    )
 
 
 @login_required

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -30,10 +30,31 @@ from townsquare.core.uploads import ensure_upload_within_limit
 router = Router()
 
 _CHAR_FIELDS_NULL_MEANS_EMPTY = {
-    "identifier", "slug", "rights", "accrual_periodicity", "temporal", "spatial", "landing_page",
-    "conforms_to", "described_by", "described_by_type", "is_part_of", "system_of_records",
-    "primary_it_investment_uii", "license", "email", "homepage", "download_url", "access_url",
-    "format", "media_type", "title", "description", "contact_name", "contact_email", "name",
+    "identifier",
+    "slug",
+    "rights",
+    "accrual_periodicity",
+    "temporal",
+    "spatial",
+    "landing_page",
+    "conforms_to",
+    "described_by",
+    "described_by_type",
+    "is_part_of",
+    "system_of_records",
+    "primary_it_investment_uii",
+    "license",
+    "email",
+    "homepage",
+    "download_url",
+    "access_url",
+    "format",
+    "media_type",
+    "title",
+    "description",
+    "contact_name",
+    "contact_email",
+    "name",
 }
 _LIST_FIELDS = {"keywords", "themes", "language", "references", "bureau_code", "program_code"}
 
@@ -79,30 +100,34 @@ def get_organization(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 
 @router.post("/organizations", response={201: OrganizationOut})
-def create_organization(request: HttpRequest, payload: OrganizationIn) -> tuple[int, dict[str, Any]]:
+def create_organization(request: HttpRequest, payload: OrganizationIn) -> Status[dict[str, Any]]:
     values = _changes(payload)
     parent_slug = values.pop("parent", None)
     parent = selectors.organization_by_slug(parent_slug) if parent_slug else None
     organization = services.organization_create(actor=request.auth, parent=parent, **values)
-    return 201, presenters.organization_out(request, organization)
+    return Status(201, presenters.organization_out(request, organization))
 
 
 @router.patch("/organizations/{slug}", response=OrganizationOut)
-def update_organization(request: HttpRequest, slug: str, payload: OrganizationPatch) -> dict[str, Any]:
+def update_organization(
+    request: HttpRequest, slug: str, payload: OrganizationPatch
+) -> dict[str, Any]:
     organization = selectors.organization_by_slug(slug)
     values = _changes(payload)
     if "parent" in values:
         parent_slug = values.pop("parent")
         values["parent"] = selectors.organization_by_slug(parent_slug) if parent_slug else None
-    organization = services.organization_update(actor=request.auth, organization=organization, **values)
+    organization = services.organization_update(
+        actor=request.auth, organization=organization, **values
+    )
     return presenters.organization_out(request, organization)
 
 
 @router.delete("/organizations/{slug}", response={204: None})
-def delete_organization(request: HttpRequest, slug: str) -> tuple[int, None]:
+def delete_organization(request: HttpRequest, slug: str) -> Status[None]:
     organization = selectors.organization_by_slug(slug)
     services.organization_delete(actor=request.auth, organization=organization)
-    return 204, None
+    return Status(204, None)
 
 
 # --- Datasets -----------------------------------------------------------------------------
@@ -124,7 +149,10 @@ class SearchParams(Schema):
 @router.get("/datasets", response=SearchOut, summary="Search datasets, with facet counts")
 def search_datasets(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
     query = search.Query(
-        text=params.q, sort=params.sort, page=params.page, per_page=params.per_page,
+        text=params.q,
+        sort=params.sort,
+        page=params.page,
+        per_page=params.per_page,
         filters={facet: getattr(params, facet) for facet in search.FACETS},
     )
     results = search.search(visible=selectors.datasets_visible_to(request.auth), query=query)
@@ -153,11 +181,11 @@ def get_dataset(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 
 @router.post("/datasets", response={201: DatasetOut})
-def create_dataset(request: HttpRequest, payload: DatasetIn) -> tuple[int, dict[str, Any]]:
+def create_dataset(request: HttpRequest, payload: DatasetIn) -> Status[dict[str, Any]]:
     values = _changes(payload)
     organization = selectors.organization_by_slug(values.pop("organization"))
     dataset = services.dataset_create(actor=request.auth, organization=organization, **values)
-    return 201, presenters.dataset_out(request, dataset)
+    return Status(201, presenters.dataset_out(request, dataset))
 
 
 @router.patch("/datasets/{slug}", response=DatasetOut)
@@ -173,10 +201,10 @@ def update_dataset(request: HttpRequest, slug: str, payload: DatasetPatch) -> di
 
 
 @router.delete("/datasets/{slug}", response={204: None})
-def delete_dataset(request: HttpRequest, slug: str) -> tuple[int, None]:
+def delete_dataset(request: HttpRequest, slug: str) -> Status[None]:
     dataset = selectors.dataset_for_edit(actor=request.auth, slug=slug)
     services.dataset_delete(actor=request.auth, dataset=dataset)
-    return 204, None
+    return Status(204, None)
 
 
 # --- Distributions ------------------------------------------------------------------------
@@ -185,10 +213,12 @@ def delete_dataset(request: HttpRequest, slug: str) -> tuple[int, None]:
 @router.get("/datasets/{slug}/distributions", response=list[DistributionOut])
 def list_distributions(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     dataset = selectors.dataset_for_view(actor=request.auth, slug=slug)
-    return [presenters.distribution_out(request, d) for d in selectors.distributions_of(dataset=dataset)]
+    return [
+        presenters.distribution_out(request, d) for d in selectors.distributions_of(dataset=dataset)
+    ]
 
 
-@router.get("/datasets/{slug}/distributions/{distribution_id}", response=DistributionOut)
+@router.get("/datasets/{slug}/distributions/{int:distribution_id}", response=DistributionOut)
 def get_distribution(request: HttpRequest, slug: str, distribution_id: int) -> dict[str, Any]:
     dataset = selectors.dataset_for_view(actor=request.auth, slug=slug)
     distribution = selectors.distribution_for_view(
@@ -197,36 +227,49 @@ def get_distribution(request: HttpRequest, slug: str, distribution_id: int) -> d
     return presenters.distribution_out(request, distribution)
 
 
-@router.post("/datasets/{slug}/distributions", response={201: DistributionOut},
-             summary="Add a link to a file or to a page that gives access to the data")
-def add_link(request: HttpRequest, slug: str, payload: DistributionLinkIn) -> tuple[int, dict[str, Any]]:
+@router.post(
+    "/datasets/{slug}/distributions",
+    response={201: DistributionOut},
+    summary="Add a link to a file or to a page that gives access to the data",
+)
+def add_link(
+    request: HttpRequest, slug: str, payload: DistributionLinkIn
+) -> Status[dict[str, Any]]:
     dataset = selectors.dataset_for_edit(actor=request.auth, slug=slug)
-    distribution = services.distribution_add_link(actor=request.auth, dataset=dataset, **_changes(payload))
-    return 201, presenters.distribution_out(request, distribution)
+    distribution = services.distribution_add_link(
+        actor=request.auth, dataset=dataset, **_changes(payload)
+    )
+    return Status(201, presenters.distribution_out(request, distribution))
 
 
-@router.post("/datasets/{slug}/distributions/upload", response={201: DistributionOut},
-             summary="Upload a file as a new distribution (multipart/form-data)")
+class UploadMeta(Schema):
+    title: str = ""
+    description: str = ""
+    format: str = ""
+    media_type: str = ""
+    license: str = ""
+
+
+@router.post(
+    "/datasets/{slug}/distributions/upload",
+    response={201: DistributionOut},
+    summary="Upload a file as a new distribution (multipart/form-data)",
+)
 def upload_file(
-    request: HttpRequest,
-    slug: str,
-    file: File[UploadedFile],
-    title: Form[str] = "",
-    description: Form[str] = "",
-    format: Form[str] = "",
-    media_type: Form[str] = "",
-    license: Form[str] = "",
-) -> tuple[int, dict[str, Any]]:
+    request: HttpRequest, slug: str, file: File[UploadedFile], meta: Form[UploadMeta]
+) -> Status[dict[str, Any]]:
     ensure_upload_within_limit(request)
     dataset = selectors.dataset_for_edit(actor=request.auth, slug=slug)
     distribution = services.distribution_add_file(
-        actor=request.auth, dataset=dataset, upload=file, title=title, description=description,
-        format=format, media_type=media_type, license=license,
+        actor=request.auth,
+        dataset=dataset,
+        upload=file,
+        **meta.model_dump(),
     )
-    return 201, presenters.distribution_out(request, distribution)
+    return Status(201, presenters.distribution_out(request, distribution))
 
 
-@router.patch("/datasets/{slug}/distributions/{distribution_id}", response=DistributionOut)
+@router.patch("/datasets/{slug}/distributions/{int:distribution_id}", response=DistributionOut)
 def update_distribution(
     request: HttpRequest, slug: str, distribution_id: int, payload: DistributionPatch
 ) -> dict[str, Any]:
@@ -240,18 +283,21 @@ def update_distribution(
     return presenters.distribution_out(request, distribution)
 
 
-@router.delete("/datasets/{slug}/distributions/{distribution_id}", response={204: None})
-def delete_distribution(request: HttpRequest, slug: str, distribution_id: int) -> tuple[int, None]:
+@router.delete("/datasets/{slug}/distributions/{int:distribution_id}", response={204: None})
+def delete_distribution(request: HttpRequest, slug: str, distribution_id: int) -> Status[None]:
     dataset = selectors.dataset_for_edit(actor=request.auth, slug=slug)
     distribution = selectors.distribution_for_view(
         actor=request.auth, dataset=dataset, distribution_id=distribution_id
     )
     services.distribution_delete(actor=request.auth, distribution=distribution)
-    return 204, None
+    return Status(204, None)
 
 
-@router.post("/datasets/{slug}/distributions/{distribution_id}/file", response=DistributionOut,
-             summary="Replace the file of an uploaded distribution (multipart/form-data)")
+@router.post(
+    "/datasets/{slug}/distributions/{int:distribution_id}/file",
+    response=DistributionOut,
+    summary="Replace the file of an uploaded distribution (multipart/form-data)",
+)
 def replace_file(
     request: HttpRequest, slug: str, distribution_id: int, file: File[UploadedFile]
 ) -> dict[str, Any]:

@@ -28,7 +28,11 @@ class Organization(models.Model):
     email = models.EmailField(blank=True, help_text="A contact address for the organization.")
     homepage = models.URLField(validators=[v.validate_http_url], blank=True, max_length=500)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         help_text="The organization this one is part of (DCAT-US subOrganizationOf).",
     )
     created_at = models.DateTimeField(default=timezone.now)
@@ -48,7 +52,9 @@ class Dataset(models.Model):
     title = models.CharField(max_length=300, validators=[MinLengthValidator(3)])
     description = models.TextField(help_text="Markdown.")
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="datasets",
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="datasets",
         help_text="The publisher.",
     )
     keywords = models.JSONField(default=list, blank=True, validators=[v.validate_keywords])
@@ -80,7 +86,9 @@ class Dataset(models.Model):
         "data dictionary URL", blank=True, max_length=500, validators=[v.validate_http_url]
     )
     described_by_type = models.CharField(
-        "data dictionary media type", max_length=100, blank=True,
+        "data dictionary media type",
+        max_length=100,
+        blank=True,
         validators=[v.validate_media_type],
     )
     is_part_of = models.CharField("collection", max_length=255, blank=True)
@@ -91,16 +99,17 @@ class Dataset(models.Model):
         max_length=20, blank=True, validators=[v.validate_uii]
     )
     bureau_code = models.JSONField(default=list, blank=True, validators=[v.validate_bureau_codes])
-    program_code = models.JSONField(
-        default=list, blank=True, validators=[v.validate_program_codes]
-    )
+    program_code = models.JSONField(default=list, blank=True, validators=[v.validate_program_codes])
     # Portal
     featured = models.BooleanField(default=False)
     extras = models.JSONField(default=dict, blank=True, help_text="Custom fields.")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
@@ -149,18 +158,26 @@ class Distribution(models.Model):
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     file = models.FileField(upload_to=distribution_file_path, max_length=500, blank=True)
-    download_url = models.URLField(validators=[v.validate_http_url], 
-        blank=True, max_length=1000, help_text="A direct link to a downloadable file."
+    download_url = models.URLField(
+        validators=[v.validate_http_url],
+        blank=True,
+        max_length=1000,
+        help_text="A direct link to a downloadable file.",
     )
-    access_url = models.URLField(validators=[v.validate_http_url], 
-        blank=True, max_length=1000, help_text="A page or API that gives access to the data."
+    access_url = models.URLField(
+        validators=[v.validate_http_url],
+        blank=True,
+        max_length=1000,
+        help_text="A page or API that gives access to the data.",
     )
     format = models.CharField(max_length=40, blank=True)
     media_type = models.CharField(max_length=150, blank=True, validators=[v.validate_media_type])
     byte_size = models.BigIntegerField(null=True, blank=True)
     checksum_sha256 = models.CharField(max_length=64, blank=True)
     license = models.CharField(
-        max_length=40, blank=True, choices=LICENSE_CHOICES,
+        max_length=40,
+        blank=True,
+        choices=LICENSE_CHOICES,
         help_text="Leave empty to use the dataset's license.",
     )
     conforms_to = models.URLField(validators=[v.validate_http_url], blank=True, max_length=500)
@@ -189,7 +206,11 @@ class Distribution(models.Model):
             raise ValidationError({"download_url": "Give a download URL or an access URL."})
         if self.kind == self.Kind.LINK and self.download_url and not self.media_type:
             raise ValidationError(
-                {"media_type": "DCAT-US requires a media type (such as text/csv) with a download URL."}
+                {
+                    "media_type": (
+                        "DCAT-US requires a media type (such as text/csv) with a download URL."
+                    )
+                }
             )
         if self.kind == self.Kind.FILE and not self.file:
             raise ValidationError({"file": "Choose a file to upload."})
@@ -207,6 +228,9 @@ class SearchDocument(models.Model):
     organization = models.TextField(blank=True)
     description = models.TextField(blank=True)
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class FacetValue(models.Model):
     """One facet value of one dataset (organization, theme, keyword, format, license, access
@@ -221,3 +245,6 @@ class FacetValue(models.Model):
             models.Index(fields=["facet", "value", "dataset"], name="facet_value_dataset"),
             models.Index(fields=["dataset", "facet"], name="facet_dataset"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.facet}={self.value}"

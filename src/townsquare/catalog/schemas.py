@@ -114,7 +114,9 @@ class _DatasetFields(Schema):
     access_level: str | None = Field(None, description="public, restricted public or non-public.")
     rights: str | None = None
     accrual_periodicity: str | None = Field(None, description="R/P1M, R/P1Y, … or irregular.")
-    temporal: str | None = Field(None, description="An ISO 8601 interval, e.g. 2020-01-01/2024-12-31.")
+    temporal: str | None = Field(
+        None, description="An ISO 8601 interval, e.g. 2020-01-01/2024-12-31."
+    )
     spatial: str | None = None
     issued: date | None = None
     language: list[str] | None = None

@@ -148,7 +148,10 @@ def _matcher(words: list[str]) -> tuple[str, list[Any]]:
             "WHERE vector @@ to_tsquery('english', %s)",
             [_tsquery(words)],
         )
-    return ("SELECT rowid FROM catalog_search_fts WHERE catalog_search_fts MATCH %s", [_fts5(words)])
+    return (
+        "SELECT rowid FROM catalog_search_fts WHERE catalog_search_fts MATCH %s",
+        [_fts5(words)],
+    )
 
 
 def _fts5(words: list[str]) -> str:
@@ -166,10 +169,12 @@ def _tsquery(words: list[str]) -> str:
 def _ranked_page(
     filtered: QuerySet[Dataset], words: list[str], offset: int, limit: int
 ) -> tuple[int, list[Dataset]]:
+    # ids_sql is SQL compiled by Django from a queryset, its values bound in ids_params; the
+    # user's words are bound too. Nothing typed by a user is ever formatted into the SQL.
     ids_sql, ids_params = filtered.values("pk").query.sql_with_params()
     if connection.vendor == "postgresql":
         rank_sql = (
-            "SELECT d.dataset_id, ts_rank(d.vector, q) AS score "
+            "SELECT d.dataset_id, ts_rank(d.vector, q) AS score "  # noqa: S608
             "FROM catalog_searchdocument d, to_tsquery('english', %s) q "
             f"WHERE d.vector @@ q AND d.dataset_id IN ({ids_sql}) "
             "ORDER BY score DESC, d.dataset_id DESC LIMIT %s OFFSET %s"
@@ -177,7 +182,7 @@ def _ranked_page(
         params = [_tsquery(words), *ids_params, limit, offset]
     else:
         rank_sql = (
-            f"SELECT rowid, bm25(catalog_search_fts, {_BM25_WEIGHTS}) AS score "
+            f"SELECT rowid, bm25(catalog_search_fts, {_BM25_WEIGHTS}) AS score "  # noqa: S608
             "FROM catalog_search_fts WHERE catalog_search_fts MATCH %s "
             f"AND rowid IN ({ids_sql}) ORDER BY score ASC, rowid DESC LIMIT %s OFFSET %s"
         )
@@ -209,7 +214,9 @@ def _facet_counts(
     labels = _labels(grouped)
     facets: dict[str, list[FacetItem]] = {}
     for facet in FACETS:
-        chosen = {value.lower() if facet == "keyword" else value for value in filters.get(facet, [])}
+        chosen = {
+            value.lower() if facet == "keyword" else value for value in filters.get(facet, [])
+        }
         ordered = sorted(grouped[facet], key=lambda item: (-item[1], item[0]))
         kept = ordered[:FACET_LIMIT]
         kept += [item for item in ordered[FACET_LIMIT:] if item[0] in chosen]

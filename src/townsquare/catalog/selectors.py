@@ -19,7 +19,9 @@ def datasets_visible_to(actor: Actor) -> QuerySet[Dataset]:
     if is_coordinator(actor):
         return datasets
     member_of = organization_ids_with_role(user=actor)
-    return datasets.filter(~Q(access_level=AccessLevel.NON_PUBLIC) | Q(organization_id__in=member_of))
+    return datasets.filter(
+        ~Q(access_level=AccessLevel.NON_PUBLIC) | Q(organization_id__in=member_of)
+    )
 
 
 def dataset_for_view(*, actor: Actor, slug: str) -> Dataset:
@@ -37,7 +39,9 @@ def dataset_for_view(*, actor: Actor, slug: str) -> Dataset:
 def dataset_for_edit(*, actor: Actor, slug: str) -> Dataset:
     dataset = dataset_for_view(actor=actor, slug=slug)
     if not policies.can_edit_dataset(actor, dataset):
-        raise PermissionDenied("Only the organization's stewards and coordinators edit this dataset.")
+        raise PermissionDenied(
+            "Only the organization's stewards and coordinators edit this dataset."
+        )
     return dataset
 
 
@@ -54,7 +58,9 @@ def distribution_for_view(*, actor: Actor, dataset: Dataset, distribution_id: in
 
 def distribution_for_download(*, actor: Actor, slug: str, distribution_id: int) -> Distribution:
     dataset = dataset_for_view(actor=actor, slug=slug)
-    distribution = distribution_for_view(actor=actor, dataset=dataset, distribution_id=distribution_id)
+    distribution = distribution_for_view(
+        actor=actor, dataset=dataset, distribution_id=distribution_id
+    )
     if not policies.can_download_files(actor, dataset):
         raise PermissionDenied(
             "The files of this dataset are available only to authorized people. "

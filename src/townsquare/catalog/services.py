@@ -25,18 +25,55 @@ from townsquare.core.actors import Actor, user_or_none
 from townsquare.core.errors import Conflict, PermissionDenied, UploadTooLarge
 from townsquare.core.uploads import limit_message
 
-DATASET_FIELDS = frozenset({
-    "identifier", "slug", "title", "description", "keywords", "themes", "contact_name",
-    "contact_email", "license", "access_level", "rights", "accrual_periodicity", "temporal",
-    "spatial", "issued", "language", "landing_page", "references", "conforms_to",
-    "described_by", "described_by_type", "is_part_of", "data_quality", "system_of_records",
-    "primary_it_investment_uii", "bureau_code", "program_code", "featured", "extras",
-})
+DATASET_FIELDS = frozenset(
+    {
+        "identifier",
+        "slug",
+        "title",
+        "description",
+        "keywords",
+        "themes",
+        "contact_name",
+        "contact_email",
+        "license",
+        "access_level",
+        "rights",
+        "accrual_periodicity",
+        "temporal",
+        "spatial",
+        "issued",
+        "language",
+        "landing_page",
+        "references",
+        "conforms_to",
+        "described_by",
+        "described_by_type",
+        "is_part_of",
+        "data_quality",
+        "system_of_records",
+        "primary_it_investment_uii",
+        "bureau_code",
+        "program_code",
+        "featured",
+        "extras",
+    }
+)
 ORGANIZATION_FIELDS = frozenset({"slug", "name", "description", "email", "homepage"})
-DISTRIBUTION_FIELDS = frozenset({
-    "title", "description", "download_url", "access_url", "format", "media_type", "license",
-    "conforms_to", "described_by", "described_by_type", "position",
-})
+DISTRIBUTION_FIELDS = frozenset(
+    {
+        "title",
+        "description",
+        "download_url",
+        "access_url",
+        "format",
+        "media_type",
+        "license",
+        "conforms_to",
+        "described_by",
+        "described_by_type",
+        "position",
+    }
+)
 _LIST_FIELDS = ("keywords", "themes", "language", "references", "bureau_code", "program_code")
 
 
@@ -98,9 +135,7 @@ def organization_create(
 
 
 @transaction.atomic
-def organization_update(
-    *, actor: Actor, organization: Organization, **values: Any
-) -> Organization:
+def organization_update(*, actor: Actor, organization: Organization, **values: Any) -> Organization:
     if not policies.can_edit_organization(actor, organization):
         raise PermissionDenied("Only coordinators and admins edit organizations.")
     parent_given = "parent" in values
@@ -158,8 +193,12 @@ def dataset_create(*, actor: Actor, organization: Organization, **values: Any) -
         values.pop("identifier", None)
     now = timezone.now()
     dataset = Dataset(
-        organization=organization, created_by=user_or_none(actor), created_at=now,
-        updated_at=now, modified=now, **values,
+        organization=organization,
+        created_by=user_or_none(actor),
+        created_at=now,
+        updated_at=now,
+        modified=now,
+        **values,
     )
     dataset.full_clean()
     dataset.save()
@@ -172,9 +211,14 @@ def dataset_update(
     *, actor: Actor, dataset: Dataset, organization: Organization | None = None, **values: Any
 ) -> Dataset:
     if not policies.can_edit_dataset(actor, dataset):
-        raise PermissionDenied("Only the organization's stewards and coordinators edit this dataset.")
+        raise PermissionDenied(
+            "Only the organization's stewards and coordinators edit this dataset."
+        )
     _check_fields(values, DATASET_FIELDS)
     values = _normalize_lists(values)
+    for name in ("identifier", "slug"):  # left empty: keep the current one
+        if name in values and not values[name]:
+            del values[name]
     if "featured" in values and values["featured"] != dataset.featured:
         if not policies.can_feature_dataset(actor):
             raise PermissionDenied("Only coordinators choose featured datasets.")
@@ -200,7 +244,9 @@ def _touch(dataset: Dataset) -> None:
 @transaction.atomic
 def dataset_delete(*, actor: Actor, dataset: Dataset) -> None:
     if not policies.can_delete_dataset(actor, dataset):
-        raise PermissionDenied("Only the organization's stewards and coordinators delete this dataset.")
+        raise PermissionDenied(
+            "Only the organization's stewards and coordinators delete this dataset."
+        )
     names = [d.file.name for d in dataset.distributions.all() if d.file]
     dataset.delete()
     _delete_files_after_commit(names)
@@ -245,11 +291,16 @@ def distribution_add_file(
     try:
         with transaction.atomic():
             distribution = Distribution(
-                dataset=dataset, kind=Distribution.Kind.FILE, file=stored, byte_size=size,
+                dataset=dataset,
+                kind=Distribution.Kind.FILE,
+                file=stored,
+                byte_size=size,
                 checksum_sha256=checksum,
                 title=values.pop("title", "") or filename,
                 format=values.pop("format", "") or guessed_format,
-                media_type=values.pop("media_type", "") or guessed_type or "application/octet-stream",
+                media_type=values.pop("media_type", "")
+                or guessed_type
+                or "application/octet-stream",
                 position=values.pop("position", None) or _next_position(dataset),
                 **values,
             )

@@ -35,8 +35,16 @@ def _patterns(prop: str) -> list[re.Pattern[str]]:
 def _compiled() -> dict[str, list[re.Pattern[str]]]:
     return {
         prop: _patterns(prop)
-        for prop in ("accrualPeriodicity", "temporal", "issued", "language", "describedByType",
-                     "primaryITInvestmentUII", "bureauCode", "programCode")
+        for prop in (
+            "accrualPeriodicity",
+            "temporal",
+            "issued",
+            "language",
+            "describedByType",
+            "primaryITInvestmentUII",
+            "bureauCode",
+            "programCode",
+        )
     }
 
 

@@ -14,7 +14,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from townsquare.catalog import policies, search, selectors, services
-from townsquare.catalog.forms import DatasetForm, DistributionEditForm, LinkForm, OrganizationForm, UploadForm
+from townsquare.catalog.forms import (
+    DatasetForm,
+    DistributionEditForm,
+    LinkForm,
+    OrganizationForm,
+    UploadForm,
+)
 from townsquare.catalog.vocabularies import FREQUENCY_LABELS, LICENSES_BY_ID, THEMES_BY_CODE
 from townsquare.core.errors import DomainError, PermissionDenied, UploadTooLarge
 from townsquare.core.uploads import ensure_upload_within_limit
@@ -23,19 +29,29 @@ from townsquare.governance.models import Document
 from townsquare.governance.selectors import current_document
 
 FACET_TITLES = {
-    "organization": "Organization", "theme": "Theme", "keyword": "Keyword",
-    "format": "Format", "license": "License", "access_level": "Access level",
+    "organization": "Organization",
+    "theme": "Theme",
+    "keyword": "Keyword",
+    "format": "Format",
+    "license": "License",
+    "access_level": "Access level",
 }
 
 
 def home(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    return render(request, "catalog/home.html", {
-        "purpose": current_document(Document.Kind.PURPOSE),
-        "featured": selectors.featured_datasets(actor=actor),
-        "recent": selectors.recently_updated(actor=actor),
-        "organizations": [o for o in selectors.organizations_with_counts(actor=actor) if o.dataset_count],
-    })
+    return render(
+        request,
+        "catalog/home.html",
+        {
+            "purpose": current_document(Document.Kind.PURPOSE),
+            "featured": selectors.featured_datasets(actor=actor),
+            "recent": selectors.recently_updated(actor=actor),
+            "organizations": [
+                o for o in selectors.organizations_with_counts(actor=actor) if o.dataset_count
+            ],
+        },
+    )
 
 
 def _search_query(request: HttpRequest, **fixed: list[str]) -> search.Query:
@@ -48,8 +64,10 @@ def _search_query(request: HttpRequest, **fixed: list[str]) -> search.Query:
     filters = {facet: request.GET.getlist(facet) for facet in search.FACETS}
     filters.update(fixed)
     return search.Query(
-        text=request.GET.get("q", "")[:200], filters=filters,
-        sort=request.GET.get("sort", "relevance"), page=number("page", 1, 10_000),
+        text=request.GET.get("q", "")[:200],
+        filters=filters,
+        sort=request.GET.get("sort", "relevance"),
+        page=number("page", 1, 10_000),
         per_page=number("per_page", 20, 100),
     )
 
@@ -57,42 +75,61 @@ def _search_query(request: HttpRequest, **fixed: list[str]) -> search.Query:
 def dataset_search(request: HttpRequest) -> HttpResponse:
     query = _search_query(request)
     results = search.search(visible=selectors.datasets_visible_to(request.user), query=query)
-    return render(request, "catalog/search.html", {
-        "query": query, "results": results,
-        "facet_sections": [(f, FACET_TITLES[f], results.facets.get(f, [])) for f in search.FACETS],
-        "sort": query.sort if query.sort in search.SORTS else "relevance",
-    })
+    return render(
+        request,
+        "catalog/search.html",
+        {
+            "query": query,
+            "results": results,
+            "facet_sections": [
+                (f, FACET_TITLES[f], results.facets.get(f, [])) for f in search.FACETS
+            ],
+            "sort": query.sort if query.sort in search.SORTS else "relevance",
+        },
+    )
 
 
 @domain_errors
 def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     dataset = selectors.dataset_for_view(actor=request.user, slug=slug)
-    return render(request, "catalog/dataset.html", {
-        "dataset": dataset,
-        "distributions": selectors.distributions_of(dataset=dataset),
-        "license": LICENSES_BY_ID.get(dataset.license),
-        "themes": [THEMES_BY_CODE[c] for c in dataset.themes if c in THEMES_BY_CODE],
-        "frequency": FREQUENCY_LABELS.get(dataset.accrual_periodicity, dataset.accrual_periodicity),
-        "can_edit": policies.can_edit_dataset(request.user, dataset),
-        "can_download": policies.can_download_files(request.user, dataset),
-    })
+    return render(
+        request,
+        "catalog/dataset.html",
+        {
+            "dataset": dataset,
+            "distributions": selectors.distributions_of(dataset=dataset),
+            "license": LICENSES_BY_ID.get(dataset.license),
+            "themes": [THEMES_BY_CODE[c] for c in dataset.themes if c in THEMES_BY_CODE],
+            "frequency": FREQUENCY_LABELS.get(
+                dataset.accrual_periodicity, dataset.accrual_periodicity
+            ),
+            "can_edit": policies.can_edit_dataset(request.user, dataset),
+            "can_download": policies.can_download_files(request.user, dataset),
+        },
+    )
 
 
 def _dataset_form(request: HttpRequest, **kwargs: Any) -> DatasetForm:
     return DatasetForm(
         request.POST or None,
         organizations=selectors.organizations_where_actor_publishes(actor=request.user),
-        can_feature=policies.can_feature_dataset(request.user), **kwargs,
+        can_feature=policies.can_feature_dataset(request.user),
+        **kwargs,
     )
 
 
 @login_required
 @domain_errors
 def dataset_create(request: HttpRequest) -> HttpResponse:
-    form = _dataset_form(request, initial={
-        "organization": request.GET.get("organization"), "language": ["en"],
-        "contact_name": request.user.get_full_name(), "contact_email": request.user.email,
-    })
+    form = _dataset_form(
+        request,
+        initial={
+            "organization": request.GET.get("organization"),
+            "language": ["en"],
+            "contact_name": request.user.get_full_name(),
+            "contact_email": request.user.email,
+        },
+    )
     if not form.fields["organization"].queryset.exists():  # type: ignore[attr-defined]
         raise PermissionDenied("You are not a steward of any organization yet; ask a coordinator.")
     if request.method == "POST" and form.is_valid():
@@ -116,8 +153,10 @@ def dataset_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             dataset = services.dataset_update(
-                actor=request.user, dataset=dataset,
-                organization=form.cleaned_data["organization"], **form.values(),
+                actor=request.user,
+                dataset=dataset,
+                organization=form.cleaned_data["organization"],
+                **form.values(),
             )
         except (ValidationError, DomainError) as exc:
             apply_errors(form, exc)
@@ -137,8 +176,11 @@ def dataset_delete(request: HttpRequest, slug: str) -> HttpResponse:
         services.dataset_delete(actor=request.user, dataset=dataset)
         messages.success(request, f"Deleted “{dataset.title}”.")
         return redirect("catalog:organization", organization.slug)
-    return render(request, "catalog/confirm_delete.html", {"object": dataset, "kind": "dataset",
-                                                           "cancel": dataset})
+    return render(
+        request,
+        "catalog/confirm_delete.html",
+        {"object": dataset, "kind": "dataset", "cancel": dataset},
+    )
 
 
 @login_required
@@ -163,8 +205,11 @@ def distribution_upload(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 messages.success(request, "The file was uploaded.")
                 return redirect("catalog:dataset", dataset.slug)
-    return render(request, "catalog/distribution_form.html",
-                  {"form": form, "dataset": dataset, "heading": "Upload a file", "multipart": True})
+    return render(
+        request,
+        "catalog/distribution_form.html",
+        {"form": form, "dataset": dataset, "heading": "Upload a file", "multipart": True},
+    )
 
 
 @login_required
@@ -180,8 +225,11 @@ def distribution_link(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, "The link was added.")
             return redirect("catalog:dataset", dataset.slug)
-    return render(request, "catalog/distribution_form.html",
-                  {"form": form, "dataset": dataset, "heading": "Add a link"})
+    return render(
+        request,
+        "catalog/distribution_form.html",
+        {"form": form, "dataset": dataset, "heading": "Add a link"},
+    )
 
 
 @login_required
@@ -191,7 +239,15 @@ def distribution_edit(request: HttpRequest, slug: str, distribution_id: int) -> 
     distribution = selectors.distribution_for_view(
         actor=request.user, dataset=dataset, distribution_id=distribution_id
     )
-    fields = ("title", "description", "format", "media_type", "license", "download_url", "access_url")
+    fields = (
+        "title",
+        "description",
+        "format",
+        "media_type",
+        "license",
+        "download_url",
+        "access_url",
+    )
     initial = {name: getattr(distribution, name) for name in fields}
     form = DistributionEditForm(initial=initial, distribution=distribution)
     if request.method == "POST":
@@ -212,10 +268,16 @@ def distribution_edit(request: HttpRequest, slug: str, distribution_id: int) -> 
             else:
                 messages.success(request, "Saved.")
                 return redirect("catalog:dataset", dataset.slug)
-    return render(request, "catalog/distribution_form.html", {
-        "form": form, "dataset": dataset, "heading": f"Edit “{distribution.title}”",
-        "multipart": "file" in form.fields,
-    })
+    return render(
+        request,
+        "catalog/distribution_form.html",
+        {
+            "form": form,
+            "dataset": dataset,
+            "heading": f"Edit “{distribution.title}”",
+            "multipart": "file" in form.fields,
+        },
+    )
 
 
 @login_required
@@ -230,8 +292,11 @@ def distribution_delete(request: HttpRequest, slug: str, distribution_id: int) -
         services.distribution_delete(actor=request.user, distribution=distribution)
         messages.success(request, f"Removed “{distribution.title}”.")
         return redirect("catalog:dataset", dataset.slug)
-    return render(request, "catalog/confirm_delete.html",
-                  {"object": distribution, "kind": "file or link", "cancel": dataset})
+    return render(
+        request,
+        "catalog/confirm_delete.html",
+        {"object": distribution, "kind": "file or link", "cancel": dataset},
+    )
 
 
 @domain_errors
@@ -241,20 +306,32 @@ def download(request: HttpRequest, slug: str, distribution_id: int) -> HttpRespo
         actor=request.user, slug=slug, distribution_id=distribution_id
     )
     response = FileResponse(
-        default_storage.open(distribution.file.name, "rb"), as_attachment=True,
-        filename=distribution.filename, content_type=distribution.media_type or None,
+        default_storage.open(distribution.file.name, "rb"),
+        as_attachment=True,
+        filename=distribution.filename,
+        content_type=distribution.media_type or None,
     )
     if distribution.checksum_sha256:
         response["ETag"] = f'"{distribution.checksum_sha256}"'
-    response["Cache-Control"] = "private, no-cache" if distribution.dataset.access_level != "public" else "public, max-age=300"
+    response["Cache-Control"] = (
+        "private, no-cache"
+        if distribution.dataset.access_level != "public"
+        else "public, max-age=300"
+    )
     return response
 
 
 def organization_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "catalog/organizations.html", {
-        "organizations": selectors.organizations_with_counts(actor=request.user).select_related("parent"),
-        "can_create": policies.can_create_organization(request.user),
-    })
+    return render(
+        request,
+        "catalog/organizations.html",
+        {
+            "organizations": selectors.organizations_with_counts(actor=request.user).select_related(
+                "parent"
+            ),
+            "can_create": policies.can_create_organization(request.user),
+        },
+    )
 
 
 @domain_errors
@@ -264,11 +341,17 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if "sort" not in request.GET:
         query.sort = "updated"
     results = search.search(visible=selectors.datasets_visible_to(request.user), query=query)
-    return render(request, "catalog/organization.html", {
-        "organization": organization, "results": results, "query": query,
-        "can_edit": policies.can_edit_organization(request.user, organization),
-        "can_add_dataset": policies.can_create_dataset(request.user, organization),
-    })
+    return render(
+        request,
+        "catalog/organization.html",
+        {
+            "organization": organization,
+            "results": results,
+            "query": query,
+            "can_edit": policies.can_edit_organization(request.user, organization),
+            "can_add_dataset": policies.can_create_dataset(request.user, organization),
+        },
+    )
 
 
 @login_required
@@ -309,4 +392,6 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, "Saved.")
             return redirect("catalog:organization", organization.slug)
-    return render(request, "catalog/organization_form.html", {"form": form, "organization": organization})
+    return render(
+        request, "catalog/organization_form.html", {"form": form, "organization": organization}
+    )

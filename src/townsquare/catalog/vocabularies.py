@@ -24,22 +24,46 @@ class License:
 
 
 LICENSES: tuple[License, ...] = (
-    License("CC0-1.0", "Creative Commons CC0 1.0 (public domain dedication)",
-            "https://creativecommons.org/publicdomain/zero/1.0/"),
-    License("PDDL-1.0", "Open Data Commons Public Domain Dedication and License 1.0",
-            "https://opendatacommons.org/licenses/pddl/1-0/"),
-    License("us-pd", "U.S. public domain (government work)",
-            "https://www.usa.gov/publicdomain/label/1.0/"),
-    License("CC-BY-4.0", "Creative Commons Attribution 4.0",
-            "https://creativecommons.org/licenses/by/4.0/"),
-    License("CC-BY-SA-4.0", "Creative Commons Attribution-ShareAlike 4.0",
-            "https://creativecommons.org/licenses/by-sa/4.0/"),
-    License("ODC-By-1.0", "Open Data Commons Attribution License 1.0",
-            "https://opendatacommons.org/licenses/by/1-0/"),
-    License("ODbL-1.0", "Open Data Commons Open Database License 1.0",
-            "https://opendatacommons.org/licenses/odbl/1-0/"),
-    License("OGL-UK-3.0", "Open Government Licence 3.0 (UK)",
-            "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"),
+    License(
+        "CC0-1.0",
+        "Creative Commons CC0 1.0 (public domain dedication)",
+        "https://creativecommons.org/publicdomain/zero/1.0/",
+    ),
+    License(
+        "PDDL-1.0",
+        "Open Data Commons Public Domain Dedication and License 1.0",
+        "https://opendatacommons.org/licenses/pddl/1-0/",
+    ),
+    License(
+        "us-pd",
+        "U.S. public domain (government work)",
+        "https://www.usa.gov/publicdomain/label/1.0/",
+    ),
+    License(
+        "CC-BY-4.0",
+        "Creative Commons Attribution 4.0",
+        "https://creativecommons.org/licenses/by/4.0/",
+    ),
+    License(
+        "CC-BY-SA-4.0",
+        "Creative Commons Attribution-ShareAlike 4.0",
+        "https://creativecommons.org/licenses/by-sa/4.0/",
+    ),
+    License(
+        "ODC-By-1.0",
+        "Open Data Commons Attribution License 1.0",
+        "https://opendatacommons.org/licenses/by/1-0/",
+    ),
+    License(
+        "ODbL-1.0",
+        "Open Data Commons Open Database License 1.0",
+        "https://opendatacommons.org/licenses/odbl/1-0/",
+    ),
+    License(
+        "OGL-UK-3.0",
+        "Open Government Licence 3.0 (UK)",
+        "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+    ),
 )
 LICENSES_BY_ID = {license.id: license for license in LICENSES}
 LICENSE_CHOICES = [(license.id, license.title) for license in LICENSES]
@@ -113,7 +137,15 @@ FORMATS_BY_EXTENSION: dict[str, tuple[str, str]] = {
     "jpeg": ("JPEG", "image/jpeg"),
 }
 OPEN_MACHINE_READABLE_FORMATS = {
-    "CSV", "TSV", "JSON", "NDJSON", "GeoJSON", "XML", "Parquet", "KML", "ODS",
+    "CSV",
+    "TSV",
+    "JSON",
+    "NDJSON",
+    "GeoJSON",
+    "XML",
+    "Parquet",
+    "KML",
+    "ODS",
 }
 
 

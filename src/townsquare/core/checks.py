@@ -40,7 +40,8 @@ def check_storage(app_configs: Any, **kwargs: Any) -> list[Any]:
     if bool(options.get("access_key")) != bool(options.get("secret_key")):
         return [
             Error(
-                "Set both TOWNSQUARE_S3_ACCESS_KEY_ID and TOWNSQUARE_S3_SECRET_ACCESS_KEY, or neither.",
+                "Set both TOWNSQUARE_S3_ACCESS_KEY_ID and TOWNSQUARE_S3_SECRET_ACCESS_KEY, "
+                "or neither.",
                 id="townsquare.E002",
             )
         ]

@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.db import connection
 
 
@@ -27,6 +27,7 @@ def check_storage() -> dict[str, Any]:
     started = time.perf_counter()
     name = f"health/probe-{uuid.uuid4().hex}.txt"
     payload = b"townsquare health probe"
+    default_storage = storages["default"]
     backend = type(default_storage).__name__
     try:
         saved = default_storage.save(name, ContentFile(payload))

@@ -22,7 +22,8 @@ FORM_OVERHEAD_BYTES = 1024 * 1024
 
 
 def limit_message() -> str:
-    return f"The file is larger than this portal's upload limit of {human_size(settings.UPLOAD_MAX_BYTES)}."
+    limit = human_size(settings.UPLOAD_MAX_BYTES)
+    return f"The file is larger than this portal's upload limit of {limit}."
 
 
 def human_size(size: int | None) -> str:
@@ -88,9 +89,16 @@ class UploadLimitMiddleware:
 
 def too_large_response(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
-        body = {"type": "about:blank", "title": UploadTooLarge.title, "status": 413,
-                "detail": limit_message(), "errors": [{"field": "file", "message": limit_message()}]}
-        response: HttpResponse = JsonResponse(body, status=413, content_type="application/problem+json")
+        body = {
+            "type": "about:blank",
+            "title": UploadTooLarge.title,
+            "status": 413,
+            "detail": limit_message(),
+            "errors": [{"field": "file", "message": limit_message()}],
+        }
+        response: HttpResponse = JsonResponse(
+            body, status=413, content_type="application/problem+json"
+        )
     else:
         html = render_to_string("errors/413.html", {"message": limit_message()})
         response = HttpResponse(html, status=413)

@@ -81,7 +81,8 @@ def handler500(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return error_page(
-        request, 403,
+        request,
+        403,
         "The form could not be accepted because its security token was missing or out of date. "
         "Go back, reload the page and try again.",
     )

@@ -16,7 +16,10 @@ def document_revise(*, actor: Actor, kind: str, title: str, body: str) -> Docume
         raise PermissionDenied("Only coordinators and admins edit the program's documents.")
     latest = Document.objects.select_for_update().filter(kind=kind).aggregate(v=Max("version"))["v"]
     document = Document(
-        kind=kind, version=(latest or 0) + 1, title=title.strip(), body=body.strip(),
+        kind=kind,
+        version=(latest or 0) + 1,
+        title=title.strip(),
+        body=body.strip(),
         created_by=user_or_none(actor),
     )
     document.full_clean()

@@ -15,10 +15,15 @@ from townsquare.governance.models import Document
 
 def purpose(request: HttpRequest) -> HttpResponse:
     versions = selectors.document_versions(Document.Kind.PURPOSE)
-    return render(request, "governance/purpose.html", {
-        "document": versions.first(), "versions": versions,
-        "can_edit": policies.can_edit_documents(request.user),
-    })
+    return render(
+        request,
+        "governance/purpose.html",
+        {
+            "document": versions.first(),
+            "versions": versions,
+            "can_edit": policies.can_edit_documents(request.user),
+        },
+    )
 
 
 @login_required
@@ -27,11 +32,15 @@ def purpose_edit(request: HttpRequest) -> HttpResponse:
     if not policies.can_edit_documents(request.user):
         raise PermissionDenied("Only coordinators and admins edit the purpose statement.")
     current = selectors.current_document(Document.Kind.PURPOSE)
-    initial = {"title": current.title, "body": current.body} if current else {"title": "Our purpose"}
+    initial = (
+        {"title": current.title, "body": current.body} if current else {"title": "Our purpose"}
+    )
     form = DocumentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.document_revise(actor=request.user, kind=Document.Kind.PURPOSE, **form.cleaned_data)
+            services.document_revise(
+                actor=request.user, kind=Document.Kind.PURPOSE, **form.cleaned_data
+            )
         except (ValidationError, DomainError) as exc:
             apply_errors(form, exc)
         else:

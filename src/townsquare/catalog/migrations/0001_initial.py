@@ -3,14 +3,14 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import townsquare.catalog.models
-import townsquare.catalog.validators
 from django.conf import settings
 from django.db import migrations, models
 
+import townsquare.catalog.models
+import townsquare.catalog.validators
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -19,124 +19,441 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Dataset',
+            name="Dataset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('identifier', models.CharField(default=townsquare.catalog.models._new_identifier, max_length=255, unique=True)),
-                ('slug', models.SlugField(max_length=100, unique=True, validators=[townsquare.catalog.validators.validate_slug_not_reserved])),
-                ('title', models.CharField(max_length=300, validators=[django.core.validators.MinLengthValidator(3)])),
-                ('description', models.TextField(help_text='Markdown.')),
-                ('keywords', models.JSONField(blank=True, default=list, validators=[townsquare.catalog.validators.validate_keywords])),
-                ('themes', models.JSONField(blank=True, default=list, validators=[townsquare.catalog.validators.validate_string_list])),
-                ('contact_name', models.CharField(max_length=200)),
-                ('contact_email', models.EmailField(max_length=254)),
-                ('license', models.CharField(blank=True, choices=[('CC0-1.0', 'Creative Commons CC0 1.0 (public domain dedication)'), ('PDDL-1.0', 'Open Data Commons Public Domain Dedication and License 1.0'), ('us-pd', 'U.S. public domain (government work)'), ('CC-BY-4.0', 'Creative Commons Attribution 4.0'), ('CC-BY-SA-4.0', 'Creative Commons Attribution-ShareAlike 4.0'), ('ODC-By-1.0', 'Open Data Commons Attribution License 1.0'), ('ODbL-1.0', 'Open Data Commons Open Database License 1.0'), ('OGL-UK-3.0', 'Open Government Licence 3.0 (UK)')], max_length=40)),
-                ('access_level', models.CharField(choices=[('public', 'Public'), ('restricted public', 'Restricted public'), ('non-public', 'Non-public')], default='public', max_length=20)),
-                ('rights', models.CharField(blank=True, max_length=255)),
-                ('accrual_periodicity', models.CharField(blank=True, max_length=40, validators=[townsquare.catalog.validators.validate_frequency], verbose_name='update frequency')),
-                ('temporal', models.CharField(blank=True, max_length=100, validators=[townsquare.catalog.validators.validate_temporal], verbose_name='temporal coverage')),
-                ('spatial', models.CharField(blank=True, max_length=500, verbose_name='spatial coverage')),
-                ('issued', models.DateField(blank=True, null=True)),
-                ('modified', models.DateTimeField(default=django.utils.timezone.now)),
-                ('language', models.JSONField(blank=True, default=list, validators=[townsquare.catalog.validators.validate_languages])),
-                ('landing_page', models.URLField(blank=True, max_length=500, validators=[townsquare.catalog.validators.validate_http_url])),
-                ('references', models.JSONField(blank=True, default=list, validators=[townsquare.catalog.validators.validate_url_list])),
-                ('conforms_to', models.URLField(blank=True, max_length=500, validators=[townsquare.catalog.validators.validate_http_url])),
-                ('described_by', models.URLField(blank=True, max_length=500, validators=[townsquare.catalog.validators.validate_http_url], verbose_name='data dictionary URL')),
-                ('described_by_type', models.CharField(blank=True, max_length=100, validators=[townsquare.catalog.validators.validate_media_type], verbose_name='data dictionary media type')),
-                ('is_part_of', models.CharField(blank=True, max_length=255, verbose_name='collection')),
-                ('data_quality', models.BooleanField(blank=True, null=True)),
-                ('system_of_records', models.CharField(blank=True, max_length=500)),
-                ('primary_it_investment_uii', models.CharField(blank=True, max_length=20, validators=[townsquare.catalog.validators.validate_uii])),
-                ('bureau_code', models.JSONField(blank=True, default=list, validators=[townsquare.catalog.validators.validate_bureau_codes])),
-                ('program_code', models.JSONField(blank=True, default=list, validators=[townsquare.catalog.validators.validate_program_codes])),
-                ('featured', models.BooleanField(default=False)),
-                ('extras', models.JSONField(blank=True, default=dict, help_text='Custom fields.')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "identifier",
+                    models.CharField(
+                        default=townsquare.catalog.models._new_identifier,
+                        max_length=255,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        max_length=100,
+                        unique=True,
+                        validators=[townsquare.catalog.validators.validate_slug_not_reserved],
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        max_length=300, validators=[django.core.validators.MinLengthValidator(3)]
+                    ),
+                ),
+                ("description", models.TextField(help_text="Markdown.")),
+                (
+                    "keywords",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[townsquare.catalog.validators.validate_keywords],
+                    ),
+                ),
+                (
+                    "themes",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[townsquare.catalog.validators.validate_string_list],
+                    ),
+                ),
+                ("contact_name", models.CharField(max_length=200)),
+                ("contact_email", models.EmailField(max_length=254)),
+                (
+                    "license",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("CC0-1.0", "Creative Commons CC0 1.0 (public domain dedication)"),
+                            (
+                                "PDDL-1.0",
+                                "Open Data Commons Public Domain Dedication and License 1.0",
+                            ),
+                            ("us-pd", "U.S. public domain (government work)"),
+                            ("CC-BY-4.0", "Creative Commons Attribution 4.0"),
+                            ("CC-BY-SA-4.0", "Creative Commons Attribution-ShareAlike 4.0"),
+                            ("ODC-By-1.0", "Open Data Commons Attribution License 1.0"),
+                            ("ODbL-1.0", "Open Data Commons Open Database License 1.0"),
+                            ("OGL-UK-3.0", "Open Government Licence 3.0 (UK)"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "access_level",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("restricted public", "Restricted public"),
+                            ("non-public", "Non-public"),
+                        ],
+                        default="public",
+                        max_length=20,
+                    ),
+                ),
+                ("rights", models.CharField(blank=True, max_length=255)),
+                (
+                    "accrual_periodicity",
+                    models.CharField(
+                        blank=True,
+                        max_length=40,
+                        validators=[townsquare.catalog.validators.validate_frequency],
+                        verbose_name="update frequency",
+                    ),
+                ),
+                (
+                    "temporal",
+                    models.CharField(
+                        blank=True,
+                        max_length=100,
+                        validators=[townsquare.catalog.validators.validate_temporal],
+                        verbose_name="temporal coverage",
+                    ),
+                ),
+                (
+                    "spatial",
+                    models.CharField(blank=True, max_length=500, verbose_name="spatial coverage"),
+                ),
+                ("issued", models.DateField(blank=True, null=True)),
+                ("modified", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "language",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[townsquare.catalog.validators.validate_languages],
+                    ),
+                ),
+                (
+                    "landing_page",
+                    models.URLField(
+                        blank=True,
+                        max_length=500,
+                        validators=[townsquare.catalog.validators.validate_http_url],
+                    ),
+                ),
+                (
+                    "references",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[townsquare.catalog.validators.validate_url_list],
+                    ),
+                ),
+                (
+                    "conforms_to",
+                    models.URLField(
+                        blank=True,
+                        max_length=500,
+                        validators=[townsquare.catalog.validators.validate_http_url],
+                    ),
+                ),
+                (
+                    "described_by",
+                    models.URLField(
+                        blank=True,
+                        max_length=500,
+                        validators=[townsquare.catalog.validators.validate_http_url],
+                        verbose_name="data dictionary URL",
+                    ),
+                ),
+                (
+                    "described_by_type",
+                    models.CharField(
+                        blank=True,
+                        max_length=100,
+                        validators=[townsquare.catalog.validators.validate_media_type],
+                        verbose_name="data dictionary media type",
+                    ),
+                ),
+                (
+                    "is_part_of",
+                    models.CharField(blank=True, max_length=255, verbose_name="collection"),
+                ),
+                ("data_quality", models.BooleanField(blank=True, null=True)),
+                ("system_of_records", models.CharField(blank=True, max_length=500)),
+                (
+                    "primary_it_investment_uii",
+                    models.CharField(
+                        blank=True,
+                        max_length=20,
+                        validators=[townsquare.catalog.validators.validate_uii],
+                    ),
+                ),
+                (
+                    "bureau_code",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[townsquare.catalog.validators.validate_bureau_codes],
+                    ),
+                ),
+                (
+                    "program_code",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[townsquare.catalog.validators.validate_program_codes],
+                    ),
+                ),
+                ("featured", models.BooleanField(default=False)),
+                ("extras", models.JSONField(blank=True, default=dict, help_text="Custom fields.")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title'],
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='SearchDocument',
+            name="SearchDocument",
             fields=[
-                ('dataset', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search_document', serialize=False, to='catalog.dataset')),
-                ('title', models.TextField()),
-                ('keywords', models.TextField(blank=True)),
-                ('organization', models.TextField(blank=True)),
-                ('description', models.TextField(blank=True)),
+                (
+                    "dataset",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="search_document",
+                        serialize=False,
+                        to="catalog.dataset",
+                    ),
+                ),
+                ("title", models.TextField()),
+                ("keywords", models.TextField(blank=True)),
+                ("organization", models.TextField(blank=True)),
+                ("description", models.TextField(blank=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Distribution',
+            name="Distribution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('file', 'Uploaded file'), ('link', 'Link')], max_length=10)),
-                ('title', models.CharField(max_length=300)),
-                ('description', models.TextField(blank=True)),
-                ('file', models.FileField(blank=True, max_length=500, upload_to=townsquare.catalog.models.distribution_file_path)),
-                ('download_url', models.URLField(blank=True, help_text='A direct link to a downloadable file.', max_length=1000, validators=[townsquare.catalog.validators.validate_http_url])),
-                ('access_url', models.URLField(blank=True, help_text='A page or API that gives access to the data.', max_length=1000, validators=[townsquare.catalog.validators.validate_http_url])),
-                ('format', models.CharField(blank=True, max_length=40)),
-                ('media_type', models.CharField(blank=True, max_length=150, validators=[townsquare.catalog.validators.validate_media_type])),
-                ('byte_size', models.BigIntegerField(blank=True, null=True)),
-                ('checksum_sha256', models.CharField(blank=True, max_length=64)),
-                ('license', models.CharField(blank=True, choices=[('CC0-1.0', 'Creative Commons CC0 1.0 (public domain dedication)'), ('PDDL-1.0', 'Open Data Commons Public Domain Dedication and License 1.0'), ('us-pd', 'U.S. public domain (government work)'), ('CC-BY-4.0', 'Creative Commons Attribution 4.0'), ('CC-BY-SA-4.0', 'Creative Commons Attribution-ShareAlike 4.0'), ('ODC-By-1.0', 'Open Data Commons Attribution License 1.0'), ('ODbL-1.0', 'Open Data Commons Open Database License 1.0'), ('OGL-UK-3.0', 'Open Government Licence 3.0 (UK)')], help_text="Leave empty to use the dataset's license.", max_length=40)),
-                ('conforms_to', models.URLField(blank=True, max_length=500, validators=[townsquare.catalog.validators.validate_http_url])),
-                ('described_by', models.URLField(blank=True, max_length=500, validators=[townsquare.catalog.validators.validate_http_url])),
-                ('described_by_type', models.CharField(blank=True, max_length=100, validators=[townsquare.catalog.validators.validate_media_type])),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='distributions', to='catalog.dataset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("file", "Uploaded file"), ("link", "Link")], max_length=10
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True,
+                        max_length=500,
+                        upload_to=townsquare.catalog.models.distribution_file_path,
+                    ),
+                ),
+                (
+                    "download_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="A direct link to a downloadable file.",
+                        max_length=1000,
+                        validators=[townsquare.catalog.validators.validate_http_url],
+                    ),
+                ),
+                (
+                    "access_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="A page or API that gives access to the data.",
+                        max_length=1000,
+                        validators=[townsquare.catalog.validators.validate_http_url],
+                    ),
+                ),
+                ("format", models.CharField(blank=True, max_length=40)),
+                (
+                    "media_type",
+                    models.CharField(
+                        blank=True,
+                        max_length=150,
+                        validators=[townsquare.catalog.validators.validate_media_type],
+                    ),
+                ),
+                ("byte_size", models.BigIntegerField(blank=True, null=True)),
+                ("checksum_sha256", models.CharField(blank=True, max_length=64)),
+                (
+                    "license",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("CC0-1.0", "Creative Commons CC0 1.0 (public domain dedication)"),
+                            (
+                                "PDDL-1.0",
+                                "Open Data Commons Public Domain Dedication and License 1.0",
+                            ),
+                            ("us-pd", "U.S. public domain (government work)"),
+                            ("CC-BY-4.0", "Creative Commons Attribution 4.0"),
+                            ("CC-BY-SA-4.0", "Creative Commons Attribution-ShareAlike 4.0"),
+                            ("ODC-By-1.0", "Open Data Commons Attribution License 1.0"),
+                            ("ODbL-1.0", "Open Data Commons Open Database License 1.0"),
+                            ("OGL-UK-3.0", "Open Government Licence 3.0 (UK)"),
+                        ],
+                        help_text="Leave empty to use the dataset's license.",
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "conforms_to",
+                    models.URLField(
+                        blank=True,
+                        max_length=500,
+                        validators=[townsquare.catalog.validators.validate_http_url],
+                    ),
+                ),
+                (
+                    "described_by",
+                    models.URLField(
+                        blank=True,
+                        max_length=500,
+                        validators=[townsquare.catalog.validators.validate_http_url],
+                    ),
+                ),
+                (
+                    "described_by_type",
+                    models.CharField(
+                        blank=True,
+                        max_length=100,
+                        validators=[townsquare.catalog.validators.validate_media_type],
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="distributions",
+                        to="catalog.dataset",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=100, unique=True, validators=[townsquare.catalog.validators.validate_slug_not_reserved])),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('description', models.TextField(blank=True, help_text='Markdown.')),
-                ('email', models.EmailField(blank=True, help_text='A contact address for the organization.', max_length=254)),
-                ('homepage', models.URLField(blank=True, max_length=500, validators=[townsquare.catalog.validators.validate_http_url])),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('parent', models.ForeignKey(blank=True, help_text='The organization this one is part of (DCAT-US subOrganizationOf).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='catalog.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        max_length=100,
+                        unique=True,
+                        validators=[townsquare.catalog.validators.validate_slug_not_reserved],
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("description", models.TextField(blank=True, help_text="Markdown.")),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True,
+                        help_text="A contact address for the organization.",
+                        max_length=254,
+                    ),
+                ),
+                (
+                    "homepage",
+                    models.URLField(
+                        blank=True,
+                        max_length=500,
+                        validators=[townsquare.catalog.validators.validate_http_url],
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The organization this one is part of (DCAT-US subOrganizationOf).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="catalog.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='dataset',
-            name='organization',
-            field=models.ForeignKey(help_text='The publisher.', on_delete=django.db.models.deletion.PROTECT, related_name='datasets', to='catalog.organization'),
+            model_name="dataset",
+            name="organization",
+            field=models.ForeignKey(
+                help_text="The publisher.",
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="datasets",
+                to="catalog.organization",
+            ),
         ),
         migrations.CreateModel(
-            name='FacetValue',
+            name="FacetValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('facet', models.CharField(max_length=20)),
-                ('value', models.CharField(max_length=300)),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.dataset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("facet", models.CharField(max_length=20)),
+                ("value", models.CharField(max_length=300)),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalog.dataset",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['facet', 'value', 'dataset'], name='facet_value_dataset'), models.Index(fields=['dataset', 'facet'], name='facet_dataset')],
+                "indexes": [
+                    models.Index(fields=["facet", "value", "dataset"], name="facet_value_dataset"),
+                    models.Index(fields=["dataset", "facet"], name="facet_dataset"),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='dataset',
-            index=models.Index(fields=['-modified'], name='dataset_modified'),
+            model_name="dataset",
+            index=models.Index(fields=["-modified"], name="dataset_modified"),
         ),
         migrations.AddIndex(
-            model_name='dataset',
-            index=models.Index(fields=['access_level'], name='dataset_access_level'),
+            model_name="dataset",
+            index=models.Index(fields=["access_level"], name="dataset_access_level"),
         ),
     ]

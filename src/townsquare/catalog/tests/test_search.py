@@ -27,15 +27,36 @@ def slugs(results: search.Results) -> list[str]:
 @pytest.fixture
 def catalog(public_works: Any, parks: Any, make_dataset: Any) -> dict[str, Dataset]:
     return {
-        "title": make_dataset(public_works, slug="trees-title", title="Street trees inventory",
-                              description="Locations of plantings along roads.", keywords=["urban forest"]),
-        "description": make_dataset(parks, slug="trees-description", title="Park plantings",
-                                    description="Every tree planted in a park since 2010.",
-                                    keywords=["parks"], themes=["ENVI"], license="CC0-1.0"),
-        "keyword": make_dataset(parks, slug="trees-keyword", title="Canopy survey",
-                                description="Aerial survey of the canopy.", keywords=["trees"]),
-        "other": make_dataset(public_works, slug="potholes", title="Pothole repairs",
-                              description="Potholes fixed by the road crew.", keywords=["roads"]),
+        "title": make_dataset(
+            public_works,
+            slug="trees-title",
+            title="Street trees inventory",
+            description="Locations of plantings along roads.",
+            keywords=["urban forest"],
+        ),
+        "description": make_dataset(
+            parks,
+            slug="trees-description",
+            title="Park plantings",
+            description="Every tree planted in a park since 2010.",
+            keywords=["parks"],
+            themes=["ENVI"],
+            license="CC0-1.0",
+        ),
+        "keyword": make_dataset(
+            parks,
+            slug="trees-keyword",
+            title="Canopy survey",
+            description="Aerial survey of the canopy.",
+            keywords=["trees"],
+        ),
+        "other": make_dataset(
+            public_works,
+            slug="potholes",
+            title="Pothole repairs",
+            description="Potholes fixed by the road crew.",
+            keywords=["roads"],
+        ),
     }
 
 
@@ -62,10 +83,24 @@ def test_organization_name_is_searchable(catalog: Any, anonymous: Any) -> None:
 
 @pytest.mark.parametrize(
     "hostile",
-    ['"', "trees OR 1=1", "title:trees", "NEAR(trees roads)", "*", "trees'; DROP TABLE x; --",
-     "(((", "a & b | !c", "\x00", "trees:*", "-trees", "é" * 300],
+    [
+        '"',
+        "trees OR 1=1",
+        "title:trees",
+        "NEAR(trees roads)",
+        "*",
+        "trees'; DROP TABLE x; --",
+        "(((",
+        "a & b | !c",
+        "\x00",
+        "trees:*",
+        "-trees",
+        "é" * 300,
+    ],
 )
-def test_operators_and_punctuation_are_plain_text(catalog: Any, anonymous: Any, hostile: str) -> None:
+def test_operators_and_punctuation_are_plain_text(
+    catalog: Any, anonymous: Any, hostile: str
+) -> None:
     results = find(anonymous, hostile)
     assert results.count >= 0  # no database error, whatever the input
     assert Dataset.objects.count() == 4
@@ -75,7 +110,9 @@ def test_facet_counts_and_filters(catalog: Any, anonymous: Any) -> None:
     results = find(anonymous, "")
     organizations = {item.value: item.count for item in results.facets["organization"]}
     assert organizations == {"public-works": 2, "parks": 2}
-    assert {i.value: i.label for i in results.facets["organization"]}["parks"] == "Parks and Recreation"
+    assert {i.value: i.label for i in results.facets["organization"]}[
+        "parks"
+    ] == "Parks and Recreation"
     licenses = {item.value: item.count for item in results.facets["license"]}
     assert licenses == {"CC-BY-4.0": 3, "CC0-1.0": 1}
     filtered = find(anonymous, "", filters={"organization": ["parks"], "license": ["CC0-1.0"]})
@@ -109,10 +146,21 @@ def test_sorts_and_pages(catalog: Any, anonymous: Any) -> None:
 
 
 def test_non_public_datasets_are_invisible_to_outsiders_even_in_counts(
-    public_works: Any, make_dataset: Any, anonymous: Any, outsider: Any, viewer: Any, coordinator: Any
+    public_works: Any,
+    make_dataset: Any,
+    anonymous: Any,
+    outsider: Any,
+    viewer: Any,
+    coordinator: Any,
 ) -> None:
-    make_dataset(public_works, slug="secret-salaries", title="Salaries", access_level="non-public",
-                 rights="Personnel records.", keywords=["payroll"])
+    make_dataset(
+        public_works,
+        slug="secret-salaries",
+        title="Salaries",
+        access_level="non-public",
+        rights="Personnel records.",
+        keywords=["payroll"],
+    )
     make_dataset(public_works, slug="open-budget", title="Budget", keywords=["payroll"])
     for actor in (anonymous, outsider):
         results = find(actor, "salaries")

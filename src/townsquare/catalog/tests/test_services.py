@@ -16,7 +16,9 @@ from townsquare.core.errors import Conflict, PermissionDenied, UploadTooLarge
 pytestmark = pytest.mark.django_db
 
 
-def test_steward_creates_dataset_with_generated_slug_and_identifier(steward: Any, public_works: Any) -> None:
+def test_steward_creates_dataset_with_generated_slug_and_identifier(
+    steward: Any, public_works: Any
+) -> None:
     dataset = services.dataset_create(actor=steward, organization=public_works, **dataset_values())
     assert dataset.slug == "building-permits"
     assert len(dataset.identifier) == 36
@@ -26,8 +28,14 @@ def test_steward_creates_dataset_with_generated_slug_and_identifier(steward: Any
 
 
 def test_only_stewards_of_the_organization_and_coordinators_create(
-    public_works: Any, parks: Any, steward: Any, approver: Any, viewer: Any, outsider: Any,
-    coordinator: Any, anonymous: Any,
+    public_works: Any,
+    parks: Any,
+    steward: Any,
+    approver: Any,
+    viewer: Any,
+    outsider: Any,
+    coordinator: Any,
+    anonymous: Any,
 ) -> None:
     for actor in (approver, viewer, outsider, anonymous):
         with pytest.raises(PermissionDenied):
@@ -61,7 +69,9 @@ def test_invalid_metadata_names_the_field_and_saves_nothing(
     steward: Any, public_works: Any, field: str, value: Any, message: str
 ) -> None:
     with pytest.raises(ValidationError) as excinfo:
-        services.dataset_create(actor=steward, organization=public_works, **dataset_values(**{field: value}))
+        services.dataset_create(
+            actor=steward, organization=public_works, **dataset_values(**{field: value})
+        )
     assert field in excinfo.value.message_dict
     assert message in " ".join(excinfo.value.message_dict[field])
     assert not Dataset.objects.exists()
@@ -69,11 +79,13 @@ def test_invalid_metadata_names_the_field_and_saves_nothing(
 
 def test_rights_are_required_unless_public(steward: Any, public_works: Any) -> None:
     with pytest.raises(ValidationError) as excinfo:
-        services.dataset_create(actor=steward, organization=public_works,
-                                **dataset_values(access_level="non-public"))
+        services.dataset_create(
+            actor=steward, organization=public_works, **dataset_values(access_level="non-public")
+        )
     assert "rights" in excinfo.value.message_dict
     dataset = services.dataset_create(
-        actor=steward, organization=public_works,
+        actor=steward,
+        organization=public_works,
         **dataset_values(access_level="non-public", rights="Contains personal data."),
     )
     assert dataset.access_level == "non-public"
@@ -81,19 +93,24 @@ def test_rights_are_required_unless_public(steward: Any, public_works: Any) -> N
 
 def test_unknown_field_is_refused(steward: Any, public_works: Any) -> None:
     with pytest.raises(ValidationError) as excinfo:
-        services.dataset_create(actor=steward, organization=public_works, **dataset_values(colour="red"))
+        services.dataset_create(
+            actor=steward, organization=public_works, **dataset_values(colour="red")
+        )
     assert "colour" in excinfo.value.message_dict
 
 
 def test_lists_are_cleaned(steward: Any, public_works: Any) -> None:
     dataset = services.dataset_create(
-        actor=steward, organization=public_works,
+        actor=steward,
+        organization=public_works,
         **dataset_values(keywords=[" Permits", "permits", "", "Housing "], language=["en", "es"]),
     )
     assert dataset.keywords == ["Permits", "Housing"]
 
 
-def test_update_bumps_modified_and_reindexes(steward: Any, public_works: Any, make_dataset: Any) -> None:
+def test_update_bumps_modified_and_reindexes(
+    steward: Any, public_works: Any, make_dataset: Any
+) -> None:
     dataset = make_dataset(public_works)
     before = dataset.modified
     services.dataset_update(actor=steward, dataset=dataset, title="Permits issued")
@@ -103,7 +120,9 @@ def test_update_bumps_modified_and_reindexes(steward: Any, public_works: Any, ma
     assert dataset.search_document.title == "Permits issued"
 
 
-def test_only_coordinators_feature(steward: Any, coordinator: Any, public_works: Any, make_dataset: Any) -> None:
+def test_only_coordinators_feature(
+    steward: Any, coordinator: Any, public_works: Any, make_dataset: Any
+) -> None:
     dataset = make_dataset(public_works)
     with pytest.raises(PermissionDenied):
         services.dataset_update(actor=steward, dataset=dataset, featured=True)
@@ -134,7 +153,9 @@ def test_file_distribution_is_stored_with_size_checksum_and_format(
     assert distribution.title == "permits.csv"
     assert default_storage.exists(distribution.file.name)
     assert distribution.file.name.startswith("distributions/")
-    formats = FacetValue.objects.filter(dataset=dataset, facet="format").values_list("value", flat=True)
+    formats = FacetValue.objects.filter(dataset=dataset, facet="format").values_list(
+        "value", flat=True
+    )
     assert list(formats) == ["CSV"]
 
 
@@ -157,7 +178,10 @@ def test_invalid_distribution_removes_the_stored_file(
     dataset = make_dataset(public_works)
     with pytest.raises(ValidationError):
         services.distribution_add_file(
-            actor=steward, dataset=dataset, upload=ContentFile(b"a", name="a.csv"), media_type="nonsense"
+            actor=steward,
+            dataset=dataset,
+            upload=ContentFile(b"a", name="a.csv"),
+            media_type="nonsense",
         )
     assert not Distribution.objects.exists()
     stored = list((tmp_path / "files").rglob("*.csv"))
@@ -192,7 +216,9 @@ def test_replacing_a_file_removes_the_old_one_after_commit(
     old_name = distribution.file.name
     with django_capture_on_commit_callbacks(execute=True):
         services.distribution_update(
-            actor=steward, distribution=distribution, upload=ContentFile(b"a,b\n3,4\n", name="v2.csv")
+            actor=steward,
+            distribution=distribution,
+            upload=ContentFile(b"a,b\n3,4\n", name="v2.csv"),
         )
     assert not default_storage.exists(old_name)
     assert default_storage.exists(Distribution.objects.get().file.name)
@@ -219,7 +245,9 @@ def test_organization_with_datasets_cannot_be_deleted(
         services.organization_delete(actor=coordinator, organization=public_works)
 
 
-def test_organization_cannot_be_its_own_ancestor(coordinator: Any, public_works: Any, parks: Any) -> None:
+def test_organization_cannot_be_its_own_ancestor(
+    coordinator: Any, public_works: Any, parks: Any
+) -> None:
     services.organization_update(actor=coordinator, organization=parks, parent=public_works)
     with pytest.raises(ValidationError):
         services.organization_update(actor=coordinator, organization=public_works, parent=parks)
@@ -229,7 +257,9 @@ def test_renaming_an_organization_reindexes_its_datasets(
     coordinator: Any, public_works: Any, make_dataset: Any
 ) -> None:
     dataset = make_dataset(public_works)
-    services.organization_update(actor=coordinator, organization=public_works, name="Streets Department")
+    services.organization_update(
+        actor=coordinator, organization=public_works, name="Streets Department"
+    )
     dataset.search_document.refresh_from_db()
     assert dataset.search_document.organization == "Streets Department"
 

@@ -1,0 +1,65 @@
+# Townsquare — the two commands are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TOWNSQUARE := $(BIN)/townsquare
+# The PostgreSQL run of the suite; pytest-django creates and drops test_<name>.
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/townsquare
+
+.PHONY: demo test install install-dev lint test-sqlite test-postgres test-browser bench-search clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## make demo: set up, load the demo town and serve it on http://127.0.0.1:8000 with its worker.
+demo: install
+	$(TOWNSQUARE) migrate --no-input -v 0
+	$(TOWNSQUARE) demo
+	$(TOWNSQUARE) serve --host 127.0.0.1 --port 8000
+
+## make test: lint, then the whole suite on SQLite and PostgreSQL, then the browser tests.
+test: install-dev lint test-sqlite test-postgres test-browser
+
+lint: install-dev
+	$(BIN)/ruff check src tests conftest.py scripts bench
+	DATABASE_URL=sqlite:///:memory: $(TOWNSQUARE) makemigrations --check --dry-run -v 0
+
+test-sqlite: install-dev
+	DATABASE_URL= $(BIN)/pytest -q
+
+test-postgres: install-dev
+	@if $(BIN)/python scripts/postgres_reachable.py "$(POSTGRES_URL)"; then \
+		DATABASE_URL="$(POSTGRES_URL)" TOWNSQUARE_TEST_DATABASE=postgresql $(BIN)/pytest -q; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "FAIL: PostgreSQL at $(POSTGRES_URL) is unreachable and CI=true: refusing to skip." >&2; exit 1; \
+	else \
+		echo "WARNING: PostgreSQL at $(POSTGRES_URL) is unreachable: the PostgreSQL run was SKIPPED." >&2; \
+	fi
+
+test-browser: install-dev
+	@if command -v chromium >/dev/null 2>&1; then \
+		DATABASE_URL= $(BIN)/pytest -q -m browser tests/browser; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "FAIL: chromium is not installed and CI=true (apt-get install -y chromium)." >&2; exit 1; \
+	else \
+		echo "WARNING: chromium is not installed: the browser tests were SKIPPED (apt-get install -y chromium)." >&2; \
+	fi
+
+## make bench-search: 10,000 generated datasets, 20 queries, p50/p95 on SQLite and PostgreSQL.
+bench-search: install-dev
+	$(BIN)/python bench/search.py --postgres-url "$(POSTGRES_URL)"
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

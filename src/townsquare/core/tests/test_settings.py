@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from townsquare import env
+
+ROOT = Path(__file__).resolve().parents[4]
+SETTINGS = ROOT / "src" / "townsquare" / "settings.py"
+DOCS = ROOT / "docs" / "configuration.md"
+
+
+def variables_in_settings() -> set[str]:
+    source = SETTINGS.read_text(encoding="utf-8")
+    return set(re.findall(r'env\.\w+\(\s*"([A-Z0-9_]+)"', source)) | env.NAMES_READ
+
+
+def test_every_variable_is_documented() -> None:
+    documented = set(re.findall(r"^\| `([A-Z0-9_]+)` \|", DOCS.read_text(encoding="utf-8"), re.M))
+    read = variables_in_settings()
+    assert {"DATABASE_URL", "TOWNSQUARE_SECRET_KEY", "TOWNSQUARE_S3_BUCKET"} <= read
+    assert read - documented == set(), "add these to docs/configuration.md"
+    assert documented - read == set(), "docs/configuration.md lists variables nobody reads"
+
+
+def start(**environ: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("TOWNSQUARE_") and k != "DATABASE_URL"
+    }
+    clean.update(environ)
+    clean["TOWNSQUARE_DATA_DIR"] = environ.get(
+        "TOWNSQUARE_DATA_DIR", "/tmp/townsquare-settings-test"
+    )
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; "
+            "os.environ['DJANGO_SETTINGS_MODULE']='townsquare.settings'; django.setup()",
+        ],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_refuses_the_default_secret_key() -> None:
+    result = start(TOWNSQUARE_ENV="production")
+    assert result.returncode != 0
+    assert "refusing to start with the default development key" in result.stderr
+
+
+def test_production_refuses_debug() -> None:
+    result = start(
+        TOWNSQUARE_ENV="production", TOWNSQUARE_SECRET_KEY="k" * 50, TOWNSQUARE_DEBUG="true"
+    )
+    assert result.returncode != 0
+    assert "refuses TOWNSQUARE_DEBUG=true" in result.stderr
+
+
+def test_production_starts_with_a_real_key() -> None:
+    assert start(TOWNSQUARE_ENV="production", TOWNSQUARE_SECRET_KEY="k" * 50).returncode == 0
+
+
+def test_secret_from_a_file(tmp_path: Path) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text("s" * 40 + "\n")
+    assert (
+        start(TOWNSQUARE_ENV="production", TOWNSQUARE_SECRET_KEY_FILE=str(secret)).returncode == 0
+    )
+
+
+def test_bad_values_stop_the_start_with_the_variable_named() -> None:
+    result = start(TOWNSQUARE_DEBUG="maybe")
+    assert result.returncode != 0 and "TOWNSQUARE_DEBUG must be true or false" in result.stderr
+    result = start(TOWNSQUARE_UPLOAD_MAX_BYTES="lots")
+    assert "TOWNSQUARE_UPLOAD_MAX_BYTES must be a whole number" in result.stderr
+    result = start(TOWNSQUARE_STORAGE="ftp")
+    assert "TOWNSQUARE_STORAGE must be one of local, s3" in result.stderr
+    result = start(TOWNSQUARE_STORAGE="s3")
+    assert "needs TOWNSQUARE_S3_BUCKET" in result.stderr
+
+
+def test_env_helpers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("X_BOOL", "Yes")
+    assert env.boolean("X_BOOL", False) is True
+    monkeypatch.setenv("X_LIST", " a, ,b ")
+    assert env.string_list("X_LIST", []) == ["a", "b"]
+    monkeypatch.setenv("X_INT", "-1")
+    with pytest.raises(ImproperlyConfigured):
+        env.integer("X_INT", 5, minimum=0)
+    monkeypatch.setenv("X_FILE_FILE", "/nonexistent/secret")
+    with pytest.raises(ImproperlyConfigured, match="cannot read"):
+        env.string("X_FILE")

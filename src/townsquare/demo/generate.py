@@ -1,0 +1,492 @@
+"""Deterministic files for the demo town of Alder Falls: the same bytes on every run.
+
+Every generator takes the folder to write into and returns the file's path. Randomness comes
+from ``random.Random`` seeded per file; dates count from a fixed day, not from today.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import random
+import zipfile
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+# The town's grid: 8 columns × 6 rows of 400 m blocks, south-west corner at this point.
+ORIGIN_LON, ORIGIN_LAT = -90.8420, 43.9310
+BLOCK_M = 400.0
+COLUMNS, ROWS = 8, 6
+REFERENCE_DAY = date(2026, 10, 31)
+FIXED_TIME = datetime(2026, 10, 31, 12, 0, 0)
+
+EAST_WEST_STREETS = [
+    "River Rd",
+    "Mill St",
+    "Main St",
+    "Oak Ave",
+    "Elm St",
+    "Prospect St",
+    "Hill Rd",
+]
+NORTH_SOUTH_STREETS = [
+    "1st Ave",
+    "2nd Ave",
+    "3rd Ave",
+    "4th Ave",
+    "5th Ave",
+    "6th Ave",
+    "7th Ave",
+    "8th Ave",
+    "9th Ave",
+]
+
+ZONES = {
+    "R-1": "Single-family residential",
+    "R-2": "Two-family residential",
+    "R-3": "Multi-family residential",
+    "C-1": "Neighborhood commercial",
+    "C-2": "General commercial",
+    "MU": "Mixed use downtown",
+    "I-1": "Light industrial",
+    "P": "Parks and open space",
+}
+LAND_USE_BY_ZONE = {
+    "R-1": ["Single-family home"] * 9 + ["Vacant residential"],
+    "R-2": ["Two-family home"] * 5 + ["Single-family home"] * 3 + ["Vacant residential"],
+    "R-3": ["Apartment building"] * 5 + ["Townhouses"] * 3 + ["Two-family home"],
+    "C-1": ["Retail"] * 4 + ["Office"] * 2 + ["Restaurant"] * 2 + ["Vacant commercial"],
+    "C-2": ["Retail"] * 3 + ["Auto services"] * 2 + ["Office"] * 2 + ["Warehouse"],
+    "MU": ["Mixed use"] * 4 + ["Retail"] * 2 + ["Apartment building"] * 2 + ["Office"],
+    "I-1": ["Manufacturing"] * 3 + ["Warehouse"] * 3 + ["Utility"],
+    "P": ["Park"] * 4 + ["School"] + ["Civic building"],
+}
+
+
+def _meters_to_degrees(dx: float, dy: float) -> tuple[float, float]:
+    lat_scale = 111_320.0
+    lon_scale = lat_scale * math.cos(math.radians(ORIGIN_LAT))
+    return dx / lon_scale, dy / lat_scale
+
+
+def _point(x_m: float, y_m: float) -> tuple[float, float]:
+    dlon, dlat = _meters_to_degrees(x_m, y_m)
+    return round(ORIGIN_LON + dlon, 6), round(ORIGIN_LAT + dlat, 6)
+
+
+def _rectangle(x0: float, y0: float, x1: float, y1: float) -> list[list[list[float]]]:
+    corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
+    return [[list(_point(x, y)) for x, y in corners]]
+
+
+def zone_of_block(column: int, row: int) -> str:
+    """A plausible town plan: downtown in the middle, industry by the river in the south-east,
+    parks along the river in the south, housing around the edges."""
+    if row == 0:
+        return "I-1" if column >= 5 else "P" if column in (1, 2) else "C-2"
+    if 2 <= row <= 3 and 3 <= column <= 4:
+        return "MU"
+    if row in (2, 3) and column in (2, 5):
+        return "C-1"
+    if row == 5 and column == 7:
+        return "P"
+    if row >= 4:
+        return "R-1" if column % 3 else "R-2"
+    return "R-3" if column in (1, 6) else "R-2"
+
+
+def _write_json(path: Path, data: Any) -> Path:
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def zoning_districts(folder: Path) -> Path:
+    features = []
+    for row in range(ROWS):
+        for column in range(COLUMNS):
+            code = zone_of_block(column, row)
+            x0, y0 = column * BLOCK_M, row * BLOCK_M
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {
+                        "district_id": f"ZD-{row + 1}{chr(65 + column)}",
+                        "zone_code": code,
+                        "zone_name": ZONES[code],
+                        "area_acres": round(BLOCK_M * BLOCK_M / 4046.86, 1),
+                        "ordinance": "Ord. 2019-14" if code != "MU" else "Ord. 2023-02",
+                        "effective_date": "2019-07-01" if code != "MU" else "2023-03-15",
+                    },
+                    "geometry": {
+                        "type": "Polygon",
+                        "coordinates": _rectangle(x0, y0, x0 + BLOCK_M, y0 + BLOCK_M),
+                    },
+                }
+            )
+    return _write_json(
+        folder / "zoning-districts.geojson", {"type": "FeatureCollection", "features": features}
+    )
+
+
+def _address(rng: random.Random, column: int, row: int) -> str:
+    street = EAST_WEST_STREETS[min(row, len(EAST_WEST_STREETS) - 1)]
+    number = (column + 1) * 100 + rng.randrange(2, 98, 2)
+    return f"{number} {street}"
+
+
+def _parcels() -> list[dict[str, Any]]:
+    """Land-use parcels: each block is cut into a 6 × 4 grid of lots."""
+    rng = random.Random(1857)
+    parcels = []
+    lot_w, lot_h = BLOCK_M / 6, BLOCK_M / 4
+    for row in range(ROWS):
+        for column in range(COLUMNS):
+            zone = zone_of_block(column, row)
+            for i in range(6):
+                for j in range(4):
+                    x0, y0 = column * BLOCK_M + i * lot_w, row * BLOCK_M + j * lot_h
+                    use = rng.choice(LAND_USE_BY_ZONE[zone])
+                    built = (
+                        None
+                        if use.startswith("Vacant") or use == "Park"
+                        else rng.randint(1890, 2024)
+                    )
+                    value = 0 if use.startswith("Vacant") else rng.randint(60, 900) * 1000
+                    parcels.append(
+                        {
+                            "parcel_id": f"{row + 1:02d}-{column + 1:02d}-{i * 4 + j + 1:03d}",
+                            "address": _address(rng, column, row),
+                            "land_use": use,
+                            "zone_code": zone,
+                            "lot_area_sqft": round(lot_w * lot_h * 10.7639),
+                            "assessed_value": value,
+                            "year_built": built,
+                            "owner_type": "Public"
+                            if zone == "P" or use in ("School", "Utility")
+                            else "Private",
+                            "_box": (x0 + 2, y0 + 2, x0 + lot_w - 2, y0 + lot_h - 2),
+                            "_block": (column, row),
+                        }
+                    )
+    return parcels
+
+
+def land_use_parcels(folder: Path) -> Path:
+    features = []
+    for parcel in _parcels():
+        properties = {k: v for k, v in parcel.items() if not k.startswith("_")}
+        features.append(
+            {
+                "type": "Feature",
+                "properties": properties,
+                "geometry": {"type": "Polygon", "coordinates": _rectangle(*parcel["_box"])},
+            }
+        )
+    return _write_json(
+        folder / "land-use-parcels.geojson", {"type": "FeatureCollection", "features": features}
+    )
+
+
+PERMIT_TYPES = [
+    ("Building", "New construction", 3, (150_000, 900_000)),
+    ("Building", "Addition", 6, (20_000, 180_000)),
+    ("Building", "Alteration", 14, (5_000, 120_000)),
+    ("Electrical", "Service upgrade", 12, (1_500, 15_000)),
+    ("Plumbing", "Water heater", 10, (800, 4_000)),
+    ("Mechanical", "Furnace replacement", 9, (3_000, 14_000)),
+    ("Roofing", "Re-roof", 11, (6_000, 35_000)),
+    ("Demolition", "Garage", 2, (2_000, 12_000)),
+    ("Sign", "Wall sign", 3, (500, 6_000)),
+    ("Fence", "Residential fence", 8, (1_000, 9_000)),
+]
+CONTRACTORS = [
+    "Alder Builders LLC",
+    "Northwoods Electric",
+    "Falls Plumbing & Heating",
+    "Riverside Roofing",
+    "Owner",
+    "Badger Mechanical",
+    "Prairie Construction Co",
+    "Kettle Signs",
+    "Owner",
+    "Millrace Remodeling",
+]
+
+
+def building_permits(folder: Path, rows: int = 3200) -> Path:
+    rng = random.Random(2026)
+    parcels = _parcels()
+    weights = [weight for _, _, weight, _ in PERMIT_TYPES]
+    path = folder / "building-permits.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "permit_number",
+                "issued_date",
+                "permit_type",
+                "work_class",
+                "status",
+                "address",
+                "parcel_id",
+                "zone_code",
+                "valuation",
+                "fee",
+                "contractor",
+                "latitude",
+                "longitude",
+                "description",
+            ]
+        )
+        for n in range(rows):
+            kind, work, _, (low, high) = rng.choices(PERMIT_TYPES, weights=weights)[0]
+            parcel = rng.choice(parcels)
+            issued = REFERENCE_DAY - timedelta(days=int(rng.triangular(0, 4 * 365, 0)))
+            age = (REFERENCE_DAY - issued).days
+            status = (
+                "Finaled"
+                if age > 200
+                else rng.choice(["Issued", "Issued", "Inspections", "Finaled"])
+            )
+            valuation = round(rng.uniform(low, high), -2)
+            x0, y0, x1, y1 = parcel["_box"]
+            lon, lat = _point((x0 + x1) / 2, (y0 + y1) / 2)
+            writer.writerow(
+                [
+                    f"BP-{issued.year}-{n + 1:05d}",
+                    issued.isoformat(),
+                    kind,
+                    work,
+                    status,
+                    parcel["address"],
+                    parcel["parcel_id"],
+                    parcel["zone_code"],
+                    f"{valuation:.2f}",
+                    f"{max(50.0, round(valuation * 0.012, 2)):.2f}",
+                    rng.choice(CONTRACTORS),
+                    lat,
+                    lon,
+                    f"{work} at {parcel['land_use'].lower()}",
+                ]
+            )
+    return path
+
+
+BUDGET_LINES = {
+    ("General Fund", "Police Department"): [
+        ("Patrol", 2_450_000),
+        ("Investigations", 610_000),
+        ("Dispatch", 420_000),
+    ],
+    ("General Fund", "Fire and Rescue"): [
+        ("Suppression", 1_880_000),
+        ("Emergency medical services", 940_000),
+        ("Fire prevention", 180_000),
+    ],
+    ("General Fund", "Public Works"): [
+        ("Streets", 1_320_000),
+        ("Snow and ice control", 410_000),
+        ("Fleet maintenance", 365_000),
+        ("Forestry", 210_000),
+    ],
+    ("General Fund", "Parks and Recreation"): [
+        ("Parks maintenance", 690_000),
+        ("Recreation programs", 355_000),
+        ("Aquatic center", 240_000),
+    ],
+    ("General Fund", "Planning and Development"): [
+        ("Planning", 385_000),
+        ("Building inspection", 445_000),
+    ],
+    ("General Fund", "Finance"): [
+        ("Accounting", 410_000),
+        ("Assessor", 275_000),
+        ("Treasurer", 190_000),
+    ],
+    ("General Fund", "Town Manager"): [
+        ("Administration", 520_000),
+        ("Clerk and elections", 240_000),
+        ("Information technology", 610_000),
+    ],
+    ("Library Fund", "Public Library"): [("Library services", 870_000), ("Collections", 160_000)],
+    ("Water Utility", "Public Works"): [("Water treatment", 1_450_000), ("Distribution", 980_000)],
+    ("Sewer Utility", "Public Works"): [
+        ("Wastewater treatment", 1_720_000),
+        ("Collection system", 640_000),
+    ],
+    ("Capital Projects Fund", "Public Works"): [
+        ("Street reconstruction", 2_900_000),
+        ("Bridge repairs", 1_150_000),
+    ],
+}
+CATEGORIES = [
+    ("Personnel", "Salaries and wages", 0.55),
+    ("Personnel", "Benefits", 0.2),
+    ("Operating", "Supplies and services", 0.17),
+    ("Operating", "Utilities", 0.04),
+    ("Capital", "Equipment", 0.04),
+]
+
+
+def adopted_budget(folder: Path) -> Path:
+    rng = random.Random(2027)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Adopted budget FY2027"
+    header = [
+        "fund",
+        "department",
+        "division",
+        "account",
+        "category",
+        "line_item",
+        "fy2026_adopted",
+        "fy2027_adopted",
+        "change_percent",
+    ]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    account = 5100
+    for (fund, department), divisions in BUDGET_LINES.items():
+        for division, total in divisions:
+            capital_project = fund == "Capital Projects Fund"
+            for category, line_item, share in (
+                [("Capital", "Construction", 1.0)] if capital_project else CATEGORIES
+            ):
+                previous = round(total * share * rng.uniform(0.9, 1.0), -2)
+                adopted = round(previous * rng.uniform(0.97, 1.07), -2)
+                change = round((adopted - previous) / previous * 100, 1) if previous else 0.0
+                sheet.append(
+                    [
+                        fund,
+                        department,
+                        division,
+                        f"{account}-{len(line_item):02d}",
+                        category,
+                        line_item,
+                        previous,
+                        adopted,
+                        change,
+                    ]
+                )
+            account += 10
+    sheet2 = workbook.create_sheet("Notes")
+    sheet2.append(["Adopted by the Town Council on 12 November 2026 (Resolution 2026-41)."])
+    sheet2.append(["Amounts in US dollars. Fiscal year 2027 runs 1 January to 31 December 2027."])
+    for properties in (workbook.properties,):
+        properties.created = FIXED_TIME
+        properties.modified = FIXED_TIME
+        properties.creator = "Alder Falls Finance Department"
+    path = folder / "adopted-budget-fy2027.xlsx"
+    workbook.save(path)
+    _normalize_zip_times(path)
+    return path
+
+
+def _normalize_zip_times(path: Path) -> None:
+    """openpyxl stamps each zip member with the current time; rewrite them fixed so the
+    file's bytes (and checksum) are the same on every run."""
+    with zipfile.ZipFile(path) as source:
+        members = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, data)
+
+
+REQUEST_TYPES = [
+    ("Streets", "Pothole", 18, 6),
+    ("Streets", "Street light out", 9, 9),
+    ("Streets", "Sidewalk repair", 4, 40),
+    ("Snow", "Unplowed street", 7, 2),
+    ("Snow", "Icy sidewalk", 4, 3),
+    ("Sanitation", "Missed garbage pickup", 14, 2),
+    ("Sanitation", "Missed recycling pickup", 9, 2),
+    ("Sanitation", "Bulk item pickup", 8, 7),
+    ("Forestry", "Tree trimming", 5, 30),
+    ("Forestry", "Fallen branch", 5, 4),
+    ("Water", "Water main break", 1, 1),
+    ("Water", "Low pressure", 2, 5),
+    ("Parks", "Playground damage", 2, 12),
+    ("Code enforcement", "Tall grass", 6, 14),
+    ("Code enforcement", "Abandoned vehicle", 3, 10),
+    ("Animals", "Dead animal removal", 3, 2),
+    ("Graffiti", "Graffiti removal", 3, 8),
+]
+CHANNELS = ["Phone"] * 5 + ["Web"] * 4 + ["Mobile app"] * 3 + ["Walk-in"]
+
+
+def service_requests(folder: Path, rows: int = 40_000) -> Path:
+    rng = random.Random(311)
+    weights = [weight for _, _, weight, _ in REQUEST_TYPES]
+    start = datetime(2023, 1, 1, 7, 0)
+    span_minutes = int(
+        (datetime.combine(REFERENCE_DAY, datetime.min.time()) - start).total_seconds() // 60
+    )
+    path = folder / "311-service-requests.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "request_id",
+                "opened_at",
+                "closed_at",
+                "status",
+                "category",
+                "request_type",
+                "channel",
+                "block_address",
+                "ward",
+                "latitude",
+                "longitude",
+                "days_to_close",
+            ]
+        )
+        opened_times = sorted(
+            start + timedelta(minutes=rng.randrange(span_minutes)) for _ in range(rows)
+        )
+        for n, opened in enumerate(opened_times):
+            category, kind, _, typical_days = rng.choices(REQUEST_TYPES, weights=weights)[0]
+            if category == "Snow" and opened.month not in (11, 12, 1, 2, 3):
+                category, kind, typical_days = "Streets", "Pothole", 6
+            column, row = rng.randrange(COLUMNS), rng.randrange(ROWS)
+            lon, lat = _point(
+                column * BLOCK_M + rng.uniform(0, BLOCK_M), row * BLOCK_M + rng.uniform(0, BLOCK_M)
+            )
+            days = round(rng.expovariate(1 / typical_days), 1)
+            closed = opened + timedelta(days=days)
+            is_open = closed.date() > REFERENCE_DAY
+            street = EAST_WEST_STREETS[min(row, len(EAST_WEST_STREETS) - 1)]
+            writer.writerow(
+                [
+                    f"SR-{opened.year}-{n + 1:06d}",
+                    opened.isoformat(timespec="minutes"),
+                    "" if is_open else closed.isoformat(timespec="minutes"),
+                    "Open" if is_open else "Closed",
+                    category,
+                    kind,
+                    rng.choice(CHANNELS),
+                    f"{(column + 1) * 100} block of {street}",
+                    f"Ward {1 + column // 2}",
+                    round(lat, 4),
+                    round(lon, 4),
+                    "" if is_open else days,
+                ]
+            )
+    return path
+
+
+GENERATORS = {
+    "zoning-districts": zoning_districts,
+    "land-use-parcels": land_use_parcels,
+    "building-permits": building_permits,
+    "adopted-budget-fy2027": adopted_budget,
+    "311-service-requests": service_requests,
+}

@@ -1,0 +1,85 @@
+"""Loads the demo town through the same services every other caller uses. Idempotent: what
+exists already (by slug) is kept as it is."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.core.files import File
+
+from townsquare.accounts import services as accounts
+from townsquare.accounts.models import User
+from townsquare.catalog import services as catalog
+from townsquare.catalog.models import Dataset, Organization
+from townsquare.core.actors import SYSTEM
+from townsquare.demo import town
+from townsquare.demo.generate import GENERATORS
+from townsquare.governance import services as governance
+from townsquare.governance.models import Document
+from townsquare.governance.selectors import current_document
+
+ADMIN_USERNAME = "admin"
+
+
+@dataclass
+class DemoResult:
+    admin_password: str | None = None
+    created: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+
+def ensure_admin() -> str | None:
+    """Create the ``admin`` account with a generated password; None when it exists already."""
+    if User.objects.filter(username=ADMIN_USERNAME).exists():
+        return None
+    user, password = accounts.user_create(
+        actor=SYSTEM,
+        username=ADMIN_USERNAME,
+        email="admin@alderfalls.example",
+        first_name="Site",
+        last_name="Administrator",
+    )
+    accounts.user_set_site_role(actor=SYSTEM, user=user, role="admin")
+    return password
+
+
+def load(progress: Callable[[str], None] = lambda message: None) -> DemoResult:
+    result = DemoResult(admin_password=ensure_admin())
+    organizations = {}
+    for values in town.ORGANIZATIONS:
+        existing = Organization.objects.filter(slug=values["slug"]).first()
+        organizations[values["slug"]] = existing or catalog.organization_create(
+            actor=SYSTEM, **values
+        )
+    if current_document(Document.Kind.PURPOSE) is None:
+        governance.document_revise(
+            actor=SYSTEM, kind=Document.Kind.PURPOSE, title=town.PURPOSE_TITLE, body=town.PURPOSE
+        )
+    with tempfile.TemporaryDirectory(prefix="townsquare-demo-") as folder:
+        for spec in town.DATASETS:
+            slug = spec["values"]["slug"]
+            if Dataset.objects.filter(slug=slug).exists():
+                result.kept.append(slug)
+                continue
+            progress(f"Generating and loading {slug}")
+            _load_dataset(spec, organizations[spec["organization"]], Path(folder))
+            result.created.append(slug)
+    return result
+
+
+def _load_dataset(spec: dict, organization: Organization, folder: Path) -> None:  # type: ignore[type-arg]
+    values = dict(spec["values"])
+    values["issued"] = date.fromisoformat(values["issued"])
+    dataset = catalog.dataset_create(actor=SYSTEM, organization=organization, **values)
+    path = GENERATORS[spec["file"]](folder)
+    with path.open("rb") as handle:
+        catalog.distribution_add_file(
+            actor=SYSTEM,
+            dataset=dataset,
+            upload=File(handle, name=path.name),
+            title=spec["file_title"],
+        )

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from townsquare.core.management.base import TownsquareCommand
+from townsquare.demo import loader
+
+
+class Command(TownsquareCommand):
+    help = "Load the demo town of Alder Falls (idempotent: what exists is kept)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = loader.load(progress=lambda message: self.stdout.write(f"  {message}…"))
+        if result.created:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Loaded {len(result.created)} demo datasets: {', '.join(result.created)}."
+                )
+            )
+        if result.kept:
+            self.stdout.write(f"Kept {len(result.kept)} datasets that exist already.")
+        if result.admin_password:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Created the admin account. Username: {loader.ADMIN_USERNAME}  "
+                    f"Password (shown only now): {result.admin_password}"
+                )
+            )
+        else:
+            self.stdout.write(
+                f"The account {loader.ADMIN_USERNAME!r} exists already; its password is unchanged."
+            )

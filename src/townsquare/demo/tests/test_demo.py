@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from townsquare.accounts.models import User
+from townsquare.catalog.models import Dataset, Distribution, Organization
+from townsquare.demo import generate
+from townsquare.governance.models import Document
+
+
+@pytest.mark.django_db
+def test_demo_loads_once_and_reuses_what_exists() -> None:
+    out = StringIO()
+    call_command("demo", stdout=out)
+    first = out.getvalue()
+    assert "Username: admin" in first
+    password = first.split("Password (shown only now): ")[1].split()[0]
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.check_password(password)
+    assert Organization.objects.count() >= 3
+    assert Dataset.objects.count() >= 5
+    assert Document.objects.filter(kind="purpose").count() == 1
+    for dataset in Dataset.objects.all():
+        assert (
+            dataset.description and dataset.keywords and dataset.license and dataset.contact_email
+        )
+        assert dataset.accrual_periodicity and dataset.temporal and dataset.spatial
+        distribution = dataset.distributions.get()
+        assert default_storage.exists(distribution.file.name)
+    again = StringIO()
+    call_command("demo", stdout=again)
+    assert "exists already" in again.getvalue() and "Password" not in again.getvalue()
+    assert Dataset.objects.count() == 5 and Distribution.objects.count() == 5
+    assert User.objects.get(username="admin").check_password(password)
+
+
+def test_generated_files_are_realistic_and_deterministic(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir(), second.mkdir()
+    for make in generate.GENERATORS.values():
+        one, two = make(first), make(second)
+        assert (
+            hashlib.sha256(one.read_bytes()).digest() == hashlib.sha256(two.read_bytes()).digest()
+        ), one.name
+    zoning = json.loads((first / "zoning-districts.geojson").read_text())
+    assert zoning["features"][0]["geometry"]["type"] == "Polygon"
+    parcels = json.loads((first / "land-use-parcels.geojson").read_text())
+    assert len(parcels["features"]) > 1000
+    permits = list(csv.DictReader(io.StringIO((first / "building-permits.csv").read_text())))
+    assert 2000 <= len(permits) <= 5000 and float(permits[0]["valuation"]) > 0
+    requests = list(csv.DictReader(io.StringIO((first / "311-service-requests.csv").read_text())))
+    assert len(requests) >= 10_000
+    assert {r["status"] for r in requests} == {"Open", "Closed"}
+    sheet = load_workbook(first / "adopted-budget-fy2027.xlsx").active
+    assert sheet.cell(1, 1).value == "fund" and sheet.max_row > 50

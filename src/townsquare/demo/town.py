@@ -1,0 +1,188 @@
+"""Alder Falls, the fictional town of the demo: its departments, datasets and purpose."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from townsquare.demo.generate import BLOCK_M, COLUMNS, ROWS, _point
+
+WEST, SOUTH = _point(0, 0)
+EAST, NORTH = _point(COLUMNS * BLOCK_M, ROWS * BLOCK_M)
+BBOX = f"{WEST},{SOUTH},{EAST},{NORTH}"
+
+PURPOSE_TITLE = "Open data for Alder Falls"
+PURPOSE = """\
+Alder Falls shares the data it collects so that residents can see how their town works,
+hold it to account, and build on it.
+
+- **Transparency**: the budget, permits and service requests, as the town itself sees them.
+- **Better services**: departments use the same data to plan snow routes, inspections and repairs.
+- **Engagement**: residents, journalists and local businesses can ask questions and reuse the data.
+
+We start with five datasets residents asked for most, publish each with a named contact, and
+keep them current on the schedule each one states. Personal information is never published.
+"""
+
+ORGANIZATIONS: list[dict[str, Any]] = [
+    {
+        "slug": "town-manager",
+        "name": "Office of the Town Manager",
+        "description": (
+            "Runs the town's day-to-day operations, the 311 service desk and information "
+            "technology."
+        ),
+        "email": "manager@alderfalls.example",
+        "homepage": "https://alderfalls.example/manager",
+    },
+    {
+        "slug": "planning-and-development",
+        "name": "Planning and Development",
+        "description": "Zoning, land use planning and building inspection.",
+        "email": "planning@alderfalls.example",
+        "homepage": "https://alderfalls.example/planning",
+    },
+    {
+        "slug": "finance",
+        "name": "Finance Department",
+        "description": "Budget, accounting, the assessor and the treasurer.",
+        "email": "finance@alderfalls.example",
+        "homepage": "https://alderfalls.example/finance",
+    },
+    {
+        "slug": "public-works",
+        "name": "Public Works",
+        "description": "Streets, snow and ice control, forestry, water and sewer utilities.",
+        "email": "publicworks@alderfalls.example",
+        "homepage": "https://alderfalls.example/public-works",
+    },
+]
+
+_COMMON = {"language": ["en"], "spatial": BBOX, "data_quality": True}
+
+DATASETS: list[dict[str, Any]] = [
+    {
+        "organization": "planning-and-development",
+        "file": "zoning-districts",
+        "file_title": "Zoning districts (GeoJSON)",
+        "values": {
+            **_COMMON,
+            "slug": "zoning-districts",
+            "title": "Zoning districts",
+            "description": (
+                "The zoning district of every part of Alder Falls, as adopted in the zoning "
+                "ordinance (Ord. 2019-14) and amended for the downtown mixed-use district "
+                "in 2023.\n\n"
+                "Each polygon carries its zone code (for example `R-1` single-family "
+                "residential or "
+                "`MU` mixed use downtown), the ordinance that set it and the date it took effect."
+            ),
+            "keywords": ["zoning", "land use", "planning", "districts", "ordinance"],
+            "themes": ["REGI", "GOVE"],
+            "contact_name": "Planning desk",
+            "contact_email": "planning@alderfalls.example",
+            "license": "CC-BY-4.0",
+            "accrual_periodicity": "irregular",
+            "temporal": "2019-07-01/2026-10-31",
+            "issued": "2020-02-03",
+            "landing_page": "https://alderfalls.example/planning/zoning",
+            "featured": True,
+        },
+    },
+    {
+        "organization": "planning-and-development",
+        "file": "land-use-parcels",
+        "file_title": "Land-use parcels (GeoJSON)",
+        "values": {
+            **_COMMON,
+            "slug": "land-use-parcels",
+            "title": "Land-use parcels",
+            "description": (
+                "Every tax parcel in Alder Falls with its current land use, zoning, lot area, "
+                "assessed value and the year its main building was built.\n\n"
+                "Owner names are not published; `owner_type` tells public from private ownership."
+            ),
+            "keywords": ["parcels", "land use", "property", "assessment"],
+            "themes": ["REGI", "ECON"],
+            "contact_name": "Assessor's office",
+            "contact_email": "assessor@alderfalls.example",
+            "license": "CC-BY-4.0",
+            "accrual_periodicity": "R/P1Y",
+            "temporal": "2026-01-01/2026-10-31",
+            "issued": "2021-05-10",
+        },
+    },
+    {
+        "organization": "planning-and-development",
+        "file": "building-permits",
+        "file_title": "Building permits (CSV)",
+        "values": {
+            **_COMMON,
+            "slug": "building-permits",
+            "title": "Building permits",
+            "description": (
+                "Building, electrical, plumbing, mechanical, roofing, demolition, sign and fence "
+                "permits issued by Building Inspection since November 2022, with the work's "
+                "valuation, the fee charged and the permit's status."
+            ),
+            "keywords": ["permits", "construction", "building inspection", "housing"],
+            "themes": ["REGI", "ECON"],
+            "contact_name": "Building inspection",
+            "contact_email": "inspections@alderfalls.example",
+            "license": "CC-BY-4.0",
+            "accrual_periodicity": "R/P1M",
+            "temporal": "2022-11-01/2026-10-31",
+            "issued": "2023-01-09",
+            "featured": True,
+        },
+    },
+    {
+        "organization": "finance",
+        "file": "adopted-budget-fy2027",
+        "file_title": "Adopted budget FY2027 (Excel)",
+        "values": {
+            **_COMMON,
+            "slug": "adopted-budget-fy2027",
+            "title": "Adopted budget, fiscal year 2027",
+            "description": (
+                "The operating and capital budget the Town Council adopted on 12 November 2026, "
+                "by fund, department, division and line item, beside the previous year's adopted "
+                "amounts."
+            ),
+            "keywords": ["budget", "finance", "spending", "council"],
+            "themes": ["ECON", "GOVE"],
+            "contact_name": "Budget office",
+            "contact_email": "finance@alderfalls.example",
+            "license": "CC0-1.0",
+            "accrual_periodicity": "R/P1Y",
+            "temporal": "2027-01-01/2027-12-31",
+            "issued": "2026-11-13",
+            "featured": True,
+        },
+    },
+    {
+        "organization": "town-manager",
+        "file": "311-service-requests",
+        "file_title": "311 service requests (CSV)",
+        "values": {
+            **_COMMON,
+            "slug": "311-service-requests",
+            "title": "311 service requests",
+            "description": (
+                "Requests residents made to the 311 service desk since January 2023, by phone, "
+                "web, mobile app or in person: potholes, missed pickups, street lights, snow, "
+                "trees and more, "
+                "with when each was opened and closed.\n\n"
+                "Locations are given to the block, not the house, to protect residents' privacy."
+            ),
+            "keywords": ["311", "service requests", "potholes", "snow", "sanitation"],
+            "themes": ["GOVE", "REGI", "TRAN"],
+            "contact_name": "311 service desk",
+            "contact_email": "311@alderfalls.example",
+            "license": "CC-BY-4.0",
+            "accrual_periodicity": "R/P1D",
+            "temporal": "2023-01-01/2026-10-31",
+            "issued": "2023-03-01",
+            "featured": True,
+        },
+    },
+]
