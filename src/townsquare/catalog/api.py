@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -147,7 +148,7 @@ class SearchParams(Schema):
 
 
 @router.get("/datasets", response=SearchOut, summary="Search datasets, with facet counts")
-def search_datasets(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
+def search_datasets(request: HttpRequest, params: Query[SearchParams]) -> HttpResponse:
     query = search.Query(
         text=params.q,
         sort=params.sort,
@@ -155,8 +156,11 @@ def search_datasets(request: HttpRequest, params: Query[SearchParams]) -> dict[s
         per_page=params.per_page,
         filters={facet: getattr(params, facet) for facet in search.FACETS},
     )
-    results = search.search(visible=selectors.datasets_visible_to(request.auth), query=query)
-    return {
+    results = search.search(
+        hidden=selectors.datasets_hidden_from(request.auth),
+        query=query,
+    )
+    body = {
         "count": results.count,
         "page": results.page,
         "per_page": results.per_page,
@@ -166,6 +170,9 @@ def search_datasets(request: HttpRequest, params: Query[SearchParams]) -> dict[s
         "results": [presenters.dataset_summary(request, d) for d in results.datasets],
         "facets": {name: [vars(item) for item in items] for name, items in results.facets.items()},
     }
+    # Built from plain values of the declared shape (SearchOut, checked in test_api), so it is
+    # serialized directly rather than validated again field by field.
+    return JsonResponse(body, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False})
 
 
 def _page_link(request: HttpRequest, page: int) -> str:

@@ -116,7 +116,8 @@ class Dataset(models.Model):
     class Meta:
         ordering = ["title"]
         indexes = [
-            models.Index(fields=["-modified"], name="dataset_modified"),
+            models.Index(fields=["-modified", "-id"], name="dataset_modified"),
+            models.Index(fields=["title", "id"], name="dataset_title"),
             models.Index(fields=["access_level"], name="dataset_access_level"),
         ]
 
@@ -227,24 +228,42 @@ class SearchDocument(models.Model):
     keywords = models.TextField(blank=True)
     organization = models.TextField(blank=True)
     description = models.TextField(blank=True)
+    formats = models.CharField(
+        max_length=200, blank=True, help_text="The distributions' formats, for result lists."
+    )
 
     def __str__(self) -> str:
         return self.title
 
 
-class FacetValue(models.Model):
-    """One facet value of one dataset (organization, theme, keyword, format, license, access
-    level), so that facet counts are one GROUP BY on either database."""
+class FacetTerm(models.Model):
+    """One value of one facet (organization, theme, keyword, format, license, access level)."""
 
-    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="+")
     facet = models.CharField(max_length=20)
     value = models.CharField(max_length=300)
+    dataset_count = models.IntegerField(
+        default=0, help_text="How many datasets have this term; kept exact by catalog/search.py."
+    )
 
     class Meta:
-        indexes = [
-            models.Index(fields=["facet", "value", "dataset"], name="facet_value_dataset"),
-            models.Index(fields=["dataset", "facet"], name="facet_dataset"),
-        ]
+        constraints = [models.UniqueConstraint(fields=["facet", "value"], name="facet_term_unique")]
 
     def __str__(self) -> str:
         return f"{self.facet}={self.value}"
+
+
+class DatasetFacet(models.Model):
+    """A dataset has a facet term. Facet counts are one GROUP BY over small integers, on either
+    database; the two composite indexes serve counting (by dataset) and filtering (by term)."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="+", db_index=False)
+    term = models.ForeignKey(FacetTerm, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "term"], name="dataset_facet_unique")
+        ]
+        indexes = [models.Index(fields=["term", "dataset"], name="dataset_facet_term")]
+
+    def __str__(self) -> str:
+        return f"{self.dataset_id}: {self.term_id}"

@@ -3,12 +3,14 @@ other machine-readable outputs). No queries happen here beyond what the caller p
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 
 from townsquare.catalog.models import Dataset, Distribution, Organization
+from townsquare.catalog.search import Listed
 from townsquare.catalog.vocabularies import LICENSES_BY_ID
 from townsquare.core import markdown
 
@@ -17,11 +19,21 @@ def _absolute(request: HttpRequest, path: str) -> str:
     return request.build_absolute_uri(path)
 
 
+@cache
+def _path_prefix(route: str) -> str:
+    """The path of a page addressed by slug, without the slug: reversed once, not per row."""
+    return reverse(route, args=["slug-placeholder"]).removesuffix("slug-placeholder")
+
+
+def page_url(request: HttpRequest, route: str, slug: str) -> str:
+    return _absolute(request, _path_prefix(route) + slug)
+
+
 def organization_ref(request: HttpRequest, organization: Organization) -> dict[str, str]:
     return {
         "slug": organization.slug,
         "name": organization.name,
-        "url": _absolute(request, reverse("catalog:organization", args=[organization.slug])),
+        "url": page_url(request, "catalog:organization", organization.slug),
     }
 
 
@@ -36,7 +48,7 @@ def organization_out(request: HttpRequest, organization: Organization) -> dict[s
         if organization.parent_id and organization.parent
         else None,
         "dataset_count": getattr(organization, "dataset_count", None),
-        "url": _absolute(request, reverse("catalog:organization", args=[organization.slug])),
+        "url": page_url(request, "catalog:organization", organization.slug),
         "created_at": organization.created_at,
         "updated_at": organization.updated_at,
     }
@@ -70,21 +82,24 @@ def distribution_out(request: HttpRequest, distribution: Distribution) -> dict[s
     }
 
 
-def dataset_summary(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:
-    formats = sorted({d.format for d in dataset.distributions.all() if d.format})
+def dataset_summary(request: HttpRequest, dataset: Listed) -> dict[str, Any]:
     return {
         "slug": dataset.slug,
         "identifier": dataset.identifier,
         "title": dataset.title,
-        "description": markdown.plain_text(dataset.description)[:500],
-        "organization": organization_ref(request, dataset.organization),
+        "description": dataset.summary[:500],
+        "organization": {
+            "slug": dataset.organization.slug,
+            "name": dataset.organization.name,
+            "url": page_url(request, "catalog:organization", dataset.organization.slug),
+        },
         "access_level": dataset.access_level,
         "license": dataset.license,
         "keywords": dataset.keywords,
         "themes": dataset.themes,
-        "formats": formats,
+        "formats": dataset.formats,
         "modified": dataset.modified,
-        "url": _absolute(request, reverse("catalog:dataset", args=[dataset.slug])),
+        "url": page_url(request, "catalog:dataset", dataset.slug),
     }
 
 
@@ -132,6 +147,6 @@ def dataset_out(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:
         organization=organization_ref(request, dataset.organization),
         license_url=license.url if license else "",
         distributions=[distribution_out(request, d) for d in dataset.distributions.all()],
-        url=_absolute(request, reverse("catalog:dataset", args=[dataset.slug])),
+        url=page_url(request, "catalog:dataset", dataset.slug),
     )
     return data

@@ -9,19 +9,29 @@ from townsquare.accounts.policies import is_coordinator
 from townsquare.accounts.selectors import organization_ids_with_role
 from townsquare.catalog import policies
 from townsquare.catalog.models import Dataset, Distribution, Organization
+from townsquare.catalog.search import Listed, listed
 from townsquare.catalog.vocabularies import AccessLevel
 from townsquare.core.actors import Actor
 from townsquare.core.errors import NotFound, PermissionDenied
 
 
-def datasets_visible_to(actor: Actor) -> QuerySet[Dataset]:
-    datasets = Dataset.objects.all()
+def _hidden_condition(actor: Actor) -> Q | None:
+    """What makes a dataset invisible to the actor (None: nothing is hidden from them)."""
     if is_coordinator(actor):
-        return datasets
+        return None
     member_of = organization_ids_with_role(user=actor)
-    return datasets.filter(
-        ~Q(access_level=AccessLevel.NON_PUBLIC) | Q(organization_id__in=member_of)
-    )
+    return Q(access_level=AccessLevel.NON_PUBLIC) & ~Q(organization_id__in=member_of)
+
+
+def datasets_visible_to(actor: Actor) -> QuerySet[Dataset]:
+    hidden = _hidden_condition(actor)
+    return Dataset.objects.all() if hidden is None else Dataset.objects.exclude(hidden)
+
+
+def datasets_hidden_from(actor: Actor) -> QuerySet[Dataset]:
+    """The complement of datasets_visible_to: together they are the whole catalog."""
+    hidden = _hidden_condition(actor)
+    return Dataset.objects.none() if hidden is None else Dataset.objects.filter(hidden)
 
 
 def dataset_for_view(*, actor: Actor, slug: str) -> Dataset:
@@ -71,14 +81,14 @@ def distribution_for_download(*, actor: Actor, slug: str, distribution_id: int) 
     return distribution
 
 
-def featured_datasets(*, actor: Actor, limit: int = 6) -> list[Dataset]:
-    datasets = datasets_visible_to(actor).filter(featured=True).select_related("organization")
-    return list(datasets.order_by("-modified", "-pk")[:limit])
+def featured_datasets(*, actor: Actor, limit: int = 6) -> list[Listed]:
+    datasets = datasets_visible_to(actor).filter(featured=True).order_by("-modified", "-pk")
+    return listed(list(datasets.values_list("pk", flat=True)[:limit]))
 
 
-def recently_updated(*, actor: Actor, limit: int = 6) -> list[Dataset]:
-    datasets = datasets_visible_to(actor).select_related("organization")
-    return list(datasets.order_by("-modified", "-pk")[:limit])
+def recently_updated(*, actor: Actor, limit: int = 6) -> list[Listed]:
+    datasets = datasets_visible_to(actor).order_by("-modified", "-pk")
+    return listed(list(datasets.values_list("pk", flat=True)[:limit]))
 
 
 def organizations_with_counts(*, actor: Actor) -> QuerySet[Organization]:

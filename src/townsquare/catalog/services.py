@@ -248,6 +248,7 @@ def dataset_delete(*, actor: Actor, dataset: Dataset) -> None:
             "Only the organization's stewards and coordinators delete this dataset."
         )
     names = [d.file.name for d in dataset.distributions.all() if d.file]
+    search.unindex(Dataset.objects.filter(pk=dataset.pk))
     dataset.delete()
     _delete_files_after_commit(names)
 

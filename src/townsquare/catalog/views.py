@@ -74,7 +74,10 @@ def _search_query(request: HttpRequest, **fixed: list[str]) -> search.Query:
 
 def dataset_search(request: HttpRequest) -> HttpResponse:
     query = _search_query(request)
-    results = search.search(visible=selectors.datasets_visible_to(request.user), query=query)
+    results = search.search(
+        hidden=selectors.datasets_hidden_from(request.user),
+        query=query,
+    )
     return render(
         request,
         "catalog/search.html",
@@ -340,7 +343,10 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     query = _search_query(request, organization=[organization.slug])
     if "sort" not in request.GET:
         query.sort = "updated"
-    results = search.search(visible=selectors.datasets_visible_to(request.user), query=query)
+    results = search.search(
+        hidden=selectors.datasets_hidden_from(request.user),
+        query=query,
+    )
     return render(
         request,
         "catalog/organization.html",

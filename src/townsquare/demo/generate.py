@@ -10,6 +10,7 @@ import csv
 import json
 import math
 import random
+import re
 import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -385,17 +386,24 @@ def adopted_budget(folder: Path) -> Path:
         properties.creator = "Alder Falls Finance Department"
     path = folder / "adopted-budget-fy2027.xlsx"
     workbook.save(path)
-    _normalize_zip_times(path)
+    _make_reproducible(path)
     return path
 
 
-def _normalize_zip_times(path: Path) -> None:
-    """openpyxl stamps each zip member with the current time; rewrite them fixed so the
-    file's bytes (and checksum) are the same on every run."""
+def _make_reproducible(path: Path) -> None:
+    """openpyxl stamps the zip members and the document's "modified" property with the time
+    of saving; rewrite both fixed so the file's bytes (and checksum) are the same every run."""
     with zipfile.ZipFile(path) as source:
         members = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+    fixed = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for name, data in members:
+            if name == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + fixed + rb"\g<2>",
+                    data,
+                )
             info = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(info, data)

@@ -83,3 +83,23 @@ def test_dataset_permissions(
 def test_inactive_accounts_have_no_rights(coordinator: Any) -> None:
     coordinator.is_active = False
     assert not accounts.is_coordinator(coordinator)
+
+
+def test_visible_and_hidden_datasets_partition_the_catalog(
+    people: dict[str, Any], public_works: Any, parks: Any, make_dataset: Any
+) -> None:
+    from townsquare.catalog.models import Dataset
+    from townsquare.catalog.selectors import datasets_hidden_from, datasets_visible_to
+
+    make_dataset(public_works, slug="open")
+    make_dataset(public_works, slug="ours", access_level="non-public", rights="x")
+    make_dataset(parks, slug="theirs", access_level="non-public", rights="x")
+    make_dataset(parks, slug="ask", access_level="restricted public", rights="x")
+    everything = set(Dataset.objects.values_list("slug", flat=True))
+    for name, actor in people.items():
+        visible = set(datasets_visible_to(actor).values_list("slug", flat=True))
+        hidden = set(datasets_hidden_from(actor).values_list("slug", flat=True))
+        assert visible | hidden == everything and not visible & hidden, name
+        assert {
+            d.slug for d in Dataset.objects.all() if catalog.can_view_dataset(actor, d)
+        } == visible

@@ -353,3 +353,19 @@ def test_openapi_document_and_docs_page(client: Client) -> None:
     assert "/api/v1/datasets" in document["paths"]
     assert "/api/v1/datasets/{slug}/distributions/upload" in document["paths"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_search_response_matches_its_declared_schema(
+    client: Client, public_works: Any, make_dataset: Any
+) -> None:
+    from townsquare.catalog.schemas import DatasetSummary, FacetItemOut, SearchOut
+
+    make_dataset(public_works, slug="trees", title="Street trees")
+    for params in ({}, {"q": "trees"}, {"q": "nothing-matches"}, {"keyword": "permits"}):
+        body = client.get("/api/v1/datasets", params).json()
+        SearchOut.model_validate(body)
+        assert set(body) == set(SearchOut.model_fields)
+        for result in body["results"]:
+            assert set(result) == set(DatasetSummary.model_fields)
+        for items in body["facets"].values():
+            assert all(set(item) == set(FacetItemOut.model_fields) for item in items)

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def find(actor: Any, text: str = "", **kwargs: Any) -> search.Results:
     filters = kwargs.pop("filters", {})
     return search.search(
-        visible=selectors.datasets_visible_to(actor),
+        hidden=selectors.datasets_hidden_from(actor),
         query=search.Query(text=text, filters=filters, **kwargs),
     )
 
@@ -176,3 +176,85 @@ def test_non_public_datasets_are_invisible_to_outsiders_even_in_counts(
 def test_deleted_datasets_leave_the_index(catalog: Any, anonymous: Any) -> None:
     services.dataset_delete(actor=SYSTEM, dataset=catalog["title"])
     assert "trees-title" not in slugs(find(anonymous, "trees"))
+
+
+def test_reindex_rebuilds_documents_and_facets(catalog: Any, anonymous: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from townsquare.catalog.models import DatasetFacet, SearchDocument
+
+    def facets() -> list[tuple[int, str, str]]:
+        rows = DatasetFacet.objects.values_list("dataset_id", "term__facet", "term__value")
+        return sorted(rows)
+
+    before = facets()
+    SearchDocument.objects.all().delete()
+    DatasetFacet.objects.all().delete()
+    assert find(anonymous, "trees").count == 0
+    call_command("reindex", stdout=StringIO())
+    assert slugs(find(anonymous, "trees")) == ["trees-title", "trees-keyword", "trees-description"]
+    assert facets() == before
+
+
+def stored_counts_are_exact() -> bool:
+    from django.db.models import Count
+
+    from townsquare.catalog.models import DatasetFacet, FacetTerm
+
+    actual = dict(
+        DatasetFacet.objects.values_list("term_id").annotate(n=Count("dataset_id")).order_by()
+    )
+    stored = {pk: n for pk, n in FacetTerm.objects.values_list("pk", "dataset_count") if n}
+    return actual == stored
+
+
+def test_term_counts_stay_exact_through_every_change(catalog: Any, public_works: Any) -> None:
+    assert stored_counts_are_exact()
+    services.dataset_update(
+        actor=SYSTEM, dataset=catalog["title"], keywords=["new", "Words"], license="", themes=[]
+    )
+    assert stored_counts_are_exact()
+    services.distribution_add_link(
+        actor=SYSTEM, dataset=catalog["other"], download_url="https://x.example/a.csv"
+    )
+    assert stored_counts_are_exact()
+    services.dataset_update(
+        actor=SYSTEM,
+        dataset=catalog["other"],
+        organization=public_works,
+        access_level="non-public",
+        rights="x",
+    )
+    assert stored_counts_are_exact()
+    services.dataset_delete(actor=SYSTEM, dataset=catalog["keyword"])
+    assert stored_counts_are_exact()
+    from townsquare.catalog.models import FacetTerm
+
+    FacetTerm.objects.update(dataset_count=99)
+    search.recount()
+    assert stored_counts_are_exact()
+
+
+def test_the_database_keeps_its_full_text_index_after_every_migration() -> None:
+    """A migration that rebuilds catalog_searchdocument on SQLite drops the triggers feeding
+    the FTS table (see migration 0002); this fails if one ever does."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master "
+                "WHERE type = 'trigger' AND name LIKE 'catalog_search_%'"
+            )
+            assert {row[0] for row in cursor.fetchall()} == {
+                "catalog_search_ai",
+                "catalog_search_ad",
+                "catalog_search_au",
+            }
+        else:
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'catalog_searchdocument_vector'"
+            )
+            assert "gin (vector)" in cursor.fetchone()[0].lower()

@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 
 from conftest import dataset_values
 from townsquare.catalog import services
-from townsquare.catalog.models import Dataset, Distribution, FacetValue
+from townsquare.catalog.models import Dataset, DatasetFacet, Distribution
 from townsquare.core.actors import SYSTEM
 from townsquare.core.errors import Conflict, PermissionDenied, UploadTooLarge
 
@@ -153,10 +153,8 @@ def test_file_distribution_is_stored_with_size_checksum_and_format(
     assert distribution.title == "permits.csv"
     assert default_storage.exists(distribution.file.name)
     assert distribution.file.name.startswith("distributions/")
-    formats = FacetValue.objects.filter(dataset=dataset, facet="format").values_list(
-        "value", flat=True
-    )
-    assert list(formats) == ["CSV"]
+    links = DatasetFacet.objects.filter(dataset=dataset, term__facet="format")
+    assert [link.term.value for link in links] == ["CSV"]
 
 
 def test_file_over_the_limit_is_refused_and_nothing_stays(
