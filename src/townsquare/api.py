@@ -11,15 +11,36 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
+from ninja.parser import Parser
 
 from townsquare.accounts.api import router as accounts_router
 from townsquare.accounts.api_auth import ActorAuth
 from townsquare.catalog.api import router as catalog_router
 from townsquare.core.errors import DomainError, UploadTooLarge
+from townsquare.core.nul import NulCharacter, find_nul
 from townsquare.core.problems import field_errors_from_django, field_errors_from_schema
 from townsquare.core.uploads import limit_message
 
 logger = logging.getLogger(__name__)
+
+
+class StrictParser(Parser):
+    """ninja's JSON and form parsing, refusing values with NUL characters (field named)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        field = find_nul(data)
+        if field is not None:
+            raise NulCharacter(field)
+        return data
+
+    def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> Any:
+        parsed = super().parse_querydict(data, list_fields, request)
+        field = find_nul(parsed)
+        if field is not None:
+            raise NulCharacter(field)
+        return parsed
+
 
 api = NinjaAPI(
     title="Townsquare API",
@@ -29,6 +50,7 @@ api = NinjaAPI(
         "errors are `application/problem+json` documents with `errors` listing field problems."
     ),
     auth=ActorAuth(),
+    parser=StrictParser(),
     urls_namespace="api-v1",
     docs_url="/docs",
     openapi_url="/openapi.json",
@@ -97,6 +119,8 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, DomainError):  # ninja wraps body-parsing errors
+        return on_domain_error(request, exc.__cause__)
     return problem(request, exc.status_code, "Request refused", str(exc))
 
 

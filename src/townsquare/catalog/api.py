@@ -49,6 +49,7 @@ _CHAR_FIELDS_NULL_MEANS_EMPTY = {
     "homepage",
     "download_url",
     "access_url",
+    "availability",
     "format",
     "media_type",
     "title",
@@ -255,6 +256,7 @@ class UploadMeta(Schema):
     format: str = ""
     media_type: str = ""
     license: str = ""
+    availability: str = ""
 
 
 @router.post(

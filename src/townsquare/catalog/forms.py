@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from townsquare.catalog.models import Dataset, Distribution, Organization
 from townsquare.catalog.vocabularies import (
+    AVAILABILITY_CHOICES,
     FREQUENCY_CHOICES,
     LICENSE_CHOICES,
     THEME_CHOICES,
@@ -245,6 +246,9 @@ class LinkForm(forms.Form):
     description = _text("Description", widget=forms.Textarea(attrs={"rows": 3}))
     format = _text("Format", max_length=40, help_text="e.g. CSV. Guessed from the URL if empty.")
     media_type = _text("Media type", max_length=150, help_text="e.g. text/csv.")
+    availability = forms.ChoiceField(
+        choices=AVAILABILITY_CHOICES, required=False, label="Planned availability"
+    )
 
 
 class DistributionEditForm(forms.Form):
@@ -254,6 +258,9 @@ class DistributionEditForm(forms.Form):
     media_type = _text("Media type", max_length=150)
     license = forms.ChoiceField(
         choices=[("", "Same as the dataset"), *LICENSE_CHOICES], required=False
+    )
+    availability = forms.ChoiceField(
+        choices=AVAILABILITY_CHOICES, required=False, label="Planned availability"
     )
     file = forms.FileField(
         required=False, label="Replace the file", help_text="Leave empty to keep the current file."

@@ -12,7 +12,12 @@ from django.db import models
 from django.utils import timezone
 
 from townsquare.catalog import validators as v
-from townsquare.catalog.vocabularies import LICENSE_CHOICES, THEMES_BY_CODE, AccessLevel
+from townsquare.catalog.vocabularies import (
+    AVAILABILITY_CHOICES,
+    LICENSE_CHOICES,
+    THEMES_BY_CODE,
+    AccessLevel,
+)
 
 
 def _new_identifier() -> str:
@@ -185,6 +190,12 @@ class Distribution(models.Model):
     described_by = models.URLField(validators=[v.validate_http_url], blank=True, max_length=500)
     described_by_type = models.CharField(
         max_length=100, blank=True, validators=[v.validate_media_type]
+    )
+    availability = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=AVAILABILITY_CHOICES,
+        help_text="How long the distribution is planned to stay available (DCAT-AP).",
     )
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)

@@ -76,6 +76,7 @@ def distribution_out(request: HttpRequest, distribution: Distribution) -> dict[s
         "conforms_to": distribution.conforms_to,
         "described_by": distribution.described_by,
         "described_by_type": distribution.described_by_type,
+        "availability": distribution.availability,
         "position": distribution.position,
         "created_at": distribution.created_at,
         "updated_at": distribution.updated_at,

@@ -65,6 +65,7 @@ class DistributionOut(Schema):
     conforms_to: str
     described_by: str
     described_by_type: str
+    availability: str
     position: int
     created_at: datetime
     updated_at: datetime
@@ -83,6 +84,7 @@ class DistributionLinkIn(Schema):
     conforms_to: str = ""
     described_by: str = ""
     described_by_type: str = ""
+    availability: str = Field("", description="EXPERIMENTAL, AVAILABLE, STABLE or OP_DATPRO.")
 
 
 class DistributionPatch(Schema):
@@ -98,6 +100,7 @@ class DistributionPatch(Schema):
     conforms_to: str | None = None
     described_by: str | None = None
     described_by_type: str | None = None
+    availability: str | None = None
     position: int | None = None
 
 

@@ -72,6 +72,7 @@ DISTRIBUTION_FIELDS = frozenset(
         "described_by",
         "described_by_type",
         "position",
+        "availability",
     }
 )
 _LIST_FIELDS = ("keywords", "themes", "language", "references", "bureau_code", "program_code")

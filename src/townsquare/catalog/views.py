@@ -248,6 +248,7 @@ def distribution_edit(request: HttpRequest, slug: str, distribution_id: int) -> 
         "format",
         "media_type",
         "license",
+        "availability",
         "download_url",
         "access_url",
     )

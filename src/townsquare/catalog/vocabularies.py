@@ -98,6 +98,15 @@ THEMES: tuple[Theme, ...] = (
 THEMES_BY_CODE = {theme.code: theme for theme in THEMES}
 THEME_CHOICES = [(theme.code, theme.label) for theme in THEMES]
 
+# The EU "planned availability" vocabulary, which DCAT-AP 3 recommends for distributions.
+AVAILABILITY_CHOICES = [
+    ("", "Not stated"),
+    ("EXPERIMENTAL", "Experimental (may disappear soon)"),
+    ("AVAILABLE", "Available (for a few years)"),
+    ("STABLE", "Stable (for the long term)"),
+    ("OP_DATPRO", "Provisional"),
+]
+
 FREQUENCY_CHOICES = [
     ("", "Not set"),
     ("R/PT1H", "Hourly"),
