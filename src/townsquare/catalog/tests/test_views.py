@@ -161,6 +161,8 @@ def test_upload_link_edit_and_download_through_pages(
     download = Client().get(f"/datasets/building-permits/distributions/{distribution.pk}/download")
     assert b"".join(download.streaming_content) == b"id,species\n1,oak\n"
     assert download["Content-Type"] == "text/csv"
+    again = Client().get(download.wsgi_request.path, HTTP_IF_NONE_MATCH=download["ETag"])
+    assert again.status_code == 304
     response = client.post(
         "/datasets/building-permits/links/new", {"download_url": "https://x.example/a.json"}
     )
