@@ -160,6 +160,7 @@ STORAGES = {
 }
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # filled by collectstatic (townsquare serve); must exist before
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 
 # --- Accounts and security --------------------------------------------------------------
