@@ -4,6 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -33,6 +34,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
+        context = {**context, "site_name": settings.SITE_NAME}  # not the request's host name
         subject = " ".join(render_to_string(subject_template_name, context).split())
         text = render_to_string(email_template_name, context)
         html = (
