@@ -23,8 +23,8 @@ from townsquare.accounts.forms import (
 )
 from townsquare.accounts.models import ApiToken
 from townsquare.catalog.selectors import organization_by_slug
-from townsquare.core.errors import DomainError, NotFound, PermissionDenied
-from townsquare.core.views import apply_errors, domain_errors
+from townsquare.core.errors import NotFound, PermissionDenied
+from townsquare.core.views import domain_errors, run_service
 
 sign_in = auth_views.LoginView.as_view(
     template_name="accounts/sign_in.html",
@@ -70,16 +70,16 @@ def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     created = None
     if request.method == "POST" and form.is_valid():
-        try:
-            created = services.token_create(
+        created = run_service(
+            form,
+            lambda: services.token_create(
                 actor=request.user,
                 user=request.user,
                 name=form.cleaned_data["name"],
                 expires_at=form.expires_at(),
-            )
-        except (ValidationError, DomainError) as exc:
-            apply_errors(form, exc)
-        else:
+            ),
+        )
+        if created is not None:
             form = TokenForm()
     return render(
         request,
@@ -116,18 +116,18 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied("Only coordinators and admins assign organization roles.")
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            user = selectors.user_by_username(form.cleaned_data["username"])
-            services.membership_add(
+        username, role = form.cleaned_data["username"], form.cleaned_data["role"]
+        added = run_service(
+            form,
+            lambda: services.membership_add(
                 actor=request.user,
                 organization=organization,
-                user=user,
-                role=form.cleaned_data["role"],
-            )
-        except (ValidationError, DomainError) as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"{user.username} is now {form.cleaned_data['role']}.")
+                user=selectors.user_by_username(username),
+                role=role,
+            ),
+        )
+        if added is not None:
+            messages.success(request, f"{username} is now {role}.")
             return redirect("accounts:members", organization.slug)
     return render(
         request,
@@ -160,11 +160,10 @@ def people(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Only coordinators and admins manage people.")
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            user = services.user_invite(actor=request.user, **form.cleaned_data)
-        except (ValidationError, DomainError) as exc:
-            apply_errors(form, exc)
-        else:
+        user = run_service(
+            form, lambda: services.user_invite(actor=request.user, **form.cleaned_data)
+        )
+        if user is not None:
             messages.success(
                 request, f"Invited {user.username}; they will get an email to choose a password."
             )

@@ -19,6 +19,39 @@ from townsquare.catalog.vocabularies import (
     AccessLevel,
 )
 
+# The metadata a steward edits: DCAT-US v1.1 fields (mapping in docs/api.md) and the portal's own.
+METADATA_FIELDS = (
+    "identifier",
+    "slug",
+    "title",
+    "description",
+    "keywords",
+    "themes",
+    "contact_name",
+    "contact_email",
+    "license",
+    "access_level",
+    "rights",
+    "accrual_periodicity",
+    "temporal",
+    "spatial",
+    "issued",
+    "language",
+    "landing_page",
+    "references",
+    "conforms_to",
+    "described_by",
+    "described_by_type",
+    "is_part_of",
+    "data_quality",
+    "system_of_records",
+    "primary_it_investment_uii",
+    "bureau_code",
+    "program_code",
+    "featured",
+    "extras",
+)
+
 
 def _new_identifier() -> str:
     return str(uuid.uuid4())

@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from townsquare.catalog.models import Dataset, Distribution, Organization
+from townsquare.catalog.models import METADATA_FIELDS, Dataset, Distribution, Organization
 from townsquare.catalog.search import Listed
 from townsquare.catalog.vocabularies import LICENSES_BY_ID
 from townsquare.core import markdown
@@ -104,40 +104,7 @@ def dataset_summary(request: HttpRequest, dataset: Listed) -> dict[str, Any]:
     }
 
 
-_PLAIN_FIELDS = (
-    "slug",
-    "identifier",
-    "title",
-    "description",
-    "keywords",
-    "themes",
-    "contact_name",
-    "contact_email",
-    "license",
-    "access_level",
-    "rights",
-    "accrual_periodicity",
-    "temporal",
-    "spatial",
-    "issued",
-    "modified",
-    "language",
-    "landing_page",
-    "references",
-    "conforms_to",
-    "described_by",
-    "described_by_type",
-    "is_part_of",
-    "data_quality",
-    "system_of_records",
-    "primary_it_investment_uii",
-    "bureau_code",
-    "program_code",
-    "featured",
-    "extras",
-    "created_at",
-    "updated_at",
-)
+_PLAIN_FIELDS = (*METADATA_FIELDS, "modified", "created_at", "updated_at")
 
 
 def dataset_out(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:

@@ -19,45 +19,19 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename, slugify
 
 from townsquare.catalog import policies, search
-from townsquare.catalog.models import Dataset, Distribution, Organization, distribution_file_path
+from townsquare.catalog.models import (
+    METADATA_FIELDS,
+    Dataset,
+    Distribution,
+    Organization,
+    distribution_file_path,
+)
 from townsquare.catalog.vocabularies import format_for_filename
 from townsquare.core.actors import Actor, user_or_none
 from townsquare.core.errors import Conflict, PermissionDenied, UploadTooLarge
 from townsquare.core.uploads import limit_message
 
-DATASET_FIELDS = frozenset(
-    {
-        "identifier",
-        "slug",
-        "title",
-        "description",
-        "keywords",
-        "themes",
-        "contact_name",
-        "contact_email",
-        "license",
-        "access_level",
-        "rights",
-        "accrual_periodicity",
-        "temporal",
-        "spatial",
-        "issued",
-        "language",
-        "landing_page",
-        "references",
-        "conforms_to",
-        "described_by",
-        "described_by_type",
-        "is_part_of",
-        "data_quality",
-        "system_of_records",
-        "primary_it_investment_uii",
-        "bureau_code",
-        "program_code",
-        "featured",
-        "extras",
-    }
-)
+DATASET_FIELDS = frozenset(METADATA_FIELDS)
 ORGANIZATION_FIELDS = frozenset({"slug", "name", "description", "email", "homepage"})
 DISTRIBUTION_FIELDS = frozenset(
     {

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,9 +21,9 @@ from townsquare.catalog.forms import (
     UploadForm,
 )
 from townsquare.catalog.vocabularies import FREQUENCY_LABELS, LICENSES_BY_ID, THEMES_BY_CODE
-from townsquare.core.errors import DomainError, PermissionDenied, UploadTooLarge
+from townsquare.core.errors import PermissionDenied, UploadTooLarge
 from townsquare.core.uploads import ensure_upload_within_limit
-from townsquare.core.views import apply_errors, domain_errors, error_page
+from townsquare.core.views import domain_errors, error_page, run_service
 from townsquare.governance.models import Document
 from townsquare.governance.selectors import current_document
 
@@ -136,15 +135,16 @@ def dataset_create(request: HttpRequest) -> HttpResponse:
     if not form.fields["organization"].queryset.exists():  # type: ignore[attr-defined]
         raise PermissionDenied("You are not a steward of any organization yet; ask a coordinator.")
     if request.method == "POST" and form.is_valid():
-        try:
-            dataset = services.dataset_create(
-                actor=request.user, organization=form.cleaned_data["organization"], **form.values()
-            )
-        except (ValidationError, DomainError) as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"Created “{dataset.title}”. Add its files next.")
-            return redirect("catalog:dataset", dataset.slug)
+        organization = form.cleaned_data["organization"]
+        created = run_service(
+            form,
+            lambda: services.dataset_create(
+                actor=request.user, organization=organization, **form.values()
+            ),
+        )
+        if created is not None:
+            messages.success(request, f"Created “{created.title}”. Add its files next.")
+            return redirect("catalog:dataset", created.slug)
     return render(request, "catalog/dataset_form.html", {"form": form, "dataset": None})
 
 
@@ -154,18 +154,16 @@ def dataset_edit(request: HttpRequest, slug: str) -> HttpResponse:
     dataset = selectors.dataset_for_edit(actor=request.user, slug=slug)
     form = _dataset_form(request, initial=DatasetForm.initial_for(dataset), dataset=dataset)
     if request.method == "POST" and form.is_valid():
-        try:
-            dataset = services.dataset_update(
-                actor=request.user,
-                dataset=dataset,
-                organization=form.cleaned_data["organization"],
-                **form.values(),
-            )
-        except (ValidationError, DomainError) as exc:
-            apply_errors(form, exc)
-        else:
+        organization = form.cleaned_data["organization"]
+        saved = run_service(
+            form,
+            lambda: services.dataset_update(
+                actor=request.user, dataset=dataset, organization=organization, **form.values()
+            ),
+        )
+        if saved is not None:
             messages.success(request, "Saved.")
-            return redirect("catalog:dataset", dataset.slug)
+            return redirect("catalog:dataset", saved.slug)
     return render(request, "catalog/dataset_form.html", {"form": form, "dataset": dataset})
 
 
@@ -199,13 +197,14 @@ def distribution_upload(request: HttpRequest, slug: str) -> HttpResponse:
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             values = dict(form.cleaned_data)
-            try:
-                services.distribution_add_file(
-                    actor=request.user, dataset=dataset, upload=values.pop("file"), **values
-                )
-            except (ValidationError, DomainError) as exc:
-                apply_errors(form, exc)
-            else:
+            upload = values.pop("file")
+            added = run_service(
+                form,
+                lambda: services.distribution_add_file(
+                    actor=request.user, dataset=dataset, upload=upload, **values
+                ),
+            )
+            if added is not None:
                 messages.success(request, "The file was uploaded.")
                 return redirect("catalog:dataset", dataset.slug)
     return render(
@@ -221,11 +220,13 @@ def distribution_link(request: HttpRequest, slug: str) -> HttpResponse:
     dataset = selectors.dataset_for_edit(actor=request.user, slug=slug)
     form = LinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.distribution_add_link(actor=request.user, dataset=dataset, **form.cleaned_data)
-        except (ValidationError, DomainError) as exc:
-            apply_errors(form, exc)
-        else:
+        added = run_service(
+            form,
+            lambda: services.distribution_add_link(
+                actor=request.user, dataset=dataset, **form.cleaned_data
+            ),
+        )
+        if added is not None:
             messages.success(request, "The link was added.")
             return redirect("catalog:dataset", dataset.slug)
     return render(
@@ -263,13 +264,13 @@ def distribution_edit(request: HttpRequest, slug: str, distribution_id: int) -> 
         if form.is_valid():
             values = dict(form.cleaned_data)
             upload = values.pop("file", None)
-            try:
-                services.distribution_update(
+            saved = run_service(
+                form,
+                lambda: services.distribution_update(
                     actor=request.user, distribution=distribution, upload=upload, **values
-                )
-            except (ValidationError, DomainError) as exc:
-                apply_errors(form, exc)
-            else:
+                ),
+            )
+            if saved is not None:
                 messages.success(request, "Saved.")
                 return redirect("catalog:dataset", dataset.slug)
     return render(
@@ -369,13 +370,12 @@ def organization_create(request: HttpRequest) -> HttpResponse:
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
-        try:
-            organization = services.organization_create(actor=request.user, **values)
-        except (ValidationError, DomainError) as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"Created {organization.name}.")
-            return redirect("catalog:organization", organization.slug)
+        created = run_service(
+            form, lambda: services.organization_create(actor=request.user, **values)
+        )
+        if created is not None:
+            messages.success(request, f"Created {created.name}.")
+            return redirect("catalog:organization", created.slug)
     return render(request, "catalog/organization_form.html", {"form": form, "organization": None})
 
 
@@ -390,15 +390,15 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
     initial["parent"] = organization.parent.slug if organization.parent else None
     form = OrganizationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            organization = services.organization_update(
+        saved = run_service(
+            form,
+            lambda: services.organization_update(
                 actor=request.user, organization=organization, **form.cleaned_data
-            )
-        except (ValidationError, DomainError) as exc:
-            apply_errors(form, exc)
-        else:
+            ),
+        )
+        if saved is not None:
             messages.success(request, "Saved.")
-            return redirect("catalog:organization", organization.slug)
+            return redirect("catalog:organization", saved.slug)
     return render(
         request, "catalog/organization_form.html", {"form": form, "organization": organization}
     )

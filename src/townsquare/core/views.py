@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.auth.views import redirect_to_login
@@ -19,6 +19,7 @@ from townsquare.core import health
 from townsquare.core.errors import DomainError, NotAuthenticated, NotFound, PermissionDenied
 
 View = Callable[..., HttpResponse]
+T = TypeVar("T")
 
 
 def domain_errors(view: View) -> View:
@@ -61,6 +62,16 @@ def apply_errors(form: forms.Form, exc: ValidationError | DomainError) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+def run_service(form: forms.Form, call: Callable[[], T]) -> T | None:
+    """Run a service for a valid form: its result, or None when it refused, with the refusal
+    shown on the form (field errors beside their fields)."""
+    try:
+        return call()
+    except (ValidationError, DomainError) as exc:
+        apply_errors(form, exc)
+        return None
 
 
 def handler400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from townsquare.core.errors import DomainError, PermissionDenied
-from townsquare.core.views import apply_errors, domain_errors
+from townsquare.core.errors import PermissionDenied
+from townsquare.core.views import domain_errors, run_service
 from townsquare.governance import policies, selectors, services
 from townsquare.governance.forms import DocumentForm
 from townsquare.governance.models import Document
@@ -37,13 +36,13 @@ def purpose_edit(request: HttpRequest) -> HttpResponse:
     )
     form = DocumentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.document_revise(
+        revised = run_service(
+            form,
+            lambda: services.document_revise(
                 actor=request.user, kind=Document.Kind.PURPOSE, **form.cleaned_data
-            )
-        except (ValidationError, DomainError) as exc:
-            apply_errors(form, exc)
-        else:
+            ),
+        )
+        if revised is not None:
             messages.success(request, "The purpose statement was updated.")
             return redirect("governance:purpose")
     return render(request, "governance/purpose_edit.html", {"form": form})
