@@ -142,7 +142,7 @@ def test_edit_and_delete(public_works: Any, steward: Any, make_dataset: Any, vie
     refused = client.post("/datasets/building-permits/edit", form_data(temporal="soon"))
     assert refused.status_code == 200
     page = refused.content.decode()
-    assert "ISO 8601 interval" in page and 'action' not in page.split("<form")[0]
+    assert "ISO 8601 interval" in page
     assert "/datasets/building-permits" in page  # the Cancel link still points at the dataset
     assert Dataset.objects.get().temporal == ""
     data = form_data(title="Permits issued", slug="building-permits")
