@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "townsquare.accounts",
     "townsquare.catalog",
     "townsquare.governance",
+    "townsquare.datastore",
     "townsquare.demo",
 ]
 
@@ -162,6 +163,15 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # filled by collectstatic (townsquare serve); must exist before
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+
+# --- Datastore --------------------------------------------------------------------------
+DATASTORE_MEMORY_LIMIT = env.string("TOWNSQUARE_DATASTORE_MEMORY_LIMIT", "1GB")
+DATASTORE_THREADS = env.integer("TOWNSQUARE_DATASTORE_THREADS", 2, minimum=1)
+DATASTORE_ALLOW_PRIVATE_URLS = env.boolean("TOWNSQUARE_DATASTORE_ALLOW_PRIVATE_URLS", False)
+DATASTORE_DOWNLOAD_SECONDS = env.integer("TOWNSQUARE_DATASTORE_DOWNLOAD_SECONDS", 600, minimum=1)
+DATASTORE_MAX_UNPACKED_BYTES = env.integer(
+    "TOWNSQUARE_DATASTORE_MAX_UNPACKED_BYTES", 10 * 1024**3, minimum=1
+)
 
 # --- Accounts and security --------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

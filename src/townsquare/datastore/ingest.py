@@ -1,0 +1,193 @@
+"""The ingest pipeline: the original file → staged text columns → types → typed Parquet →
+profile. Runs in the background worker (or in the foreground for `townsquare ingest`); reports
+its phase, percent and rows on the version as it goes.
+
+Everything is written to a private scratch folder first; storage and the database learn of the
+result only at the end, so a failure or a killed process leaves nothing half-made in view.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from townsquare.datastore import build, engine, files, inference
+from townsquare.datastore.engine import literal
+from townsquare.datastore.errors import IngestError
+from townsquare.datastore.models import DataVersion
+from townsquare.datastore.profile import profile as compute_profile
+from townsquare.datastore.readers import read
+from townsquare.datastore.readers.staged import Staged
+
+# (phase, start percent, end percent)
+PHASES = {
+    "reading": (0.0, 60.0),
+    "typing": (60.0, 85.0),
+    "profiling": (85.0, 95.0),
+    "storing": (95.0, 100.0),
+}
+
+
+class Progress:
+    """Phase, percent and rows of one ingest, saved on the version at most twice a second.
+    DuckDB's progress thread may report too, except inside a transaction that other database
+    connections cannot see (the tests' immediate task runner)."""
+
+    def __init__(self, version_id: int, listener: Callable[[str, float, int], None] | None = None):
+        self.version_id = version_id
+        self.listener = listener
+        self.phase_name = "queued"
+        self.rows = 0
+        self.percent = 0.0
+        self.saved_at = 0.0
+        self.owner = threading.get_ident()
+        self.threads_may_save = not connection.in_atomic_block
+
+    def phase(self, name: str, rows: int | None = None) -> None:
+        self.phase_name = name
+        self.update(0.0, rows)
+
+    def update(self, within: float, rows: int | None = None) -> None:
+        start, end = PHASES.get(self.phase_name, (0.0, 100.0))
+        self.percent = round(start + (end - start) * max(0.0, min(within, 100.0)) / 100, 1)
+        if rows is not None:
+            self.rows = rows
+        if self.listener:
+            self.listener(self.phase_name, self.percent, self.rows)
+        now = time.monotonic()
+        if now - self.saved_at >= 0.5:
+            self.save()
+            self.saved_at = now
+
+    def save(self) -> None:
+        if threading.get_ident() != self.owner and not self.threads_may_save:
+            return
+        DataVersion.objects.filter(pk=self.version_id).update(
+            phase=self.phase_name,
+            percent=self.percent,
+            rows_done=self.rows,
+            heartbeat_at=timezone.now(),
+        )
+        if threading.get_ident() != self.owner:
+            connection.close()  # this thread's own connection
+
+
+@dataclass
+class Outcome:
+    fields: list[dict[str, Any]]
+    missing: list[str]
+    rows: int
+    parquet: Path
+    report: dict[str, Any]
+    profile: dict[str, Any]
+    geographic: bool
+    bbox: list[float] | None
+
+
+def run(version: DataVersion, source: Path, folder: Path, progress: Progress) -> Outcome:
+    """Turn the source file into the version's typed Parquet file, inside ``folder``."""
+    progress.phase("reading")
+    estimate = _rows_estimate(source)
+    staged = read(
+        source,
+        version.source_name,
+        folder,
+        version.options,
+        lambda percent: progress.update(percent, int(estimate * percent / 100)),
+    )
+    progress.phase("typing", staged.rows)
+    con = engine.connect()
+    try:
+        table = build.source(staged)
+        schema = version.options.get("schema")
+        missing = list((schema or {}).get("missingValues", inference.MISSING_VALUES))
+        if schema:
+            fields = _steward_fields(schema, staged)
+        else:
+            fields = inference.infer(con, table, staged.columns, staged.titles, missing)
+        failures = build.cast_failures(con, staged, fields, missing) if schema else []
+        parquet = folder / "data.parquet"
+        build.write(con, staged, fields, missing, parquet, progress.update)
+        progress.phase("profiling", staged.rows)
+        typed = f"read_parquet({literal(str(parquet))})"
+        stats = compute_profile(con, typed, fields)
+        bbox = _bbox(con, typed) if staged.geographic else None
+    finally:
+        con.close()
+    if staged.geographic:
+        fields = [*fields, {"name": "geometry", "title": "Geometry", "type": "geojson"}]
+    report = dict(staged.notes)
+    if failures:
+        report["cast_failures"] = failures
+    return Outcome(fields, missing, staged.rows, parquet, report, stats, staged.geographic, bbox)
+
+
+def _steward_fields(schema: dict[str, Any], staged: Staged) -> list[dict[str, Any]]:
+    fields = [f for f in schema.get("fields", []) if f.get("type") != "geojson"]
+    if len(fields) != len(staged.columns):
+        raise IngestError(
+            f"The table schema has {len(fields)} fields but the file has {len(staged.columns)} "
+            "columns; edit the schema to match the file."
+        )
+    return fields
+
+
+def _bbox(con: Any, table: str) -> list[float] | None:
+    row = con.execute(
+        f"SELECT min(_minx), min(_miny), max(_maxx), max(_maxy) FROM {table}"
+    ).fetchone()
+    return None if row is None or row[0] is None else [round(float(v), 7) for v in row]
+
+
+def _rows_estimate(path: Path) -> int:
+    """Rows in a text file, guessed from its first megabyte (for progress while reading)."""
+    with path.open("rb") as handle:
+        sample = handle.read(1024 * 1024)
+    lines = sample.count(b"\n") or 1
+    return int(path.stat().st_size / (len(sample) / lines)) if sample else 0
+
+
+def store(version: DataVersion, outcome: Outcome, folder_name: str) -> str:
+    """Copy the Parquet file into storage; returns its stored name."""
+    return files.save(outcome.parquet, f"{folder_name}/data.parquet")
+
+
+def finish(version: DataVersion, outcome: Outcome, parquet_name: str) -> None:
+    version.status = DataVersion.Status.READY
+    version.parquet = parquet_name
+    version.parquet_size = outcome.parquet.stat().st_size
+    version.table_schema = {"fields": outcome.fields, "missingValues": outcome.missing}
+    version.row_count = outcome.rows
+    version.is_geographic = outcome.geographic
+    version.bbox = outcome.bbox
+    version.report = outcome.report
+    version.profile = outcome.profile
+    version.phase, version.percent, version.rows_done = "done", 100.0, outcome.rows
+    version.finished_at = timezone.now()
+    version.save()
+
+
+def fail(version_id: int, message: str) -> None:
+    with transaction.atomic():
+        DataVersion.objects.filter(pk=version_id).update(
+            status=DataVersion.Status.FAILED,
+            error=message,
+            phase="failed",
+            finished_at=timezone.now(),
+        )
+
+
+def scratch() -> Path:
+    return files.workdir()
+
+
+def discard(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,83 @@
+"""Data versions: each ingest of a file makes one, immutable once ready. A dataset's published
+version is a pointer that moves in one transaction."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class DataVersion(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        INGESTING = "ingesting", "Ingesting"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    dataset = models.ForeignKey(
+        "catalog.Dataset", on_delete=models.CASCADE, related_name="data_versions"
+    )
+    number = models.PositiveIntegerField(help_text="1, 2, 3… within the dataset.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    # The source: an uploaded file (kept) or a URL it was fetched from.
+    source_name = models.CharField(max_length=300, help_text="The original file name.")
+    source_url = models.URLField(max_length=2000, blank=True)
+    original = models.CharField(max_length=500, blank=True, help_text="Stored original file.")
+    original_size = models.BigIntegerField(null=True, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the original.")
+    options = models.JSONField(
+        default=dict, blank=True, help_text="Reader options (format, encoding, sheet…)."
+    )
+    # What the ingest made.
+    parquet = models.CharField(max_length=500, blank=True, help_text="Stored Parquet file.")
+    parquet_size = models.BigIntegerField(null=True, blank=True)
+    table_schema = models.JSONField(
+        default=dict, blank=True, help_text="Frictionless Table Schema."
+    )
+    row_count = models.BigIntegerField(null=True, blank=True)
+    is_geographic = models.BooleanField(default=False)
+    bbox = models.JSONField(null=True, blank=True, help_text="[west, south, east, north].")
+    report = models.JSONField(default=dict, blank=True, help_text="What the ingest noticed.")
+    profile = models.JSONField(default=dict, blank=True, help_text="Per-column statistics.")
+    error = models.TextField(blank=True)
+    # Progress while ingesting.
+    phase = models.CharField(max_length=40, blank=True)
+    rows_done = models.BigIntegerField(default=0)
+    percent = models.FloatField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Who and when.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "number"], name="data_version_number")
+        ]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="data_version_status")]
+        ordering = ["dataset_id", "-number"]
+
+    def __str__(self) -> str:
+        return f"{self.dataset_id} v{self.number} ({self.status})"
+
+    @property
+    def fields(self) -> list[dict]:  # type: ignore[type-arg]
+        return list(self.table_schema.get("fields", []))
+
+
+class PublishedVersion(models.Model):
+    """Which version of a dataset the public sees. One row per dataset that has data; the
+    pointer changes in one UPDATE, so readers see the old version or the new one, never a mix."""
+
+    dataset = models.OneToOneField(
+        "catalog.Dataset", on_delete=models.CASCADE, primary_key=True, related_name="published_data"
+    )
+    version = models.ForeignKey(DataVersion, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.dataset_id} → v{self.version.number}"

@@ -1,0 +1,21 @@
+"""Who may load data and who may read it. Built on the catalog's policies: data follows its
+dataset's access level."""
+
+from __future__ import annotations
+
+from townsquare.catalog import policies as catalog
+from townsquare.catalog.models import Dataset
+from townsquare.core.actors import Actor
+
+
+def can_ingest(actor: Actor, dataset: Dataset) -> bool:
+    return catalog.can_edit_dataset(actor, dataset)
+
+
+def can_read_data(actor: Actor, dataset: Dataset) -> bool:
+    """Rows, queries, exports and previews: the same rule as downloading the dataset's files."""
+    return catalog.can_download_files(actor, dataset)
+
+
+def can_see_versions(actor: Actor, dataset: Dataset) -> bool:
+    return catalog.can_view_dataset(actor, dataset)

@@ -1,0 +1,167 @@
+"""What kind of file is this? From the reader option if the steward gave one, else from the
+first bytes and the file name. And: which text encoding, and unwrapping of gzip and zip."""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+from django.conf import settings
+
+from townsquare.datastore.errors import IngestError
+
+FORMATS = ("csv", "xlsx", "json", "ndjson", "geojson", "shapefile", "parquet")
+SAMPLE_BYTES = 4 * 1024 * 1024
+# Bytes that Windows-1252 leaves undefined: a text holding them is not Windows-1252.
+_CP1252_UNDEFINED = set(b"\x81\x8d\x8f\x90\x9d")
+
+
+def detect_format(path: Path, filename: str, declared: str = "") -> str:
+    if declared:
+        if declared not in FORMATS:
+            raise IngestError(f"Unknown format {declared!r}; choose one of {', '.join(FORMATS)}.")
+        return declared
+    head = _head(path, 8192)
+    name = filename.lower()
+    if not head:
+        raise IngestError("The file is empty.")
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_format(path)
+    if name.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+        return "xlsx"
+    if name.endswith((".ndjson", ".jsonl")):
+        return "ndjson"
+    if name.endswith((".json", ".geojson")) or head.lstrip()[:1] in (b"[", b"{"):
+        return _json_format(path, head)
+    return "csv"
+
+
+def _head(path: Path, size: int) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(size)
+
+
+def _zip_format(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [n.lower() for n in archive.namelist() if not n.endswith("/")]
+    except zipfile.BadZipFile:
+        raise IngestError("The file looks like a zip archive but cannot be opened.") from None
+    if "[content_types].xml" in names or any(n.startswith("xl/") for n in names):
+        return "xlsx"
+    if any(n.endswith(".shp") for n in names):
+        return "shapefile"
+    return "csv"  # a zipped text table; unwrap() picks the file
+
+
+def _json_format(path: Path, head: bytes) -> str:
+    text = head.lstrip(codecs.BOM_UTF8).lstrip()
+    if text[:1] == b"[":
+        return "json"
+    if b'"FeatureCollection"' in head or b'"Feature"' in head:
+        return "geojson"
+    first_line = text.split(b"\n", 1)[0]
+    try:
+        json.loads(first_line)
+        return "ndjson"
+    except ValueError:
+        return "json"
+
+
+def looks_binary(path: Path) -> bool:
+    """A text table has no NUL bytes (unless it is UTF-16, which has a byte-order mark)."""
+    head = _head(path, 65536)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    return b"\x00" in head
+
+
+def detect_encoding(path: Path) -> str:
+    """utf-8, utf-16, windows-1252 or latin-1, judged on the first few megabytes."""
+    head = _head(path, SAMPLE_BYTES)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(head, final=False)  # a character cut at the sample's end is fine
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if _CP1252_UNDEFINED.isdisjoint(head):
+        return "windows-1252"
+    return "latin-1"
+
+
+def to_utf8(path: Path, encoding: str, target: Path) -> Path:
+    """A UTF-8 copy of a text file, converted in chunks (bounded memory)."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise IngestError(f"Unknown text encoding {encoding!r}.") from None
+    try:
+        with (
+            path.open(encoding=encoding, errors="strict", newline="") as source,
+            target.open("w", encoding="utf-8", newline="") as out,
+        ):
+            while chunk := source.read(1024 * 1024):
+                out.write(chunk.lstrip("\ufeff") if out.tell() == 0 else chunk)
+    except UnicodeDecodeError as exc:
+        raise IngestError(
+            f"The file is not valid {encoding} (byte {exc.start} of a chunk cannot be read). "
+            "Choose the right encoding and ingest again."
+        ) from None
+    return target
+
+
+def unwrap(path: Path, filename: str, folder: Path) -> tuple[Path, str]:
+    """A gzip- or zip-wrapped text file, unpacked (within the size limit); others unchanged."""
+    head = _head(path, 4)
+    limit = settings.DATASTORE_MAX_UNPACKED_BYTES
+    if head.startswith(b"\x1f\x8b"):
+        inner = filename[:-3] if filename.lower().endswith(".gz") else f"{filename}.csv"
+        with gzip.open(path, "rb") as source:
+            return _copy_limited(source, folder / "unpacked", limit), inner
+    if head.startswith(b"PK\x03\x04") and _zip_format(path) == "csv":
+        with zipfile.ZipFile(path) as archive:
+            members = [i for i in archive.infolist() if not i.is_dir() and not _hidden(i.filename)]
+            tables = [i for i in members if i.filename.lower().endswith((".csv", ".tsv", ".txt"))]
+            chosen = tables or members
+            if len(chosen) != 1:
+                raise IngestError(
+                    "The zip archive should hold one CSV file; it holds "
+                    f"{len(chosen)}: {', '.join(i.filename for i in chosen[:5])}."
+                )
+            with archive.open(chosen[0]) as source:
+                return _copy_limited(source, folder / "unpacked", limit), chosen[0].filename
+    return path, filename
+
+
+def _hidden(name: str) -> bool:
+    return name.startswith("__MACOSX/") or Path(name).name.startswith(".")
+
+
+def _copy_limited(source: object, target: Path, limit: int) -> Path:
+    written = 0
+    with target.open("wb") as out:
+        while chunk := source.read(1024 * 1024):  # type: ignore[attr-defined]
+            written += len(chunk)
+            if written > limit:
+                raise IngestError(
+                    f"The archive unpacks to more than {limit // (1024 * 1024)} MB, this portal's "
+                    "limit (TOWNSQUARE_DATASTORE_MAX_UNPACKED_BYTES)."
+                )
+            out.write(chunk)
+    return target
+
+
+def copy_stream(source: object, target: Path) -> None:
+    with target.open("wb") as out:
+        shutil.copyfileobj(source, out, 1024 * 1024)  # type: ignore[arg-type]

@@ -1,0 +1,94 @@
+"""A steward's edit of a version's Frictionless Table Schema, checked before a re-ingest."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from townsquare.datastore.names import RESERVED
+
+TYPES = {"string", "integer", "number", "boolean", "date", "datetime"}
+CONSTRAINTS = {
+    "required": bool,
+    "unique": bool,
+    "minimum": (int, float, str),
+    "maximum": (int, float, str),
+    "minLength": int,
+    "maxLength": int,
+    "pattern": str,
+    "enum": list,
+}
+_NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
+
+
+def validate(edited: Any, current: dict[str, Any]) -> dict[str, Any]:
+    """The edited schema, cleaned; ValidationError naming each problem otherwise."""
+    if not isinstance(edited, dict) or not isinstance(edited.get("fields"), list):
+        raise ValidationError(
+            {"table_schema": "Give a Table Schema: an object with a list of fields."}
+        )
+    columns = [f for f in current.get("fields", []) if f.get("type") != "geojson"]
+    fields = [
+        f for f in edited["fields"] if not (isinstance(f, dict) and f.get("type") == "geojson")
+    ]
+    errors: dict[str, str] = {}
+    if len(fields) != len(columns):
+        errors["table_schema.fields"] = (
+            f"The file has {len(columns)} columns; the schema must describe each, in order "
+            f"(it has {len(fields)})."
+        )
+    cleaned, seen = [], set()
+    for index, field in enumerate(fields):
+        where = f"table_schema.fields.{index}"
+        problem = _field_problem(field, seen)
+        if problem:
+            errors[where] = problem
+            continue
+        seen.add(field["name"])
+        cleaned.append(_clean(field))
+    missing = edited.get("missingValues", current.get("missingValues", [""]))
+    if not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
+        errors["table_schema.missingValues"] = "Give a list of texts that mean “no value”."
+    if errors:
+        raise ValidationError(errors)
+    return {"fields": cleaned, "missingValues": missing}
+
+
+def _field_problem(field: Any, seen: set[str]) -> str | None:
+    if not isinstance(field, dict):
+        return "Each field is an object with at least a name and a type."
+    name = field.get("name")
+    if not isinstance(name, str) or not _NAME.fullmatch(name) or name in RESERVED:
+        return (
+            f"{name!r} is not a usable name: lower-case letters, digits and _, "
+            "starting with a letter."
+        )
+    if name in seen:
+        return f"The name {name!r} is used twice."
+    if field.get("type") not in TYPES:
+        return f"Type {field.get('type')!r} is not one of {', '.join(sorted(TYPES))}."
+    for key, value in (field.get("constraints") or {}).items():
+        expected = CONSTRAINTS.get(key)
+        if expected is None:
+            return f"Unknown constraint {key!r}."
+        if not isinstance(value, expected):
+            return f"The constraint {key!r} has a value of the wrong kind."
+    if "format" in field and not isinstance(field["format"], str):
+        return "The format must be a text such as %d/%m/%Y."
+    return None
+
+
+def _clean(field: dict[str, Any]) -> dict[str, Any]:
+    keep = (
+        "name",
+        "title",
+        "description",
+        "type",
+        "format",
+        "constraints",
+        "trueValues",
+        "falseValues",
+    )
+    return {key: field[key] for key in keep if key in field and field[key] not in (None, "")}

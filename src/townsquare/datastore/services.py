@@ -1,0 +1,303 @@
+"""Every write to the datastore: creating versions from uploads and URLs, ingesting them,
+re-ingesting with an edited schema, publishing, and cleaning up after failures."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from townsquare.catalog.models import Dataset
+from townsquare.core.actors import Actor, user_or_none
+from townsquare.core.errors import PermissionDenied
+from townsquare.datastore import files, ingest, policies, schema
+from townsquare.datastore.errors import IngestError
+from townsquare.datastore.models import DataVersion, PublishedVersion
+
+READER_OPTIONS = {"format", "encoding", "delimiter", "sheet", "header"}
+
+
+@dataclass
+class Created:
+    """A new queued version, or the existing one whose content is identical."""
+
+    version: DataVersion
+    duplicate_of: DataVersion | None = None
+
+
+def _check_options(options: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(options) - READER_OPTIONS
+    if unknown:
+        raise ValidationError({name: "Unknown reader option." for name in sorted(unknown)})
+    return {key: value for key, value in options.items() if value not in ("", None)}
+
+
+def _next_number(dataset: Dataset) -> int:
+    Dataset.objects.select_for_update().filter(pk=dataset.pk).first()  # one number at a time
+    latest = DataVersion.objects.filter(dataset=dataset).aggregate(n=Max("number"))["n"]
+    return (latest or 0) + 1
+
+
+def _hash(upload: File[Any]) -> str:
+    known = getattr(upload, "sha256", None)
+    if known:
+        return str(known)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def version_create(
+    *,
+    actor: Actor,
+    dataset: Dataset,
+    upload: File[Any],
+    options: dict[str, Any] | None = None,
+    enqueue: bool = True,
+) -> Created:
+    """Keep the uploaded file as a new version's original and queue its ingest. Identical
+    content to the newest ready or pending version is reported instead of ingested again."""
+    if not policies.can_ingest(actor, dataset):
+        raise PermissionDenied("Only the organization's stewards and coordinators load data.")
+    options = _check_options(options or {})
+    content_hash = _hash(upload)
+    same = _same_content(dataset, content_hash, options)
+    if same is not None:
+        return Created(same, duplicate_of=same)
+    filename = get_valid_filename(os.path.basename(upload.name or "data"))[-150:] or "data"
+    with transaction.atomic():
+        number = _next_number(dataset)
+        folder = files.version_folder(dataset.pk, number)
+        original = files.store_upload(upload, f"{folder}/original/{filename}")
+        try:
+            version = DataVersion.objects.create(
+                dataset=dataset,
+                number=number,
+                source_name=filename,
+                original=original,
+                original_size=upload.size,
+                content_hash=content_hash,
+                options=options,
+                created_by=user_or_none(actor),
+            )
+        except BaseException:
+            files.delete_folder(folder)
+            raise
+        if enqueue:
+            _enqueue(version)
+    return Created(version)
+
+
+def version_create_from_url(
+    *,
+    actor: Actor,
+    dataset: Dataset,
+    url: str,
+    options: dict[str, Any] | None = None,
+    enqueue: bool = True,
+) -> Created:
+    """Queue a version whose source is fetched from ``url`` by the worker."""
+    from townsquare.datastore.readers.url import check_url
+
+    if not policies.can_ingest(actor, dataset):
+        raise PermissionDenied("Only the organization's stewards and coordinators load data.")
+    options = _check_options(options or {})
+    check_url(url)
+    with transaction.atomic():
+        number = _next_number(dataset)
+        name = get_valid_filename(url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1])[-150:]
+        version = DataVersion.objects.create(
+            dataset=dataset,
+            number=number,
+            source_name=name or "download",
+            source_url=url,
+            options=options,
+            created_by=user_or_none(actor),
+        )
+        if enqueue:
+            _enqueue(version)
+    return Created(version)
+
+
+def version_reingest(
+    *, actor: Actor, version: DataVersion, table_schema: dict[str, Any], enqueue: bool = True
+) -> DataVersion:
+    """A new version from the same original file, read with the steward's table schema."""
+    dataset = version.dataset
+    if not policies.can_ingest(actor, dataset):
+        raise PermissionDenied("Only the organization's stewards and coordinators load data.")
+    if not version.original:
+        raise IngestError("This version has no stored original to read again.")
+    cleaned = schema.validate(table_schema, version.table_schema)
+    with transaction.atomic():
+        number = _next_number(dataset)
+        folder = files.version_folder(dataset.pk, number)
+        original = files.copy_stored(version.original, f"{folder}/original/{version.source_name}")
+        again = DataVersion.objects.create(
+            dataset=dataset,
+            number=number,
+            source_name=version.source_name,
+            source_url=version.source_url,
+            original=original,
+            original_size=version.original_size,
+            content_hash=version.content_hash,
+            options={**version.options, "schema": cleaned},
+            created_by=user_or_none(actor),
+        )
+        if enqueue:
+            _enqueue(again)
+    return again
+
+
+def _same_content(
+    dataset: Dataset, content_hash: str, options: dict[str, Any]
+) -> DataVersion | None:
+    candidates = DataVersion.objects.filter(
+        dataset=dataset,
+        content_hash=content_hash,
+        status__in=[
+            DataVersion.Status.READY,
+            DataVersion.Status.QUEUED,
+            DataVersion.Status.INGESTING,
+        ],
+    ).order_by("-number")
+    for candidate in candidates:
+        if {k: v for k, v in candidate.options.items() if k != "schema"} == options:
+            return candidate
+    return None
+
+
+def _enqueue(version: DataVersion) -> None:
+    from townsquare.datastore.tasks import ingest_version
+
+    transaction.on_commit(lambda: ingest_version.enqueue(version_id=version.pk))
+
+
+def version_ingest(version_id: int, listener: Any = None) -> DataVersion:
+    """Do the ingest of a queued version (the worker's job). Never raises for a bad file:
+    the version ends failed with the reason, and the published version keeps serving."""
+    version = DataVersion.objects.select_related("dataset").get(pk=version_id)
+    if version.status != DataVersion.Status.QUEUED:
+        return version
+    DataVersion.objects.filter(pk=version_id).update(
+        status=DataVersion.Status.INGESTING,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        phase="starting",
+    )
+    progress = ingest.Progress(version_id, listener)
+    work = ingest.scratch()
+    try:
+        source = _source(version, work, progress)
+        folder = version_folder_of(version)
+        outcome = ingest.run(version, source, work, progress)
+        progress.phase("storing", outcome.rows)
+        parquet = ingest.store(version, outcome, folder)
+        with transaction.atomic():
+            version = DataVersion.objects.select_for_update().get(pk=version_id)
+            ingest.finish(version, outcome, parquet)
+            _publish(version)
+    except IngestError as exc:
+        ingest.fail(version_id, exc.message)
+    except Exception as exc:  # noqa: BLE001  (anything else is reported on the version too)
+        ingest.fail(version_id, f"Unexpected error while ingesting: {type(exc).__name__}: {exc}")
+        raise
+    finally:
+        ingest.discard(work)
+    return DataVersion.objects.get(pk=version_id)
+
+
+def version_folder_of(version: DataVersion) -> str:
+    if version.original:
+        return version.original.rsplit("/original/", 1)[0]
+    return files.version_folder(version.dataset_id, version.number)
+
+
+def _source(version: DataVersion, work: Path, progress: ingest.Progress) -> Path:
+    if version.original:
+        return files.local_path(version.original)
+    from townsquare.datastore.readers.url import download
+
+    progress.phase("downloading")
+    local = download(version.source_url, work / "download")
+    content_hash, size = _hash_path(local)
+    folder = files.version_folder(version.dataset_id, version.number)
+    original = files.save(local, f"{folder}/original/{version.source_name}")
+    DataVersion.objects.filter(pk=version.pk).update(
+        original=original, content_hash=content_hash, original_size=size
+    )
+    version.original = original
+    return local
+
+
+def _hash_path(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest(), path.stat().st_size
+
+
+def _publish(version: DataVersion) -> None:
+    """Until the governance workflow decides publication, a ready version is published."""
+    PublishedVersion.objects.update_or_create(
+        dataset_id=version.dataset_id, defaults={"version": version, "published_at": timezone.now()}
+    )
+
+
+@transaction.atomic
+def version_publish(*, actor: Actor, version: DataVersion) -> DataVersion:
+    """Make a ready version the one the public sees (to roll back to an earlier version)."""
+    if not policies.can_ingest(actor, version.dataset):
+        raise PermissionDenied("Only the organization's stewards and coordinators publish data.")
+    if version.status != DataVersion.Status.READY:
+        raise IngestError(
+            f"Version {version.number} is {version.status}; only a ready version can be published."
+        )
+    _publish(version)
+    return version
+
+
+def cleanup(*, stale_after: timedelta = timedelta(minutes=15)) -> dict[str, int]:
+    """After crashes: mark ingests that stopped reporting (their process died) as failed, and
+    delete every stored file no version refers to (a Parquet file stored just before a crash,
+    folders of deleted datasets) and abandoned scratch folders. Originals stay: a failed
+    version can be ingested again with other options."""
+    cutoff = timezone.now() - stale_after
+    interrupted = DataVersion.objects.filter(
+        status=DataVersion.Status.INGESTING, heartbeat_at__lt=cutoff
+    ).update(
+        status=DataVersion.Status.FAILED,
+        phase="failed",
+        finished_at=timezone.now(),
+        error="The ingest was interrupted (its process stopped) and was abandoned.",
+    )
+    keep: dict[str, set[str]] = {}
+    for version in DataVersion.objects.exclude(original=""):
+        folder = version_folder_of(version)
+        kept = keep.setdefault(folder, set())
+        kept.add(version.original)
+        if version.status == DataVersion.Status.READY:
+            kept.update({version.parquet, f"{folder}/exports/"})
+    removed = 0
+    for folder in files.stored_folders():
+        for name in files.list_files(folder):
+            kept = keep.get(folder, set())
+            if name not in kept and not any(k.endswith("/") and name.startswith(k) for k in kept):
+                files.delete(name)
+                removed += 1
+        files.remove_empty(folder)
+    scratch = files.remove_stale_scratch(cutoff)
+    return {"interrupted": interrupted, "files_removed": removed, "scratch_removed": scratch}
