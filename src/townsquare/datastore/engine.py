@@ -17,18 +17,48 @@ def spill_folder() -> Path:
     return folder
 
 
-def connect(
-    *, threads: int | None = None, memory_limit: str | None = None
-) -> duckdb.DuckDBPyConnection:
+WIDE = 1000  # columns
+
+
+def connect(*, columns: int = 0) -> duckdb.DuckDBPyConnection:
+    """A connection for work on a table of ``columns`` columns. DuckDB's memory grows with the
+    width of a table (a block of values per column per thread), not with its length: very wide
+    tables get one thread and about 200 KB per column, never less than the configured limit."""
+    threads, memory_limit = settings.DATASTORE_THREADS, settings.DATASTORE_MEMORY_LIMIT
+    if columns > WIDE:
+        threads = 1
+        memory_limit = _larger(f"{columns * 200 // 1024}MB", memory_limit)
     config = {
-        "memory_limit": memory_limit or settings.DATASTORE_MEMORY_LIMIT,
-        "threads": threads or settings.DATASTORE_THREADS,
+        "memory_limit": memory_limit,
+        "threads": threads,
         "temp_directory": str(spill_folder()),
         "preserve_insertion_order": True,
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
     }
     return duckdb.connect(":memory:", config=config)
+
+
+def _larger(first: str, second: str) -> str:
+    """The larger of two DuckDB sizes such as 2000MB and 1GB."""
+
+    def megabytes(size: str) -> float:
+        text = size.strip().upper().replace(" ", "").replace("IB", "B")
+        factors = {"TB": 1024 * 1024, "GB": 1024, "MB": 1, "KB": 1 / 1024, "B": 1 / (1024 * 1024)}
+        for unit, factor in factors.items():
+            if text.endswith(unit):
+                return float(text.removesuffix(unit)) * factor
+        return float(text) / (1024 * 1024)
+
+    return first if megabytes(first) > megabytes(second) else second
+
+
+def any_of(expression: str, values: list[str]) -> str:
+    """SQL: ``expression`` equals one of ``values``. Written as ORs: DuckDB turns a long IN list
+    into a join, one per column, which a table with hundreds of columns cannot afford."""
+    if not values:
+        return "false"
+    return "(" + " OR ".join(f"{expression} = {literal(value)}" for value in values) + ")"
 
 
 def literal(text: str) -> str:

@@ -37,6 +37,12 @@ def store_upload(upload: File, name: str) -> str:  # type: ignore[type-arg]
     return default_storage.save(name, upload)
 
 
+def save_bytes(content: bytes, name: str) -> str:
+    from django.core.files.base import ContentFile
+
+    return default_storage.save(name, ContentFile(content))
+
+
 def copy_stored(source: str, target: str) -> str:
     with default_storage.open(source, "rb") as handle:
         return default_storage.save(target, File(handle, name=os.path.basename(target)))

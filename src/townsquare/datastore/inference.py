@@ -1,8 +1,10 @@
-"""Column types, decided over every value of each column (not a sample), in SQL.
-
-A column gets the narrowest type that all its non-missing values fit: boolean, integer,
+"""Column types: the narrowest type that every non-missing value fits — boolean, integer,
 number, date, datetime, else string. Numbers written with leading zeros (ZIP codes, ids) stay
-strings. Dates and times in the common non-ISO forms are recognised and their format recorded.
+strings; dates and times in the common non-ISO forms are recognised and their format kept.
+
+``infer`` judges candidate types on a sample; the build then casts every value strictly and
+sends back any column that does not fit, which ``infer_column`` judges over all its values.
+So the result is always what judging every value would give.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from townsquare.datastore.engine import literal
+from townsquare.datastore.engine import any_of, literal
 from townsquare.datastore.names import safe_names
 
 MISSING_VALUES = ["", "NA", "N/A", "n/a", "na", "null", "NULL", "Null", "None", "none", "-"]
@@ -25,107 +27,155 @@ DATETIME_FORMATS = [
     "%d/%m/%Y %H:%M",
     "%d/%m/%Y %H:%M:%S",
 ]
-BATCH = 80  # columns per inference query: a 10,000-column table makes many small queries
+SAMPLE_ROWS = 5_000
 
-_INTEGER = r"[+-]?[0-9]+"
-_NUMBER = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
-_LEADING_ZERO = r"[+-]?0[0-9]+(\.[0-9]*)?"
+# Patterns allow the spaces CAST ignores; a leading zero (but for "0" and "0.5") is not numeric.
+INTEGER = r"\s*[+-]?(0|[1-9][0-9]*)\s*"
+NUMBER = r"\s*[+-]?((0|[1-9][0-9]*)(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?\s*"
+ISO_DATE = r"\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\s*"
+ISO_DATETIME = r"\s*[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{1,2}:[0-9]{2}.*"
+DATE_SHAPE = r"\s*[0-9]{1,4}[/.][0-9]{1,2}[/.][0-9]{1,4}.*"
 
 
 def present(column: str, missing: list[str]) -> str:
-    """SQL: the column holds a value (not NULL, not a missing-value marker)."""
-    markers = ", ".join(literal(m) for m in missing) or "NULL"
-    return f"({column} IS NOT NULL AND trim({column}) NOT IN ({markers}))"
+    """SQL: the column holds a value (not NULL, not a missing-value marker, spaces aside)."""
+    return f"({column} IS NOT NULL AND NOT {any_of(f'trim({column})', missing)})"
 
 
-def _matches(value: str, pattern: str) -> str:
-    return f"regexp_full_match({value}, '{pattern}')"
+def _matches(column: str, pattern: str) -> str:
+    return f"regexp_full_match({column}, {literal(pattern)})"
 
 
-def _tests(column: str) -> dict[str, str]:
-    value = f"trim({column})"
-    booleans = ", ".join(literal(v) for v in TRUE_VALUES + FALSE_VALUES)
-    iso_date = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
-    tests = {
-        "boolean": f"lower({value}) IN ({booleans})",
-        "integer": f"({_matches(value, _INTEGER)} AND TRY_CAST({value} AS BIGINT) IS NOT NULL)",
-        "number": f"({_matches(value, _NUMBER)} AND TRY_CAST({value} AS DOUBLE) IS NOT NULL)",
-        "leading_zero": f"regexp_full_match({value}, '{_LEADING_ZERO}')",
-        "date": f"({_matches(value, iso_date)} AND TRY_CAST({value} AS DATE) IS NOT NULL)",
-        "datetime": (
-            f"(regexp_full_match({value}, '{iso_date}[T ][0-9]{{1,2}}:[0-9]{{2}}.*') "
-            f"AND TRY_CAST({value} AS TIMESTAMP) IS NOT NULL)"
-        ),
+def _number_tests(column: str) -> dict[str, str]:
+    return {
+        "boolean": any_of(f"lower(trim({column}))", TRUE_VALUES + FALSE_VALUES),
+        "integer": f"({_matches(column, INTEGER)} AND TRY_CAST({column} AS BIGINT) IS NOT NULL)",
+        "number": f"({_matches(column, NUMBER)} AND TRY_CAST({column} AS DOUBLE) IS NOT NULL)",
     }
+
+
+def _date_tests(column: str) -> dict[str, str]:
+    return {
+        "date": f"({_matches(column, ISO_DATE)} AND TRY_CAST({column} AS DATE) IS NOT NULL)",
+        "datetime": (
+            f"({_matches(column, ISO_DATETIME)} "
+            f"AND TRY_CAST(trim({column}) AS TIMESTAMP) IS NOT NULL)"
+        ),
+        "date_shape": _matches(column, DATE_SHAPE),
+    }
+
+
+def _format_tests(column: str) -> dict[str, str]:
+    tests = {}
     for n, fmt in enumerate(DATE_FORMATS):
-        tests[f"date:{n}"] = f"TRY_STRPTIME({value}, {literal(fmt)}) IS NOT NULL"
+        tests[f"date:{n}"] = f"TRY_STRPTIME(trim({column}), {literal(fmt)}) IS NOT NULL"
     for n, fmt in enumerate(DATETIME_FORMATS):
-        tests[f"datetime:{n}"] = f"TRY_STRPTIME({value}, {literal(fmt)}) IS NOT NULL"
+        tests[f"datetime:{n}"] = f"TRY_STRPTIME(trim({column}), {literal(fmt)}) IS NOT NULL"
     return tests
+
+
+def sample_rows(width: int) -> int:
+    """Rows to judge types on: 5,000, fewer for wide tables (a budget of cells)."""
+    return max(100, min(SAMPLE_ROWS, 200_000 // max(width, 1)))
 
 
 def infer(
     con: duckdb.DuckDBPyConnection,
-    source: str,
+    relation: str,
     columns: list[str],
     titles: list[str],
-    missing: list[str] = MISSING_VALUES,
+    missing: list[str],
+    sample: bool = True,
 ) -> list[dict[str, Any]]:
-    """Frictionless Table Schema fields for text columns ``columns`` of ``source``."""
+    """Table Schema fields for text columns ``columns`` of ``relation`` (judged on a sample of
+    its first rows, or on all of them)."""
     names = safe_names(titles)
-    fields = []
-    for start in range(0, len(columns), BATCH):
-        batch = columns[start : start + BATCH]
-        verdicts = _verdicts(con, source, batch, missing)
-        for offset, verdict in enumerate(verdicts):
-            position = start + offset
-            field = {
-                "name": names[position],
-                "title": titles[position] or names[position],
-                **verdict,
-            }
-            fields.append(field)
-    return fields
+    limit = f"LIMIT {sample_rows(len(columns))}" if sample else ""
+    selected = ", ".join(f'"{c}"' for c in columns)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE inference_sample AS "
+        f"SELECT {selected} FROM {relation} {limit}"
+    )
+    try:
+        verdicts = _judge(con, columns, missing)
+    finally:
+        con.execute("DROP TABLE IF EXISTS inference_sample")
+    return [
+        {"name": names[i], "title": titles[i] or names[i], **verdicts[column]}
+        for i, column in enumerate(columns)
+    ]
 
 
-def _verdicts(
-    con: duckdb.DuckDBPyConnection, source: str, columns: list[str], missing: list[str]
-) -> list[dict[str, Any]]:
-    selects, keys = [], []
+def infer_column(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    column: str,
+    field: dict[str, Any],
+    missing: list[str],
+) -> dict[str, Any]:
+    """A field judged again over every value of its column (keeping its name and title)."""
+    verdict = infer(con, relation, [column], [field["title"]], missing, sample=False)[0]
+    return {**verdict, "name": field["name"], "title": field["title"]}
+
+
+def _judge(
+    con: duckdb.DuckDBPyConnection, columns: list[str], missing: list[str]
+) -> dict[str, dict[str, Any]]:
+    """In rounds, each on fewer columns: numbers and booleans, then ISO dates and times for
+    the rest, then other date formats for the columns shaped like dates. The sample is read as
+    one long list of (column, value), so each test appears once however wide the table."""
+    results = _aggregate(con, None, missing, _number_tests)
     for column in columns:
-        quoted = f'"{column}"'
-        condition = present(quoted, missing)
-        selects.append(f"count(*) FILTER (WHERE {condition})")
-        keys.append((column, "count"))
-        for name, test in _tests(quoted).items():
-            aggregate = "bool_or" if name == "leading_zero" else "bool_and"
-            selects.append(f"coalesce({aggregate}({test}) FILTER (WHERE {condition}), false)")
-            keys.append((column, name))
-    row = con.execute(f"SELECT {', '.join(selects)} FROM {source}").fetchone()
-    assert row is not None
-    results: dict[str, dict[str, Any]] = {column: {} for column in columns}
-    for (column, name), value in zip(keys, row, strict=True):
-        results[column][name] = value
-    return [_decide(results[column]) for column in columns]
+        results.setdefault(
+            column, {"count": 0, "boolean": False, "integer": False, "number": False}
+        )
+    rounds = [
+        (_date_tests, lambda r: r["count"] and not (r["boolean"] or r["integer"] or r["number"])),
+        (_format_tests, lambda r: r.get("date_shape") and not (r.get("date") or r.get("datetime"))),
+    ]
+    for tests, needs in rounds:
+        remaining = [column for column in columns if needs(results[column])]
+        if remaining:
+            for column, more in _aggregate(con, remaining, missing, tests).items():
+                results[column].update(more)
+    return {column: _decide(results[column]) for column in columns}
+
+
+def _aggregate(
+    con: duckdb.DuckDBPyConnection, columns: list[str] | None, missing: list[str], tests_for: Any
+) -> dict[str, dict[str, Any]]:
+    tests = tests_for("v")
+    chosen = "COLUMNS(*)" if columns is None else ", ".join(f'"{c}"' for c in columns)
+    long = f"(UNPIVOT inference_sample ON {chosen} INTO NAME col VALUE raw)"
+    present_values = (
+        f"(SELECT col, CASE WHEN {present('raw', missing)} THEN raw END AS v FROM {long})"
+    )
+    selects = ["col", "count(v)"] + [
+        f"coalesce(bool_and({test}) FILTER (WHERE v IS NOT NULL), false)" for test in tests.values()
+    ]
+    rows = con.execute(f"SELECT {', '.join(selects)} FROM {present_values} GROUP BY col").fetchall()
+    return {row[0]: {"count": row[1], **dict(zip(tests, row[2:], strict=True))} for row in rows}
 
 
 def _decide(result: dict[str, Any]) -> dict[str, Any]:
     """The first type, narrowest first, that every value of the column fits."""
     if not result["count"]:
         return {"type": "string"}
-    numeric = not result["leading_zero"]  # 00123 is an identifier, not a number
     candidates: list[tuple[bool, dict[str, Any]]] = [
         (
             result["boolean"],
             {"type": "boolean", "trueValues": TRUE_VALUES, "falseValues": FALSE_VALUES},
         ),
-        (numeric and result["integer"], {"type": "integer"}),
-        (numeric and result["number"], {"type": "number"}),
-        (result["date"], {"type": "date"}),
-        (result["datetime"], {"type": "datetime"}),
-        *[(result[f"date:{n}"], {"type": "date", "format": f}) for n, f in enumerate(DATE_FORMATS)],
+        (result["integer"], {"type": "integer"}),
+        (result["number"], {"type": "number"}),
+        (result.get("date", False), {"type": "date"}),
+        (result.get("datetime", False), {"type": "datetime"}),
         *[
-            (result[f"datetime:{n}"], {"type": "datetime", "format": f})
+            (result.get(f"date:{n}", False), {"type": "date", "format": f})
+            for n, f in enumerate(DATE_FORMATS)
+        ],
+        *[
+            (result.get(f"datetime:{n}", False), {"type": "datetime", "format": f})
             for n, f in enumerate(DATETIME_FORMATS)
         ],
     ]

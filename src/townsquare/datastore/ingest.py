@@ -21,18 +21,18 @@ from django.utils import timezone
 
 from townsquare.datastore import build, engine, files, inference
 from townsquare.datastore.engine import literal
-from townsquare.datastore.errors import IngestError
 from townsquare.datastore.models import DataVersion
 from townsquare.datastore.profile import profile as compute_profile
 from townsquare.datastore.readers import read
-from townsquare.datastore.readers.staged import Staged
 
-# (phase, start percent, end percent)
+# (phase, start percent, end percent). Spreadsheets and geographic files are read into a
+# staging file first; delimited text, JSON and Parquet are read while typing.
 PHASES = {
-    "reading": (0.0, 60.0),
-    "typing": (60.0, 85.0),
-    "profiling": (85.0, 95.0),
-    "storing": (95.0, 100.0),
+    "downloading": (0.0, 5.0),
+    "reading": (5.0, 45.0),
+    "typing": (45.0, 90.0),
+    "profiling": (90.0, 97.0),
+    "storing": (97.0, 100.0),
 }
 
 
@@ -96,48 +96,36 @@ def run(version: DataVersion, source: Path, folder: Path, progress: Progress) ->
     """Turn the source file into the version's typed Parquet file, inside ``folder``."""
     progress.phase("reading")
     estimate = _rows_estimate(source)
-    staged = read(
-        source,
-        version.source_name,
-        folder,
-        version.options,
-        lambda percent: progress.update(percent, int(estimate * percent / 100)),
-    )
-    progress.phase("typing", staged.rows)
-    con = engine.connect()
+    staged = read(source, version.source_name, folder, version.options, progress.update)
+    progress.phase("typing")
+    schema = version.options.get("schema")
+    missing = list((schema or {}).get("missingValues", inference.MISSING_VALUES))
+    parquet = folder / "data.parquet"
+    con = engine.connect(columns=len(staged.columns))
     try:
-        table = build.source(staged)
-        schema = version.options.get("schema")
-        missing = list((schema or {}).get("missingValues", inference.MISSING_VALUES))
-        if schema:
-            fields = _steward_fields(schema, staged)
-        else:
-            fields = inference.infer(con, table, staged.columns, staged.titles, missing)
-        failures = build.cast_failures(con, staged, fields, missing) if schema else []
-        parquet = folder / "data.parquet"
-        build.write(con, staged, fields, missing, parquet, progress.update)
-        progress.phase("profiling", staged.rows)
+        built = build.materialize(
+            con,
+            staged,
+            missing,
+            parquet,
+            lambda percent: progress.update(percent, int(estimate * percent / 100)),
+            schema,
+        )
+        progress.phase("profiling", built.rows)
         typed = f"read_parquet({literal(str(parquet))})"
-        stats = compute_profile(con, typed, fields)
+        stats = compute_profile(con, typed, built.fields)
         bbox = _bbox(con, typed) if staged.geographic else None
     finally:
         con.close()
+    fields = built.fields
     if staged.geographic:
         fields = [*fields, {"name": "geometry", "title": "Geometry", "type": "geojson"}]
     report = dict(staged.notes)
-    if failures:
-        report["cast_failures"] = failures
-    return Outcome(fields, missing, staged.rows, parquet, report, stats, staged.geographic, bbox)
-
-
-def _steward_fields(schema: dict[str, Any], staged: Staged) -> list[dict[str, Any]]:
-    fields = [f for f in schema.get("fields", []) if f.get("type") != "geojson"]
-    if len(fields) != len(staged.columns):
-        raise IngestError(
-            f"The table schema has {len(fields)} fields but the file has {len(staged.columns)} "
-            "columns; edit the schema to match the file."
-        )
-    return fields
+    if built.ragged["short"] or built.ragged["long"]:
+        report["ragged_rows"] = built.ragged
+    if built.cast_failures:
+        report["cast_failures"] = built.cast_failures
+    return Outcome(fields, missing, built.rows, parquet, report, stats, staged.geographic, bbox)
 
 
 def _bbox(con: Any, table: str) -> list[float] | None:

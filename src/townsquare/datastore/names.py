@@ -11,8 +11,28 @@ MAX_LENGTH = 63
 RESERVED = {"_row", "_minx", "_miny", "_maxx", "_maxy", "geometry"}
 
 
+# Letters that Unicode does not decompose into a base letter and an accent.
+_SPELLED_OUT = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "ø": "o",
+        "Ø": "O",
+        "œ": "oe",
+        "Œ": "OE",
+        "đ": "d",
+        "Đ": "D",
+        "ł": "l",
+        "Ł": "L",
+        "þ": "th",
+    }
+)
+
+
 def safe_name(title: str, position: int) -> str:
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    spelled = title.translate(_SPELLED_OUT)
+    ascii_text = unicodedata.normalize("NFKD", spelled).encode("ascii", "ignore").decode()
     name = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
     if not name:
         return f"column_{position + 1}"

@@ -11,6 +11,7 @@ import duckdb
 from townsquare.datastore.names import quote
 
 BATCH = 60
+PROFILED_COLUMNS = 1000  # statistics for the first thousand columns of very wide tables
 DETAILED_COLUMNS = 100  # top values and histograms for the first hundred columns
 BINS = 10
 TOP = 5
@@ -21,7 +22,7 @@ def profile(
     con: duckdb.DuckDBPyConnection, table: str, fields: list[dict[str, Any]]
 ) -> dict[str, Any]:
     columns: dict[str, Any] = {}
-    plain = [f for f in fields if f["type"] != "geojson"]
+    plain = [f for f in fields if f["type"] != "geojson"][:PROFILED_COLUMNS]
     for start in range(0, len(plain), BATCH):
         columns.update(_basics(con, table, plain[start : start + BATCH]))
     for field in plain[:DETAILED_COLUMNS]:
@@ -30,7 +31,11 @@ def profile(
             stats["top"] = _top(con, table, field["name"])
         if field["type"] in _ORDERED and stats["min"] is not None and stats["min"] != stats["max"]:
             stats["histogram"] = _histogram(con, table, field["name"], field["type"])
-    return {"columns": columns, "detailed": min(len(plain), DETAILED_COLUMNS)}
+    return {
+        "columns": columns,
+        "profiled": len(plain),
+        "detailed": min(len(plain), DETAILED_COLUMNS),
+    }
 
 
 def _basics(

@@ -1,8 +1,8 @@
-"""CSV and other delimited text: encoding, dialect (delimiter, quoting, header) and ragged rows.
+"""CSV and other delimited text: encoding, dialect (delimiter, quoting, header), width.
 
-DuckDB's parallel reader does the work; every value is kept as text in the staged file (types
-are decided later over whole columns). Empty fields stay empty strings here, so that the only
-NULLs are the cells that short rows lack: that is how ragged rows are counted exactly.
+DuckDB's parallel reader reads the file itself, every value as text (types are decided over
+whole columns later). Empty fields stay empty strings, so that the only NULLs are the cells
+that short rows lack: that is how ragged rows are counted exactly.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import duckdb
 from townsquare.datastore import engine
 from townsquare.datastore.engine import literal
 from townsquare.datastore.errors import IngestError
-from townsquare.datastore.names import quote
 from townsquare.datastore.readers import detect
 from townsquare.datastore.readers.staged import Staged
 
@@ -48,26 +47,22 @@ def stage(
     con = engine.connect()
     try:
         dialect = _sniff(con, path, options)
-        titles = _header(path, dialect)
-        target = folder / "stage.parquet"
-        header_width = len(titles)
-        try:
-            width = _copy(con, path, dialect, target, progress, parallel=True)
-        except duckdb.Error as exc:
-            if "parallel=false" not in str(exc):
-                raise
-            # Quoted line breaks with ragged rows: DuckDB reads those on one thread only.
-            width = _copy(con, path, dialect, target, progress, parallel=False)
-        titles += [f"Extra column {i + 1}" for i in range(width - header_width)]
-        rows, ragged = _count(con, target, header_width, width)
     except duckdb.Error as exc:
-        raise IngestError(_explain(exc)) from None
+        raise IngestError(explain(exc)) from None
     finally:
         con.close()
+    titles = _header(path, dialect)
+    width = max(dialect["width"], len(titles))
+    header_width = len(titles)
+    titles += [f"Extra column {i + 1}" for i in range(width - header_width)]
     notes = {"encoding": encoding, "delimiter": dialect["delim"], "header": dialect["header"]}
-    if ragged["short"] or ragged["long"]:
-        notes["ragged_rows"] = ragged
-    return Staged(target, titles, rows, notes=notes)
+    return Staged(
+        relation=_reader(path, dialect, width, parallel=True),
+        titles=titles,
+        header_width=header_width,
+        serial_relation=_reader(path, dialect, width, parallel=False),
+        notes=notes,
+    )
 
 
 def _sniff(con: duckdb.DuckDBPyConnection, path: Path, options: dict[str, Any]) -> dict[str, Any]:
@@ -75,13 +70,12 @@ def _sniff(con: duckdb.DuckDBPyConnection, path: Path, options: dict[str, Any]) 
     if options.get("delimiter"):
         arguments = f", delim={literal(options['delimiter'])}"
     row = con.execute(
-        "SELECT Delimiter, Quote, Escape, HasHeader FROM "
+        "SELECT Delimiter, Quote, Escape, HasHeader, len(Columns) FROM "
         f"sniff_csv({literal(str(path))}, sample_size=20480, max_line_size={MAX_LINE_BYTES}, "
-        "null_padding=true"
-        f"{arguments})"
+        f"null_padding=true{arguments})"
     ).fetchone()
     assert row is not None
-    delimiter, quote_char, escape, header = row
+    delimiter, quote_char, escape, header, width = row
 
     def plain(value: str) -> str:
         return "" if value in ("(empty)", None) else value
@@ -92,38 +86,17 @@ def _sniff(con: duckdb.DuckDBPyConnection, path: Path, options: dict[str, Any]) 
         "quote": plain(quote_char),
         "escape": plain(escape),
         "header": bool(header),
+        "width": int(width or 0),
     }
 
 
-def _copy(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    dialect: dict[str, Any],
-    target: Path,
-    progress: Callable[[float], None],
-    parallel: bool,
-) -> int:
-    """Write the staged Parquet file; returns how many columns the file has."""
-    reader = _reader(path, dialect, parallel)
-    described = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
-    if not described:
-        raise IngestError("The file has no columns.")
-    columns = ", ".join(f"{quote(name)} AS c{i}" for i, name in enumerate(described))
-    engine.execute_with_progress(
-        con,
-        f"COPY (SELECT {columns} FROM {reader}) TO {literal(str(target))} "
-        "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)",
-        progress,
-    )
-    return len(described)
-
-
-def _reader(path: Path, dialect: dict[str, Any], parallel: bool = True) -> str:
+def _reader(path: Path, dialect: dict[str, Any], width: int, parallel: bool) -> str:
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
     return (
-        f"read_csv({literal(str(path))}, delim={literal(dialect['delim'])}, "
+        f"read_csv({literal(str(path))}, auto_detect=false, delim={literal(dialect['delim'])}, "
         f"quote={literal(dialect['quote'])}, escape={literal(dialect['escape'])}, "
-        f"header={str(dialect['header']).lower()}, all_varchar=true, null_padding=true, "
-        f"nullstr={literal(_NO_NULL_STRING)}, max_line_size={MAX_LINE_BYTES}, sample_size=20480, "
+        f"header={str(dialect['header']).lower()}, columns={columns}, null_padding=true, "
+        f"nullstr={literal(_NO_NULL_STRING)}, max_line_size={MAX_LINE_BYTES}, "
         f"parallel={str(parallel).lower()})"
     )
 
@@ -156,25 +129,16 @@ def _header(path: Path, dialect: dict[str, Any]) -> list[str]:
     return [f"Column {i + 1}" for i in range(len(first))]
 
 
-def _count(
-    con: duckdb.DuckDBPyConnection, target: Path, header_width: int, width: int
-) -> tuple[int, dict[str, int]]:
-    source = f"read_parquet({literal(str(target))})"
-    short = f"count(*) FILTER (WHERE c{header_width - 1} IS NULL)" if header_width else "0"
-    extra = [f"c{i} IS NOT NULL" for i in range(header_width, width)]
-    long_rows = f"count(*) FILTER (WHERE {' OR '.join(extra)})" if extra else "0"
-    row = con.execute(f"SELECT count(*), {short}, {long_rows} FROM {source}").fetchone()
-    assert row is not None
-    return int(row[0]), {"short": int(row[1]), "long": int(row[2])}
-
-
-def _explain(exc: duckdb.Error) -> str:
-    message = str(exc).split("\n", 1)[0]
-    if "Maximum line size" in message:
+def explain(exc: duckdb.Error) -> str:
+    full = str(exc)
+    message = full.split("\n", 1)[0]
+    if "Maximum line size" in full or "line size" in full.lower():
         return (
             f"A line is longer than {MAX_LINE_BYTES // (1024 * 1024)} MB. Is this really a CSV "
             "file, with line breaks between rows?"
         )
-    if "Invalid unicode" in message or "UTF" in message:
+    if "Invalid unicode" in full or "UTF-8" in message:
         return "The file is not valid UTF-8 further in; choose its encoding and ingest again."
+    if "Expected Number of Columns" in message or "columns" in message.lower():
+        return f"A row has more fields than the rows before it: {message}"
     return f"The file could not be read as CSV: {message}"

@@ -113,10 +113,14 @@ def to_utf8(path: Path, encoding: str, target: Path) -> Path:
         ):
             while chunk := source.read(1024 * 1024):
                 out.write(chunk.lstrip("\ufeff") if out.tell() == 0 else chunk)
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:
+        where = (
+            f" (byte {exc.start} of a chunk cannot be read)"
+            if isinstance(exc, UnicodeDecodeError)
+            else ""
+        )
         raise IngestError(
-            f"The file is not valid {encoding} (byte {exc.start} of a chunk cannot be read). "
-            "Choose the right encoding and ingest again."
+            f"The file is not valid {encoding}{where}. Choose the right encoding and ingest again."
         ) from None
     return target
 

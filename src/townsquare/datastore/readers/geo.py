@@ -15,6 +15,7 @@ import pyogrio
 import shapely
 from pyproj import CRS, Transformer
 
+from townsquare.datastore.engine import literal
 from townsquare.datastore.errors import IngestError
 from townsquare.datastore.readers.staged import Staged
 
@@ -69,7 +70,7 @@ def stage(
         notes["repaired_geometries"] = counts["repaired"]
     if counts["empty"]:
         notes["missing_geometries"] = counts["empty"]
-    return Staged(target, titles, counts["rows"], geographic=True, notes=notes)
+    return Staged(f"read_parquet({literal(str(target))})", titles, geographic=True, notes=notes)
 
 
 def _shapefile_path(path: Path) -> str:
@@ -131,7 +132,8 @@ def _convert(
     bounds = shapely.bounds(geometries)
     wkb = shapely.to_wkb(geometries)
     counts["rows"] += batch.num_rows
-    arrays = columns + [pa.array(wkb, pa.binary())] + [pa.array(bounds[:, i]) for i in range(4)]
+    boxes = [pa.array(bounds[:, i], mask=np.isnan(bounds[:, i])) for i in range(4)]  # none: NULL
+    arrays = columns + [pa.array(wkb, pa.binary())] + boxes
     return pa.record_batch(arrays, schema=schema)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from townsquare.datastore.engine import literal
 from townsquare.datastore.readers import detect
-from townsquare.datastore.readers.duck import stage_relation
+from townsquare.datastore.readers.duck import relation
 from townsquare.datastore.readers.staged import Staged
 
 
@@ -25,6 +25,6 @@ def stage(
         f"read_json({literal(str(path))}, format='{layout}', records=true, sample_size=-1, "
         "maximum_object_size=67108864)"
     )
-    staged = stage_relation(reader, folder, progress, "JSON file")
+    staged = relation(reader, "JSON file")
     staged.notes["layout"] = layout
     return staged

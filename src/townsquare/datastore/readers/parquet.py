@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from townsquare.datastore.engine import literal
-from townsquare.datastore.readers.duck import stage_relation
+from townsquare.datastore.readers.duck import relation
 from townsquare.datastore.readers.staged import Staged
 
 
@@ -18,4 +18,4 @@ def stage(
     options: dict[str, Any],
     progress: Callable[[float], None],
 ) -> Staged:
-    return stage_relation(f"read_parquet({literal(str(path))})", folder, progress, "Parquet file")
+    return relation(f"read_parquet({literal(str(path))})", "Parquet file")

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from python_calamine import CalamineWorkbook
 
+from townsquare.datastore.engine import literal
 from townsquare.datastore.errors import IngestError
 from townsquare.datastore.readers.staged import Staged
 
@@ -51,7 +52,11 @@ def stage(
             count += len(batch[0]) if batch else 0
             progress(100 * count / total)
     notes = {"sheet": sheet.name, "sheets": list(workbook.sheet_names)}
-    return Staged(target, [str(title).strip() for title in header], count, notes=notes)
+    return Staged(
+        f"read_parquet({literal(str(target))})",
+        [str(title).strip() for title in header],
+        notes=notes,
+    )
 
 
 def _rows(source: Iterator[list[Any]]) -> Iterator[list[str]]:

@@ -1,20 +1,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 
 @dataclass
 class Staged:
-    """A source read into a Parquet file of text columns ``c0``, ``c1``… (one per column of the
-    source, in order), plus, for geographic sources, ``geometry`` (WKB) and its bounding box
-    ``_minx``, ``_miny``, ``_maxx``, ``_maxy``."""
+    """A source as an SQL relation of text columns ``c0``, ``c1``… (one per column of the
+    source, in order) that DuckDB can read from — straight from the file where DuckDB reads the
+    format itself, else from a staging Parquet file — plus, for geographic sources,
+    ``geometry`` (WKB) and its bounding box ``_minx``, ``_miny``, ``_maxx``, ``_maxy``.
 
-    path: Path
+    For CSV, ``header_width`` is the number of titled columns: wider rows fill the extra
+    columns, shorter rows leave NULL in the last titled one (empty fields are "" there).
+    ``serial_relation`` reads the same on one thread, for files DuckDB cannot split."""
+
+    relation: str
     titles: list[str]
-    rows: int
     geographic: bool = False
+    header_width: int | None = None
+    serial_relation: str | None = None
     notes: dict[str, Any] = field(default_factory=dict)
 
     @property
