@@ -20,6 +20,7 @@ from townsquare.core.errors import DomainError, UploadTooLarge
 from townsquare.core.nul import NulCharacter, find_nul
 from townsquare.core.problems import field_errors_from_django, field_errors_from_schema
 from townsquare.core.uploads import limit_message
+from townsquare.datastore.api import router as datastore_router
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ api = NinjaAPI(
 )
 api.add_router("/", catalog_router, tags=["catalog"])
 api.add_router("/", accounts_router, tags=["accounts"])
+api.add_router("/", datastore_router, tags=["datastore"])
 
 
 def problem(

@@ -15,6 +15,7 @@ PROFILED_COLUMNS = 1000  # statistics for the first thousand columns of very wid
 DETAILED_COLUMNS = 100  # top values and histograms for the first hundred columns
 BINS = 10
 TOP = 5
+EXACT_DISTINCT_ROWS = 1_000_000  # above this, distinct counts are estimates (HyperLogLog)
 _ORDERED = {"integer", "number", "date", "datetime"}
 
 
@@ -22,9 +23,11 @@ def profile(
     con: duckdb.DuckDBPyConnection, table: str, fields: list[dict[str, Any]]
 ) -> dict[str, Any]:
     columns: dict[str, Any] = {}
+    row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+    exact = row is not None and row[0] <= EXACT_DISTINCT_ROWS
     plain = [f for f in fields if f["type"] != "geojson"][:PROFILED_COLUMNS]
     for start in range(0, len(plain), BATCH):
-        columns.update(_basics(con, table, plain[start : start + BATCH]))
+        columns.update(_basics(con, table, plain[start : start + BATCH], exact=exact))
     for field in plain[:DETAILED_COLUMNS]:
         stats = columns[field["name"]]
         if field["type"] in ("string", "boolean", "integer"):
@@ -35,19 +38,21 @@ def profile(
         "columns": columns,
         "profiled": len(plain),
         "detailed": min(len(plain), DETAILED_COLUMNS),
+        "distinct_exact": exact,
     }
 
 
 def _basics(
-    con: duckdb.DuckDBPyConnection, table: str, fields: list[dict[str, Any]]
+    con: duckdb.DuckDBPyConnection, table: str, fields: list[dict[str, Any]], *, exact: bool
 ) -> dict[str, Any]:
+    distinct = "count(DISTINCT {})" if exact else "approx_count_distinct({})"
     selects = []
     for field in fields:
         name = quote(field["name"])
         ordered = field["type"] in _ORDERED or field["type"] == "string"
         selects += [
             f"count(*) - count({name})",
-            f"approx_count_distinct({name})",
+            distinct.format(name),
             f"min({name})" if ordered else "NULL",
             f"max({name})" if ordered else "NULL",
         ]

@@ -16,6 +16,7 @@ from townsquare.accounts.models import User
 from townsquare.catalog import services as catalog
 from townsquare.catalog.models import Dataset, Organization
 from townsquare.core.actors import SYSTEM
+from townsquare.datastore import services as datastore
 from townsquare.demo import town
 from townsquare.demo.generate import GENERATORS
 from townsquare.governance import services as governance
@@ -83,3 +84,10 @@ def _load_dataset(spec: dict, organization: Organization, folder: Path) -> None:
             upload=File(handle, name=path.name),
             title=spec["file_title"],
         )
+    with path.open("rb") as handle:  # and into the datastore, ingested right away
+        created = datastore.version_create(
+            actor=SYSTEM, dataset=dataset, upload=File(handle, name=path.name), enqueue=False
+        )
+    version = datastore.version_ingest(created.version.pk)
+    if version.status != version.Status.READY:
+        raise RuntimeError(f"The demo file {path.name} did not ingest: {version.error}")

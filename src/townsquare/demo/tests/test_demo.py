@@ -31,6 +31,8 @@ def test_demo_loads_once_and_reuses_what_exists() -> None:
     assert Dataset.objects.count() >= 5
     assert Document.objects.filter(kind="purpose").count() == 1
     for dataset in Dataset.objects.all():
+        assert dataset.published_data.version.status == "ready", dataset.slug
+        assert dataset.published_data.version.row_count > 0
         assert (
             dataset.description and dataset.keywords and dataset.license and dataset.contact_email
         )

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from townsquare.datastore.models import DataVersion
+
+
+def version_summary(
+    request: HttpRequest, version: DataVersion, published_id: int | None
+) -> dict[str, Any]:
+    path = reverse(
+        "api-v1:get_version", kwargs={"slug": version.dataset.slug, "version_id": version.pk}
+    )
+    return {
+        "id": version.pk,
+        "number": version.number,
+        "status": version.status,
+        "published": version.pk == published_id,
+        "phase": version.phase,
+        "percent": version.percent,
+        "rows_done": version.rows_done,
+        "row_count": version.row_count,
+        "columns": len([f for f in version.fields if f.get("type") != "geojson"]),
+        "source_name": version.source_name,
+        "source_url": version.source_url,
+        "content_hash": version.content_hash,
+        "is_geographic": version.is_geographic,
+        "error": version.error,
+        "created_by": version.created_by.username if version.created_by else None,
+        "created_at": version.created_at,
+        "finished_at": version.finished_at,
+        "url": request.build_absolute_uri(path),
+    }
+
+
+def version_out(
+    request: HttpRequest, version: DataVersion, published_id: int | None
+) -> dict[str, Any]:
+    return {
+        **version_summary(request, version, published_id),
+        "original_size": version.original_size,
+        "parquet_size": version.parquet_size,
+        "options": version.options,
+        "bbox": version.bbox,
+        "table_schema": version.table_schema,
+        "report": version.report,
+        "profile": version.profile,
+        "started_at": version.started_at,
+    }
