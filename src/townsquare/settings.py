@@ -172,6 +172,16 @@ DATASTORE_DOWNLOAD_SECONDS = env.integer("TOWNSQUARE_DATASTORE_DOWNLOAD_SECONDS"
 DATASTORE_MAX_UNPACKED_BYTES = env.integer(
     "TOWNSQUARE_DATASTORE_MAX_UNPACKED_BYTES", 10 * 1024**3, minimum=1
 )
+DATASTORE_QUERY_SECONDS = env.integer("TOWNSQUARE_DATASTORE_QUERY_SECONDS", 10, minimum=1)
+DATASTORE_SQL_MAX_ROWS = env.integer("TOWNSQUARE_DATASTORE_SQL_MAX_ROWS", 10_000, minimum=1)
+DATASTORE_SQL_MEMORY_LIMIT = env.string("TOWNSQUARE_DATASTORE_SQL_MEMORY_LIMIT", "500MB")
+MAP_TILES_URL = env.string(
+    "TOWNSQUARE_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+MAP_TILES_ATTRIBUTION = env.string(
+    "TOWNSQUARE_MAP_TILES_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
 
 # --- Accounts and security --------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

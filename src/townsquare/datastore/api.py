@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import File, Form, Router, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from townsquare.catalog.selectors import dataset_for_edit, dataset_for_view
 from townsquare.core.uploads import ensure_upload_within_limit
 from townsquare.datastore import presenters, selectors, services
+from townsquare.datastore.query import output
+from townsquare.datastore.query.records import Column, RecordsQuery
+from townsquare.datastore.query.service import TYPES, read_records
+from townsquare.datastore.query.sql import run_sql
 from townsquare.datastore.schemas import (
     FromUrlIn,
     ReaderOptions,
+    RecordsParams,
     ReingestIn,
+    SqlParams,
     VersionCreated,
     VersionOut,
     VersionSummary,
@@ -124,3 +130,72 @@ def publish(request: HttpRequest, slug: str, version_id: int) -> dict[str, Any]:
     version = selectors.version_for_view(actor=request.auth, dataset=dataset, version_id=version_id)
     services.version_publish(actor=request.auth, version=version)
     return presenters.version_out(request, version, version.pk)
+
+
+CONTENT_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "geojson": "application/geo+json",
+}
+
+
+@router.get(
+    "/datasets/{slug}/records",
+    summary="Query the published data: select, where, group_by, having, order_by, q, bbox",
+    response={200: Any},
+    openapi_extra={"responses": {200: {"description": "JSON, CSV or GeoJSON (format)."}}},
+)
+def records(request: HttpRequest, slug: str, params: Query[RecordsParams]) -> HttpResponse:
+    dataset = dataset_for_view(actor=request.auth, slug=slug)
+    values = params.model_dump()
+    form = values.pop("format")
+    query = RecordsQuery(**values)
+    page = read_records(
+        actor=request.auth, dataset=dataset, query=query, want_geometry=form == "geojson"
+    )
+    head = {"dataset": dataset.slug, "version": page.version.number}
+    if form == "csv":
+        body = output.as_csv(page.columns, page.rows)
+    else:
+        following = page.next_offset
+        next_url = None
+        if following is not None:
+            arguments = request.GET.copy()
+            arguments["offset"] = str(following)
+            next_url = request.build_absolute_uri(f"{request.path}?{arguments.urlencode()}")
+        tail = {"total": page.total, "limit": page.limit, "offset": page.offset, "next": next_url}
+        if form == "geojson":
+            body = output.as_geojson(page.columns, page.rows, {**head, **tail})
+        else:
+            body = output.as_json(page.columns, page.rows, head, tail)
+    response = HttpResponse(body, content_type=CONTENT_TYPES[form])
+    response["X-Total-Count"] = str(page.total)
+    if form == "csv":
+        response["Content-Disposition"] = f'inline; filename="{dataset.slug}.csv"'
+    return response
+
+
+@router.get(
+    "/sql",
+    summary="One read-only SELECT over the published datasets you may read (tables: slugs)",
+    response={200: Any},
+    openapi_extra={"responses": {200: {"description": "JSON or CSV (format)."}}},
+)
+def sql(request: HttpRequest, params: Query[SqlParams]) -> HttpResponse:
+    result = run_sql(actor=request.auth, text=params.q)
+    columns = [
+        Column(name, name, TYPES.get(kind.split("(")[0], "string"))
+        for name, kind in zip(result.names, result.types, strict=True)
+    ]
+    if params.format == "csv":
+        response = HttpResponse(
+            output.as_csv(columns, result.rows), content_type=CONTENT_TYPES["csv"]
+        )
+        response["Content-Disposition"] = 'inline; filename="query.csv"'
+    else:
+        tail = {"count": len(result.rows), "truncated": result.truncated, "limit": result.limit}
+        response = HttpResponse(
+            output.as_json(columns, result.rows, {}, tail), content_type=CONTENT_TYPES["json"]
+        )
+    response["X-Truncated"] = "true" if result.truncated else "false"
+    return response

@@ -8,7 +8,8 @@ import unicodedata
 
 MAX_LENGTH = 63
 # Columns the datastore adds to every table.
-RESERVED = {"_row", "_minx", "_miny", "_maxx", "_maxy", "geometry"}
+# Columns the datastore adds itself (hidden ones, and DuckDB's row number used for stable paging).
+RESERVED = {"_row", "_ragged", "_minx", "_miny", "_maxx", "_maxy", "geometry", "file_row_number"}
 
 
 # Letters that Unicode does not decompose into a base letter and an accent.

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
@@ -66,3 +66,21 @@ class ReingestIn(Schema):
     table_schema: dict[str, Any] = Field(
         description="A Frictionless Table Schema for the file's columns."
     )
+
+
+class RecordsParams(Schema):
+    select: str = Field("", description="Columns and expressions, e.g. `carrier, count(*) AS n`.")
+    where: str = Field("", description="A condition, e.g. `carrier = 'UA' and month = 7`.")
+    group_by: str = Field("", description="Columns or expressions to group rows by.")
+    having: str = Field("", description="A condition on groups, e.g. `count(*) > 100`.")
+    order_by: str = Field("", description="e.g. `dep_delay desc, carrier`.")
+    q: str = Field("", description="Words that must all appear in the row's text columns.")
+    bbox: str = Field("", description="west,south,east,north in degrees (geographic data).")
+    limit: int = Field(100, ge=0, le=10_000, description="Rows per page, at most 10,000.")
+    offset: int = Field(0, ge=0, description="Rows to skip.")
+    format: Literal["json", "csv", "geojson"] = "json"
+
+
+class SqlParams(Schema):
+    q: str = Field(description='One SELECT statement; tables are dataset slugs, e.g. "flights".')
+    format: Literal["json", "csv"] = "json"

@@ -12,7 +12,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -23,6 +22,7 @@ from openpyxl import Workbook
 from townsquare.core.actors import SYSTEM
 from townsquare.datastore import files, services
 from townsquare.datastore.models import DataVersion, PublishedVersion
+from townsquare.datastore.tests.helpers import ingest, rows
 
 pytestmark = pytest.mark.django_db
 
@@ -30,24 +30,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def dataset(public_works: Any, make_dataset: Any) -> Any:
     return make_dataset(public_works, slug="data")
-
-
-def ingest(dataset: Any, name: str, content: bytes, **options: Any) -> DataVersion:
-    created = services.version_create(
-        actor=SYSTEM,
-        dataset=dataset,
-        upload=ContentFile(content, name=name),
-        options=options,
-        enqueue=False,
-    )
-    return services.version_ingest(created.version.pk)
-
-
-def rows(version: DataVersion) -> list[tuple[Any, ...]]:
-    """The version's rows, the fields only (without the datastore's own hidden columns)."""
-    path = files.local_path(version.parquet)
-    names = ", ".join(f'"{f["name"]}"' for f in version.fields if f["type"] != "geojson")
-    return duckdb.sql(f"SELECT {names} FROM read_parquet('{path}')").fetchall()
 
 
 def types(version: DataVersion) -> dict[str, str]:

@@ -1,0 +1,102 @@
+"""Reading a dataset's published data: one function per use, called by the API and the pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+
+from townsquare.catalog.models import Dataset
+from townsquare.core.actors import Actor
+from townsquare.core.errors import NotFound, PermissionDenied
+from townsquare.datastore import files, policies, selectors
+from townsquare.datastore.models import DataVersion
+from townsquare.datastore.query import run
+from townsquare.datastore.query.records import Column, Compiled, RecordsQuery, compile_query
+
+TYPES = {
+    "BOOLEAN": "boolean",
+    "TINYINT": "integer",
+    "SMALLINT": "integer",
+    "INTEGER": "integer",
+    "BIGINT": "integer",
+    "HUGEINT": "integer",
+    "UBIGINT": "integer",
+    "UINTEGER": "integer",
+    "FLOAT": "number",
+    "DOUBLE": "number",
+    "DATE": "date",
+    "TIMESTAMP": "datetime",
+    "VARCHAR": "string",
+    "BLOB": "geojson",
+}
+
+
+@dataclass
+class Page:
+    version: DataVersion
+    columns: list[Column]
+    rows: list[tuple[Any, ...]]
+    total: int
+    limit: int
+    offset: int
+    geometry: str | None
+
+    @property
+    def next_offset(self) -> int | None:
+        following = self.offset + max(len(self.rows), self.limit)
+        return following if self.limit and following < self.total else None
+
+
+def readable_version(*, actor: Actor, dataset: Dataset) -> DataVersion:
+    """The published version, if the actor may read the dataset's data."""
+    if not policies.can_read_data(actor, dataset):
+        raise PermissionDenied(
+            "The data of this dataset is available to authorized people only; sign in with an "
+            "account that may read it."
+        )
+    version = selectors.published_version(dataset)
+    if version is None:
+        raise NotFound(f"Dataset {dataset.slug!r} has no data table yet.")
+    return version
+
+
+def compile_for(version: DataVersion, query: RecordsQuery, *, want_geometry: bool) -> Compiled:
+    return compile_query(
+        version.fields,
+        str(files.local_path(version.parquet)),
+        query,
+        geographic=version.is_geographic,
+        want_geometry=want_geometry,
+    )
+
+
+def read_records(
+    *, actor: Actor, dataset: Dataset, query: RecordsQuery, want_geometry: bool = False
+) -> Page:
+    version = readable_version(actor=actor, dataset=dataset)
+    compiled = compile_for(version, query, want_geometry=want_geometry)
+    result = run.fetch(compiled.page(query.limit, query.offset), compiled.params)
+    columns = [
+        c if c.type else Column(c.name, c.title, TYPES.get(kind.split("(")[0], "string"))
+        for c, kind in zip(compiled.columns, result.types, strict=True)
+    ]
+    total = _total(version, compiled, query, len(result.rows))
+    return Page(version, columns, result.rows, total, query.limit, query.offset, compiled.geometry)
+
+
+def _total(version: DataVersion, compiled: Compiled, query: RecordsQuery, returned: int) -> int:
+    """Never a slow count on every page: known from the version when nothing filters, from the
+    page itself when it is the last, otherwise counted once per version and filter."""
+    if not compiled.filtered and not compiled.grouped:
+        return int(version.row_count or 0)
+    if query.limit and returned < query.limit and (returned or query.offset == 0):
+        return query.offset + returned
+    key = f"datastore:total:{version.pk}:{query.filter_key()}"
+    total = cache.get(key)
+    if total is None:
+        result = run.fetch(compiled.count(), compiled.params[: compiled.base_params])
+        total = int(result.rows[0][0])
+        cache.set(key, total, timeout=24 * 3600)
+    return int(total)
