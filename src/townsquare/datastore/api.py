@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.http import parse_etags
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from townsquare.catalog.selectors import dataset_for_edit, dataset_for_view
 from townsquare.core.uploads import ensure_upload_within_limit
-from townsquare.datastore import presenters, selectors, services
+from townsquare.datastore import exports, presenters, selectors, services
 from townsquare.datastore.query import output
 from townsquare.datastore.query.records import Column, RecordsQuery
 from townsquare.datastore.query.service import TYPES, read_records
 from townsquare.datastore.query.sql import run_sql
 from townsquare.datastore.schemas import (
+    ExportParams,
     FromUrlIn,
     ReaderOptions,
     RecordsParams,
@@ -198,4 +200,30 @@ def sql(request: HttpRequest, params: Query[SqlParams]) -> HttpResponse:
             output.as_json(columns, result.rows, {}, tail), content_type=CONTENT_TYPES["json"]
         )
     response["X-Truncated"] = "true" if result.truncated else "false"
+    return response
+
+
+@router.get(
+    "/datasets/{slug}/export.{form}",
+    summary="Download the published data, whole or of a query: csv, json, ndjson, geojson, "
+    "xlsx, parquet",
+    response={200: Any, 304: None},
+    openapi_extra={"responses": {200: {"description": "The file, as an attachment."}}},
+)
+def export(request: HttpRequest, slug: str, form: str, params: Query[ExportParams]) -> HttpResponse:
+    dataset = dataset_for_view(actor=request.auth, slug=slug)
+    values = params.model_dump()
+    query = RecordsQuery(**values) if any(values.values()) else None
+    _, etag = exports.export_version(actor=request.auth, dataset=dataset, form=form, query=query)
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        made = exports.export(actor=request.auth, dataset=dataset, form=form, query=query)
+        response = FileResponse(
+            made.handle, as_attachment=True, filename=made.name, content_type=made.content_type
+        )
+        if made.size is not None:
+            response["Content-Length"] = str(made.size)
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"  # revalidate: the published version may change
     return response

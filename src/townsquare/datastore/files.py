@@ -75,10 +75,14 @@ def remove_empty(folder: str) -> None:
 def remove_stale_scratch(cutoff: Any) -> int:
     base = Path(settings.DATA_DIR) / "tmp"
     removed = 0
-    for path in base.glob("work-*"):
-        if path.is_dir() and path.stat().st_mtime < cutoff.timestamp():
+    for path in [*base.glob("work-*"), *base.glob("exports/*")]:
+        if path.stat().st_mtime >= cutoff.timestamp():
+            continue
+        if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
-            removed += 1
+        else:
+            path.unlink(missing_ok=True)
+        removed += 1
     return removed
 
 

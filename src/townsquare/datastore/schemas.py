@@ -68,7 +68,7 @@ class ReingestIn(Schema):
     )
 
 
-class RecordsParams(Schema):
+class QueryParams(Schema):
     select: str = Field("", description="Columns and expressions, e.g. `carrier, count(*) AS n`.")
     where: str = Field("", description="A condition, e.g. `carrier = 'UA' and month = 7`.")
     group_by: str = Field("", description="Columns or expressions to group rows by.")
@@ -76,9 +76,17 @@ class RecordsParams(Schema):
     order_by: str = Field("", description="e.g. `dep_delay desc, carrier`.")
     q: str = Field("", description="Words that must all appear in the row's text columns.")
     bbox: str = Field("", description="west,south,east,north in degrees (geographic data).")
+
+
+class RecordsParams(QueryParams):
     limit: int = Field(100, ge=0, le=10_000, description="Rows per page, at most 10,000.")
     offset: int = Field(0, ge=0, description="Rows to skip.")
     format: Literal["json", "csv", "geojson"] = "json"
+
+
+class ExportParams(QueryParams):
+    limit: int = Field(0, ge=0, description="At most this many rows; 0: all of them.")
+    offset: int = Field(0, ge=0, description="Rows to skip.")
 
 
 class SqlParams(Schema):

@@ -126,7 +126,8 @@ def refuse(node: exp.Expression, scope: Scope) -> QueryError:
         )
     if isinstance(node, exp.Placeholder):
         return QueryError(
-            f"Parameters such as {node.sql(dialect='duckdb')} are not allowed in {scope.clause}; write the value.",
+            f"Parameters such as {node.sql(dialect='duckdb')} are not allowed in "
+            f"{scope.clause}; write the value.",
             field=scope.clause,
         )
     return QueryError(f"{_show(node)!r} is not allowed in {scope.clause}.", field=scope.clause)

@@ -19,6 +19,14 @@ from townsquare.datastore import engine, files
 from townsquare.datastore.errors import QueryError
 
 
+USER_ERRORS = (
+    duckdb.ProgrammingError,  # parser, binder, catalog, invalid input
+    duckdb.DataError,  # conversion, out of range, type mismatch
+    duckdb.NotSupportedError,
+    duckdb.OutOfMemoryException,
+)
+
+
 @dataclass
 class Result:
     names: list[str]
@@ -52,7 +60,9 @@ def time_limit(con: duckdb.DuckDBPyConnection, seconds: float) -> Iterator[None]
             f"The query took longer than {seconds:g} seconds and was stopped. Narrow it with "
             "where, or ask for fewer rows."
         ) from None
-    except duckdb.Error as error:
+    except duckdb.PermissionException:
+        raise QueryError("The query tried to reach something outside its datasets.") from None
+    except USER_ERRORS as error:  # the query's fault; anything else is the portal's (500)
         raise QueryError(message(error)) from None
     finally:
         timer.cancel()
