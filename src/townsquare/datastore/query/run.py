@@ -18,7 +18,6 @@ from django.core.files.storage import FileSystemStorage, storages
 from townsquare.datastore import engine, files
 from townsquare.datastore.errors import QueryError
 
-
 USER_ERRORS = (
     duckdb.ProgrammingError,  # parser, binder, catalog, invalid input
     duckdb.DataError,  # conversion, out of range, type mismatch
