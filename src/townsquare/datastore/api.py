@@ -13,8 +13,9 @@ from townsquare.catalog.selectors import dataset_for_edit, dataset_for_view
 from townsquare.core.uploads import ensure_upload_within_limit
 from townsquare.datastore import exports, presenters, selectors, services
 from townsquare.datastore.query import output
+from townsquare.datastore.query.answer import CONTENT_TYPES, records_answer
 from townsquare.datastore.query.records import Column, RecordsQuery
-from townsquare.datastore.query.service import TYPES, read_records
+from townsquare.datastore.query.service import TYPES
 from townsquare.datastore.query.sql import run_sql
 from townsquare.datastore.schemas import (
     ExportParams,
@@ -134,13 +135,6 @@ def publish(request: HttpRequest, slug: str, version_id: int) -> dict[str, Any]:
     return presenters.version_out(request, version, version.pk)
 
 
-CONTENT_TYPES = {
-    "json": "application/json",
-    "csv": "text/csv; charset=utf-8",
-    "geojson": "application/geo+json",
-}
-
-
 @router.get(
     "/datasets/{slug}/records",
     summary="Query the published data: select, where, group_by, having, order_by, q, bbox",
@@ -148,30 +142,21 @@ CONTENT_TYPES = {
     openapi_extra={"responses": {200: {"description": "JSON, CSV or GeoJSON (format)."}}},
 )
 def records(request: HttpRequest, slug: str, params: Query[RecordsParams]) -> HttpResponse:
-    dataset = dataset_for_view(actor=request.auth, slug=slug)
+    dataset, version = selectors.readable_data(actor=request.auth, slug=slug)
     values = params.model_dump()
     form = values.pop("format")
-    query = RecordsQuery(**values)
-    page = read_records(
-        actor=request.auth, dataset=dataset, query=query, want_geometry=form == "geojson"
+    following = request.GET.copy()
+    following.pop("offset", None)
+    following["offset"] = ""
+    answer = records_answer(
+        version,
+        RecordsQuery(**values),
+        form,
+        address=request.build_absolute_uri(),
+        next_address=request.build_absolute_uri(f"{request.path}?{following.urlencode()}"),
     )
-    head = {"dataset": dataset.slug, "version": page.version.number}
-    if form == "csv":
-        body = output.as_csv(page.columns, page.rows)
-    else:
-        following = page.next_offset
-        next_url = None
-        if following is not None:
-            arguments = request.GET.copy()
-            arguments["offset"] = str(following)
-            next_url = request.build_absolute_uri(f"{request.path}?{arguments.urlencode()}")
-        tail = {"total": page.total, "limit": page.limit, "offset": page.offset, "next": next_url}
-        if form == "geojson":
-            body = output.as_geojson(page.columns, page.rows, {**head, **tail})
-        else:
-            body = output.as_json(page.columns, page.rows, head, tail)
-    response = HttpResponse(body, content_type=CONTENT_TYPES[form])
-    response["X-Total-Count"] = str(page.total)
+    response = HttpResponse(answer.body, content_type=answer.content_type)
+    response["X-Total-Count"] = str(answer.total)
     if form == "csv":
         response["Content-Disposition"] = f'inline; filename="{dataset.slug}.csv"'
     return response
@@ -211,14 +196,15 @@ def sql(request: HttpRequest, params: Query[SqlParams]) -> HttpResponse:
     openapi_extra={"responses": {200: {"description": "The file, as an attachment."}}},
 )
 def export(request: HttpRequest, slug: str, form: str, params: Query[ExportParams]) -> HttpResponse:
-    dataset = dataset_for_view(actor=request.auth, slug=slug)
+    _, version = selectors.readable_data(actor=request.auth, slug=slug)
     values = params.model_dump()
     query = RecordsQuery(**values) if any(values.values()) else None
-    _, etag = exports.export_version(actor=request.auth, dataset=dataset, form=form, query=query)
+    exports.check_format(form)
+    etag = exports.etag_for(version, form, query)
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
         response: HttpResponse = HttpResponseNotModified()
     else:
-        made = exports.export(actor=request.auth, dataset=dataset, form=form, query=query)
+        made = exports.export(version, form, query)
         response = FileResponse(
             made.handle, as_attachment=True, filename=made.name, content_type=made.content_type
         )

@@ -218,7 +218,7 @@ def _write(
     engine.execute_with_progress(
         con,
         f"COPY (SELECT {', '.join(columns)} FROM {staged.relation}) TO {literal(str(target))} "
-        "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)",
+        "(FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880)",
         progress,
     )
 

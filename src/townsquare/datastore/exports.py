@@ -23,8 +23,6 @@ import xlsxwriter
 from django.conf import settings
 from django.core.files.storage import default_storage
 
-from townsquare.catalog.models import Dataset
-from townsquare.core.actors import Actor
 from townsquare.datastore import files
 from townsquare.datastore.engine import literal
 from townsquare.datastore.errors import QueryError
@@ -32,7 +30,7 @@ from townsquare.datastore.models import DataVersion
 from townsquare.datastore.names import quote
 from townsquare.datastore.query import output, run
 from townsquare.datastore.query.records import Column, Compiled, RecordsQuery
-from townsquare.datastore.query.service import TYPES, compile_for, readable_version
+from townsquare.datastore.query.service import TYPES, compile_for
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -64,24 +62,25 @@ def etag_for(version: DataVersion, form: str, query: RecordsQuery | None) -> str
     return '"' + "-".join(parts) + '"'
 
 
-def export_version(
-    *, actor: Actor, dataset: Dataset, form: str, query: RecordsQuery | None
-) -> tuple[DataVersion, str]:
-    """The version an export would come from, and its ETag (checks access; builds nothing)."""
+def check_format(form: str) -> None:
     if form not in CONTENT_TYPES:
-        raise QueryError(f"Unknown export format {form!r}.", field="format")
-    version = readable_version(actor=actor, dataset=dataset)
-    return version, etag_for(version, form, query)
+        raise QueryError(
+            f"Unknown export format {form!r}; use one of: {', '.join(CONTENT_TYPES)}.",
+            field="format",
+        )
 
 
-def export(*, actor: Actor, dataset: Dataset, form: str, query: RecordsQuery | None) -> Export:
-    """The export as an open file. ``query`` None: the whole dataset, cached per version."""
-    version, etag = export_version(actor=actor, dataset=dataset, form=form, query=query)
+def export(version: DataVersion, form: str, query: RecordsQuery | None) -> Export:
+    """The export as an open file; the caller has checked that the reader may read it.
+    ``query`` None: the whole dataset, written once per version and kept."""
+    check_format(form)
+    etag = etag_for(version, form, query)
+    slug = version.dataset.slug
     compiled = compile_for(version, query or RecordsQuery(), want_geometry=form == "geojson")
     if query is None:
         stored = _cached(version, form, compiled)
         handle = default_storage.open(stored, "rb")
-        name = f"{dataset.slug}.{form}"
+        name = f"{slug}.{form}"
         return Export(handle, name, CONTENT_TYPES[form], etag, default_storage.size(stored))
     if query.limit or query.offset:
         limit = f" LIMIT {int(query.limit)}" if query.limit else ""
@@ -90,7 +89,7 @@ def export(*, actor: Actor, dataset: Dataset, form: str, query: RecordsQuery | N
     handle = path.open("rb")
     size = path.stat().st_size
     path.unlink()  # the open handle keeps the content until it is closed
-    return Export(handle, f"{dataset.slug}-query.{form}", CONTENT_TYPES[form], etag, size)
+    return Export(handle, f"{slug}-query.{form}", CONTENT_TYPES[form], etag, size)
 
 
 def _cached(version: DataVersion, form: str, compiled: Compiled) -> str:

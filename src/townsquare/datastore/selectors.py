@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from townsquare.catalog.models import Dataset
+from townsquare.catalog.selectors import dataset_for_view
 from townsquare.core.actors import Actor
-from townsquare.core.errors import NotFound
+from townsquare.core.errors import NotFound, PermissionDenied
 from townsquare.datastore import policies
 from townsquare.datastore.models import DataVersion, PublishedVersion
 
@@ -37,3 +38,28 @@ def published_version_id(dataset: Dataset) -> int | None:
         .values_list("version_id", flat=True)
         .first()
     )
+
+
+def readable_data(*, actor: Actor, slug: str) -> tuple[Dataset, DataVersion]:
+    """The dataset and its published version, if the actor may read its data; one query on
+    the way every query, export and preview comes (profile and report not loaded)."""
+    row = (
+        PublishedVersion.objects.select_related("dataset", "version")
+        .defer("version__profile", "version__report")
+        .filter(dataset__slug=slug)
+        .first()
+    )
+    if row is None or not policies.can_see_versions(actor, row.dataset):
+        dataset = dataset_for_view(actor=actor, slug=slug)  # NotFound unless it is visible
+        raise NotFound(f"Dataset {dataset.slug!r} has no data table yet.")
+    ensure_readable(actor, row.dataset)
+    row.version.dataset = row.dataset
+    return row.dataset, row.version
+
+
+def ensure_readable(actor: Actor, dataset: Dataset) -> None:
+    if not policies.can_read_data(actor, dataset):
+        raise PermissionDenied(
+            "The data of this dataset is available to authorized people only; sign in with an "
+            "account that may read it."
+        )

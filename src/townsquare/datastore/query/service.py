@@ -7,10 +7,7 @@ from typing import Any
 
 from django.core.cache import cache
 
-from townsquare.catalog.models import Dataset
-from townsquare.core.actors import Actor
-from townsquare.core.errors import NotFound, PermissionDenied
-from townsquare.datastore import files, policies, selectors
+from townsquare.datastore import files
 from townsquare.datastore.models import DataVersion
 from townsquare.datastore.query import run
 from townsquare.datastore.query.records import Column, Compiled, RecordsQuery, compile_query
@@ -49,19 +46,6 @@ class Page:
         return following if self.limit and following < self.total else None
 
 
-def readable_version(*, actor: Actor, dataset: Dataset) -> DataVersion:
-    """The published version, if the actor may read the dataset's data."""
-    if not policies.can_read_data(actor, dataset):
-        raise PermissionDenied(
-            "The data of this dataset is available to authorized people only; sign in with an "
-            "account that may read it."
-        )
-    version = selectors.published_version(dataset)
-    if version is None:
-        raise NotFound(f"Dataset {dataset.slug!r} has no data table yet.")
-    return version
-
-
 def compile_for(version: DataVersion, query: RecordsQuery, *, want_geometry: bool) -> Compiled:
     return compile_query(
         version.fields,
@@ -72,10 +56,8 @@ def compile_for(version: DataVersion, query: RecordsQuery, *, want_geometry: boo
     )
 
 
-def read_records(
-    *, actor: Actor, dataset: Dataset, query: RecordsQuery, want_geometry: bool = False
-) -> Page:
-    version = readable_version(actor=actor, dataset=dataset)
+def read_records(version: DataVersion, query: RecordsQuery, *, want_geometry: bool = False) -> Page:
+    """A page of the version's records; the caller has checked that the reader may read it."""
     compiled = compile_for(version, query, want_geometry=want_geometry)
     result = run.fetch(compiled.page(query.limit, query.offset), compiled.params)
     columns = [
