@@ -4,6 +4,7 @@ frequent values, and a histogram for numbers and dates."""
 from __future__ import annotations
 
 import datetime
+import math
 from typing import Any
 
 import duckdb
@@ -28,12 +29,17 @@ def profile(
     plain = [f for f in fields if f["type"] != "geojson"][:PROFILED_COLUMNS]
     for start in range(0, len(plain), BATCH):
         columns.update(_basics(con, table, plain[start : start + BATCH], exact=exact))
-    for field in plain[:DETAILED_COLUMNS]:
-        stats = columns[field["name"]]
+    detailed = plain[:DETAILED_COLUMNS]
+    for field in detailed:
         if field["type"] in ("string", "boolean", "integer"):
-            stats["top"] = _top(con, table, field["name"])
-        if field["type"] in _ORDERED and stats["min"] is not None and stats["min"] != stats["max"]:
-            stats["histogram"] = _histogram(con, table, field["name"], field["type"])
+            columns[field["name"]]["top"] = _top(con, table, field["name"])
+    ordered = [
+        f
+        for f in detailed
+        if f["type"] in _ORDERED and columns[f["name"]]["min"] != columns[f["name"]]["max"]
+    ]
+    for name, histogram in _histograms(con, table, ordered).items():
+        columns[name]["histogram"] = histogram
     return {
         "columns": columns,
         "profiled": len(plain),
@@ -79,30 +85,49 @@ def _top(con: duckdb.DuckDBPyConnection, table: str, name: str) -> list[dict[str
     return [{"value": _plain(value), "count": int(count)} for value, count in rows]
 
 
-def _histogram(
-    con: duckdb.DuckDBPyConnection, table: str, name: str, kind: str
-) -> list[dict[str, Any]]:
-    column = quote(name)
-    measure = f"epoch({column})" if kind in ("date", "datetime") else f"{column}::DOUBLE"
-    rows = con.execute(
-        f"WITH v AS (SELECT {measure} AS x FROM {table} WHERE {column} IS NOT NULL), "
-        "r AS (SELECT min(x) AS lo, max(x) AS hi FROM v) "
-        f"SELECT least(floor((x - lo) / ((hi - lo) / {BINS}))::INTEGER, {BINS - 1}) AS bin, "
-        "count(*), any_value(lo), any_value(hi) FROM v, r GROUP BY bin ORDER BY bin"
-    ).fetchall()
-    if not rows:
-        return []
-    lo, hi = rows[0][2], rows[0][3]
-    width = (hi - lo) / BINS
-    counts = {int(bin_): int(n) for bin_, n, _, _ in rows}
-    return [
-        {
-            "from": _edge(lo + i * width, kind),
-            "to": _edge(lo + (i + 1) * width, kind),
-            "count": counts.get(i, 0),
-        }
-        for i in range(BINS)
-    ]
+def _histograms(
+    con: duckdb.DuckDBPyConnection, table: str, fields: list[dict[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
+    """Ten equal-width bins per number or date column, all columns in two scans: one for the
+    ranges, one counting bins (DuckDB's histogram aggregate)."""
+    if not fields:
+        return {}
+    measures = {
+        f["name"]: f"epoch({quote(f['name'])})"
+        if f["type"] in ("date", "datetime")
+        else f"{quote(f['name'])}::DOUBLE"
+        for f in fields
+    }
+    spans = con.execute(
+        "SELECT " + ", ".join(f"min({m}), max({m})" for m in measures.values()) + f" FROM {table}"
+    ).fetchall()[0]
+    binned: dict[str, tuple[float, float, str]] = {}
+    for index, (name, measure) in enumerate(measures.items()):
+        lo, hi = spans[2 * index], spans[2 * index + 1]
+        if lo is None or hi is None or not math.isfinite(lo) or not math.isfinite(hi) or lo >= hi:
+            continue
+        width = (hi - lo) / BINS
+        expression = f"least(floor(({measure} - {lo!r}) / {width!r})::INTEGER, {BINS - 1})"
+        binned[name] = (lo, hi, f"histogram({expression})")
+    if not binned:
+        return {}
+    counts = con.execute(
+        "SELECT " + ", ".join(e for _, _, e in binned.values()) + f" FROM {table}"
+    ).fetchall()[0]
+    kinds = {f["name"]: f["type"] for f in fields}
+    result = {}
+    for (name, (lo, hi, _)), bins in zip(binned.items(), counts, strict=True):
+        width = (hi - lo) / BINS
+        found = {int(k): int(v) for k, v in (bins or {}).items() if k is not None}
+        result[name] = [
+            {
+                "from": _edge(lo + i * width, kinds[name]),
+                "to": _edge(lo + (i + 1) * width, kinds[name]),
+                "count": found.get(i, 0),
+            }
+            for i in range(BINS)
+        ]
+    return result
 
 
 def _edge(value: float, kind: str) -> Any:

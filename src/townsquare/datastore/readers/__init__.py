@@ -3,12 +3,23 @@ Which reader runs is decided from the file (detect.py), unless the steward chose
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from townsquare.datastore.readers.detect import detect_format
 from townsquare.datastore.readers.staged import Staged
+
+READERS = {
+    "csv": "csv",
+    "xlsx": "spreadsheet",
+    "json": "json",
+    "ndjson": "json",
+    "geojson": "geo",
+    "shapefile": "geo",
+    "parquet": "parquet",
+}
 
 
 def read(
@@ -18,16 +29,7 @@ def read(
     options: dict[str, Any],
     progress: Callable[[float], None],
 ) -> Staged:
-    from townsquare.datastore.readers import csv, geo, json, parquet, spreadsheet
-
-    readers = {
-        "csv": csv.stage,
-        "xlsx": spreadsheet.stage,
-        "json": json.stage,
-        "ndjson": json.stage,
-        "geojson": geo.stage,
-        "shapefile": geo.stage,
-        "parquet": parquet.stage,
-    }
     kind = detect_format(path, filename, options.get("format", ""))
-    return readers[kind](path, filename, folder, {**options, "format": kind}, progress)
+    # Only the reader the file needs is imported: the geographic one loads GDAL and PROJ.
+    reader = importlib.import_module(f"townsquare.datastore.readers.{READERS[kind]}")
+    return reader.stage(path, filename, folder, {**options, "format": kind}, progress)  # type: ignore[no-any-return]

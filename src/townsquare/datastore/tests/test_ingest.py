@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import warnings
 import zipfile
 from datetime import timedelta
@@ -15,6 +16,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from openpyxl import Workbook
@@ -327,8 +329,15 @@ def test_cleanup_after_a_killed_ingest(dataset: Any) -> None:
         status="ingesting", heartbeat_at=timezone.now() - timedelta(hours=1)
     )
     orphan = files.save_bytes(b"x", "datastore/999/v1-abc/original/x.csv")
+    kept_export = files.save_bytes(b"a\n1\n", f"{services.version_folder_of(good)}/exports/d.csv")
+    scratch = Path(settings.DATA_DIR) / "tmp" / "exports" / "abandoned.csv"
+    scratch.parent.mkdir(parents=True, exist_ok=True)
+    scratch.write_bytes(b"half an export")
+    old = (timezone.now() - timedelta(hours=1)).timestamp()
+    os.utime(scratch, (old, old))
     result = services.cleanup()
     assert result["interrupted"] == 1 and result["files_removed"] == 2
+    assert result["scratch_removed"] >= 1 and not scratch.exists()
     killed.refresh_from_db()
     assert killed.status == "failed" and "interrupted" in killed.error
     from django.core.files.storage import default_storage
@@ -336,4 +345,5 @@ def test_cleanup_after_a_killed_ingest(dataset: Any) -> None:
     assert not default_storage.exists(stray) and not default_storage.exists(orphan)
     assert default_storage.exists(killed.original)  # kept: it can be ingested again
     assert default_storage.exists(good.parquet)
+    assert default_storage.exists(kept_export)
     assert PublishedVersion.objects.get(dataset=dataset).version == good

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.test import Client
 from openpyxl import load_workbook
 
 from townsquare.accounts.models import User
@@ -39,6 +40,7 @@ def test_demo_loads_once_and_reuses_what_exists() -> None:
         assert dataset.accrual_periodicity and dataset.temporal and dataset.spatial
         distribution = dataset.distributions.get()
         assert default_storage.exists(distribution.file.name)
+    _demo_data_is_queryable()
     again = StringIO()
     call_command("demo", stdout=again)
     assert "exists already" in again.getvalue() and "Password" not in again.getvalue()
@@ -65,3 +67,20 @@ def test_generated_files_are_realistic_and_deterministic(tmp_path: Path) -> None
     assert {r["status"] for r in requests} == {"Open", "Closed"}
     sheet = load_workbook(first / "adopted-budget-fy2027.xlsx").active
     assert sheet.cell(1, 1).value == "fund" and sheet.max_row > 50
+
+
+def _demo_data_is_queryable() -> None:
+    """The contract: the demo town's tabular and geographic data answer queries."""
+    client = Client()
+    for dataset in Dataset.objects.all():
+        version = dataset.published_data.version
+        url = f"/api/v1/datasets/{dataset.slug}/records"
+        body = client.get(url, {"limit": 5}).json()
+        assert body["total"] == version.row_count and len(body["rows"]) == 5, dataset.slug
+        if version.is_geographic:
+            features = client.get(url, {"format": "geojson", "limit": 3}).json()["features"]
+            assert features[0]["geometry"]["type"] in ("Polygon", "MultiPolygon", "Point")
+        first = version.fields[0]["name"]
+        grouped = client.get(url, {"select": f'"{first}", count(*) AS n', "group_by": f'"{first}"'})
+        assert grouped.status_code == 200, (dataset.slug, grouped.content)
+        assert client.get(f"/api/v1/datasets/{dataset.slug}/export.csv").status_code == 200
