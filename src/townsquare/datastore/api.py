@@ -142,7 +142,7 @@ def publish(request: HttpRequest, slug: str, version_id: int) -> dict[str, Any]:
     openapi_extra={"responses": {200: {"description": "JSON, CSV or GeoJSON (format)."}}},
 )
 def records(request: HttpRequest, slug: str, params: Query[RecordsParams]) -> HttpResponse:
-    dataset, version = selectors.readable_data(actor=request.auth, slug=slug)
+    dataset, version = selectors.readable_data(actor=request.auth, slug=slug, lean=True)
     values = params.model_dump()
     form = values.pop("format")
     following = request.GET.copy()
@@ -196,7 +196,7 @@ def sql(request: HttpRequest, params: Query[SqlParams]) -> HttpResponse:
     openapi_extra={"responses": {200: {"description": "The file, as an attachment."}}},
 )
 def export(request: HttpRequest, slug: str, form: str, params: Query[ExportParams]) -> HttpResponse:
-    _, version = selectors.readable_data(actor=request.auth, slug=slug)
+    _, version = selectors.readable_data(actor=request.auth, slug=slug, lean=True)
     values = params.model_dump()
     query = RecordsQuery(**values) if any(values.values()) else None
     exports.check_format(form)

@@ -102,7 +102,13 @@ def strict_cast(column: str, field: dict[str, Any], missing: list[str], index: i
     }[kind]
     if tested is not None:
         fits, converted = tested
-        body = f"CASE WHEN {fits} THEN {converted} ELSE {otherwise} END"
+        # Most values are written the way DuckDB writes an integer back: that test is cheaper
+        # than the pattern, and the pattern accepts every such value too.
+        canonical = f"TRY_CAST({column} AS BIGINT)::VARCHAR = {column}"
+        body = (
+            f"CASE WHEN {canonical} THEN {converted} WHEN {fits} THEN {converted} "
+            f"ELSE {otherwise} END"
+        )
     elif kind == "boolean":
         body = (
             f"CASE WHEN {any_of(f'lower({column})', trues)} THEN true "

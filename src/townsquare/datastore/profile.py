@@ -38,7 +38,8 @@ def profile(
         for f in detailed
         if f["type"] in _ORDERED and columns[f["name"]]["min"] != columns[f["name"]]["max"]
     ]
-    for name, histogram in _histograms(con, table, ordered).items():
+    spans = {f["name"]: _span(columns[f["name"]]) for f in ordered}
+    for name, histogram in _histograms(con, table, ordered, spans).items():
         columns[name]["histogram"] = histogram
     return {
         "columns": columns,
@@ -85,11 +86,28 @@ def _top(con: duckdb.DuckDBPyConnection, table: str, name: str) -> list[dict[str
     return [{"value": _plain(value), "count": int(count)} for value, count in rows]
 
 
+def _span(column: dict[str, Any]) -> tuple[float | None, float | None]:
+    """The column's min and max as the numbers the bins are cut on (seconds for dates)."""
+
+    def number(value: Any) -> float | None:
+        if value is None:
+            return None
+        if column["type"] in ("integer", "number"):
+            return float(value)  # Parquet sources may hold decimals
+        moment = datetime.datetime.fromisoformat(value)
+        return moment.replace(tzinfo=datetime.UTC).timestamp()
+
+    return number(column["min"]), number(column["max"])
+
+
 def _histograms(
-    con: duckdb.DuckDBPyConnection, table: str, fields: list[dict[str, Any]]
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    fields: list[dict[str, Any]],
+    spans: dict[str, tuple[float | None, float | None]],
 ) -> dict[str, list[dict[str, Any]]]:
-    """Ten equal-width bins per number or date column, all columns in two scans: one for the
-    ranges, one counting bins (DuckDB's histogram aggregate)."""
+    """Ten equal-width bins per number or date column over the range the basics found, all
+    columns in one scan (DuckDB's histogram aggregate)."""
     if not fields:
         return {}
     measures = {
@@ -98,12 +116,9 @@ def _histograms(
         else f"{quote(f['name'])}::DOUBLE"
         for f in fields
     }
-    spans = con.execute(
-        "SELECT " + ", ".join(f"min({m}), max({m})" for m in measures.values()) + f" FROM {table}"
-    ).fetchall()[0]
     binned: dict[str, tuple[float, float, str]] = {}
-    for index, (name, measure) in enumerate(measures.items()):
-        lo, hi = spans[2 * index], spans[2 * index + 1]
+    for name, measure in measures.items():
+        lo, hi = spans[name]
         if lo is None or hi is None or not math.isfinite(lo) or not math.isfinite(hi) or lo >= hi:
             continue
         width = (hi - lo) / BINS

@@ -314,3 +314,24 @@ def test_dataset_without_data_says_so(public_works: Any, make_dataset: Any) -> N
     response = Client().get("/api/v1/datasets/empty/records")
     assert response.status_code == 404
     assert response.json()["detail"] == "Dataset 'empty' has no data table yet."
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        URL + "?limit=5",
+        URL + "?format=csv&where=carrier='UA'",
+        "/api/v1/datasets/flights/export.csv",
+        "/api/v1/datasets/flights/export.ndjson?where=month=1",
+    ],
+)
+def test_a_query_costs_one_catalog_query(
+    flights: Any, path: str, django_assert_num_queries: Any
+) -> None:
+    """The lean lookup loads every field queries and exports read: nothing is fetched later."""
+    client = Client()
+    assert client.get(path).status_code == 200
+    with django_assert_num_queries(1):
+        response = client.get(path)
+        assert response.status_code == 200
+        b"".join(response.streaming_content) if response.streaming else response.content
