@@ -15,6 +15,8 @@ from ninja.parser import Parser
 
 from townsquare.accounts.api import router as accounts_router
 from townsquare.accounts.api_auth import ActorAuth
+from townsquare.audit.api import router as audit_router
+from townsquare.audit.services import record_refusal
 from townsquare.catalog.api import router as catalog_router
 from townsquare.core.errors import DomainError, UploadTooLarge
 from townsquare.core.nul import NulCharacter, find_nul
@@ -59,6 +61,7 @@ api = NinjaAPI(
 api.add_router("/", catalog_router, tags=["catalog"])
 api.add_router("/", accounts_router, tags=["accounts"])
 api.add_router("/", datastore_router, tags=["datastore"])
+api.add_router("/", audit_router, tags=["audit"])
 
 
 def problem(
@@ -85,6 +88,7 @@ def problem(
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    record_refusal(exc)
     errors = [{"field": exc.field, "message": exc.message}] if exc.field else None
     return problem(request, exc.status, exc.title, exc.message, errors)
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "townsquare.accounts",
     "townsquare.catalog",
     "townsquare.governance",
+    "townsquare.audit",
     "townsquare.datastore",
     "townsquare.demo",
 ]
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "townsquare.core.uploads.UploadLimitMiddleware",
     "townsquare.core.middleware.NulCharacterMiddleware",
+    "townsquare.audit.context.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -177,6 +179,9 @@ DATASTORE_EXPORT_SECONDS = env.integer("TOWNSQUARE_DATASTORE_EXPORT_SECONDS", 60
 DATASTORE_RESULT_CACHE_MB = env.integer("TOWNSQUARE_DATASTORE_RESULT_CACHE_MB", 64, minimum=0)
 DATASTORE_SQL_MAX_ROWS = env.integer("TOWNSQUARE_DATASTORE_SQL_MAX_ROWS", 10_000, minimum=1)
 DATASTORE_SQL_MEMORY_LIMIT = env.string("TOWNSQUARE_DATASTORE_SQL_MEMORY_LIMIT", "500MB")
+# Who sees every version of the governance documents and their signatures: "public" or
+# "staff" (coordinators, admins, organization members). The current text is always public.
+DOCUMENT_HISTORY = env.choice("TOWNSQUARE_DOCUMENT_HISTORY", "public", ("public", "staff"))
 MAP_TILES_URL = env.string(
     "TOWNSQUARE_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 )
@@ -209,7 +214,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.integer("TOWNSQUARE_PROXY_COUNT", 0, minimum=0) or None
+PROXY_COUNT = env.integer("TOWNSQUARE_PROXY_COUNT", 0, minimum=0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("townsquare.accounts.urls")),
     path("", include("townsquare.governance.urls")),
     path("", include("townsquare.datastore.urls")),
+    path("", include("townsquare.audit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),

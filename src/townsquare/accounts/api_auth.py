@@ -42,6 +42,7 @@ class ActorAuth(HttpAuthBase):
             if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
                 raise CsrfRefused(
                     "This write came with a session cookie but without a valid CSRF token. "
-                    "Send the X-CSRFToken header, or use an API token instead."
+                    "Send the X-CSRFToken header, or use an API token instead.",
+                    attempt="request.csrf",
                 )
         return user

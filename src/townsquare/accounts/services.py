@@ -20,6 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from townsquare.accounts import policies
 from townsquare.accounts.models import ApiToken, Membership, OrgRole, User
+from townsquare.audit import services as audit
 from townsquare.core import mail
 from townsquare.core.actors import Actor
 from townsquare.core.errors import Conflict, NotAuthenticated, PermissionDenied
@@ -53,6 +54,7 @@ def user_create(
     validate_password(password, user)
     user.set_password(password)
     user.save()
+    audit.record(actor, "user.created", user, after={"username": user.username})
     return user, generated
 
 
@@ -78,6 +80,7 @@ def user_invite(
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": "Another account already uses this email address."})
     user.save()
+    audit.record(actor, "user.invited", user, after={"username": user.username, "email": email})
     inviter = getattr(actor, "display_name", str(actor))
     mail.send_later(
         to=[email],
@@ -97,13 +100,24 @@ def user_set_site_role(*, actor: Actor, user: User, role: str) -> User:
     if role not in ("admin", "coordinator", ""):
         raise ValidationError({"role": "Choose admin, coordinator or no site role."})
     if not policies.can_set_site_role(actor):
-        raise PermissionDenied("Only admins change site roles.")
+        raise PermissionDenied(
+            "Only admins change site roles.", attempt="role.site_role", target=user
+        )
     if actor.pk is not None and actor.pk == user.pk and role != "admin":
-        raise PermissionDenied("Admins cannot remove their own admin role; ask another admin.")
+        raise PermissionDenied(
+            "Admins cannot remove their own admin role; ask another admin.",
+            attempt="role.site_role",
+            target=user,
+        )
+    before = user.site_role
     user.is_superuser = role == "admin"
     user.is_staff = role == "admin"
     user.is_coordinator = role == "coordinator"
     user.save(update_fields=["is_superuser", "is_staff", "is_coordinator"])
+    if before != role:
+        audit.record(
+            actor, "role.site_role_changed", user, before={"role": before}, after={"role": role}
+        )
     return user
 
 
@@ -112,12 +126,24 @@ def membership_add(*, actor: Actor, organization: Any, user: User, role: str) ->
     if role not in OrgRole.values:
         raise ValidationError({"role": f"Choose one of: {', '.join(OrgRole.values)}."})
     if not policies.can_assign_org_role(actor, organization.pk, role):
-        raise PermissionDenied("Only coordinators and admins assign organization roles.")
+        raise PermissionDenied(
+            "Only coordinators and admins assign organization roles.",
+            attempt="role.membership",
+            target=user,
+        )
     if not user.is_active:
         raise ValidationError({"user": "This account is deactivated."})
-    membership, _ = Membership.objects.get_or_create(
+    membership, created = Membership.objects.get_or_create(
         organization=organization, user=user, role=role
     )
+    if created:
+        audit.record(
+            actor,
+            "role.membership_added",
+            user,
+            after={"organization": organization.slug, "role": role},
+            organization_id=organization.pk,
+        )
     user.__dict__.pop("_org_roles", None)
     return membership
 
@@ -125,10 +151,21 @@ def membership_add(*, actor: Actor, organization: Any, user: User, role: str) ->
 @transaction.atomic
 def membership_remove(*, actor: Actor, organization: Any, user: User, role: str) -> None:
     if not policies.can_manage_members(actor, organization.pk):
-        raise PermissionDenied("Only coordinators and admins remove organization roles.")
+        raise PermissionDenied(
+            "Only coordinators and admins remove organization roles.",
+            attempt="role.membership",
+            target=user,
+        )
     deleted, _ = Membership.objects.filter(organization=organization, user=user, role=role).delete()
     if not deleted:
         raise Conflict(f"{user.username} is not {role} of {organization.name}.")
+    audit.record(
+        actor,
+        "role.membership_removed",
+        user,
+        before={"organization": organization.slug, "role": role},
+        organization_id=organization.pk,
+    )
     user.__dict__.pop("_org_roles", None)
 
 
@@ -158,6 +195,12 @@ def token_create(
         token.save()
     except IntegrityError:  # a 256-bit collision: astronomically unlikely
         raise Conflict("Could not create a unique token; try again.") from None
+    audit.record(
+        actor,
+        "token.created",
+        token,
+        after={"user": user.username, "name": token.name, "expires_at": expires_at},
+    )
     return token, secret
 
 
@@ -168,6 +211,7 @@ def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        audit.record(actor, "token.revoked", token, after={"user": token.user.username})
     return token
 
 
@@ -181,7 +225,7 @@ def token_authenticate(secret: str) -> User:
     if token is None or token.revoked_at is not None:
         raise NotAuthenticated("This API token is not valid or has been revoked.")
     if token.is_expired(now):
-        raise NotAuthenticated("This API token has expired.")
+        raise NotAuthenticated("This API token has expired.", attempt="token.use", target=token)
     if not token.user.is_active:
         raise NotAuthenticated("The account this API token belongs to is deactivated.")
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:

@@ -25,6 +25,7 @@ from townsquare.accounts.models import ApiToken
 from townsquare.catalog.selectors import organization_by_slug
 from townsquare.core.errors import NotFound, PermissionDenied
 from townsquare.core.views import domain_errors, run_service
+from townsquare.governance.selectors import awaiting_signature
 
 sign_in = auth_views.LoginView.as_view(
     template_name="accounts/sign_in.html",
@@ -61,7 +62,14 @@ def account(request: HttpRequest) -> HttpResponse:
     memberships = request.user.memberships.select_related("organization").order_by(
         "organization__name"
     )
-    return render(request, "accounts/account.html", {"memberships": memberships})
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "memberships": memberships,
+            "to_sign": awaiting_signature(actor=request.user),
+        },
+    )
 
 
 @login_required

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename, slugify
 
+from townsquare.audit import services as audit
 from townsquare.catalog import policies, search
 from townsquare.catalog.models import (
     METADATA_FIELDS,
@@ -106,6 +107,7 @@ def organization_create(
     organization = Organization(parent=parent, **values)
     organization.full_clean()
     organization.save()
+    audit.record(actor, "organization.created", organization, after={"slug": organization.slug})
     return organization
 
 
@@ -118,6 +120,7 @@ def organization_update(*, actor: Actor, organization: Organization, **values: A
     _check_fields(values, ORGANIZATION_FIELDS)
     values = _normalize_lists(values)
     renamed = "name" in values and values["name"] != organization.name
+    before, after = audit.changes(organization, list(values), values)
     for name, value in values.items():
         setattr(organization, name, value)
     if parent_given:
@@ -126,6 +129,8 @@ def organization_update(*, actor: Actor, organization: Organization, **values: A
     organization.updated_at = timezone.now()
     organization.full_clean()
     organization.save()
+    if after or parent_given:
+        audit.record(actor, "organization.updated", organization, before=before, after=after)
     if renamed:
         for dataset in organization.datasets.select_related("organization"):
             search.index_dataset(dataset)
@@ -148,6 +153,7 @@ def organization_delete(*, actor: Actor, organization: Organization) -> None:
         raise Conflict("This organization still publishes datasets; move or delete them first.")
     if organization.children.exists():
         raise Conflict("Other organizations are part of this one; change them first.")
+    audit.record(actor, "organization.deleted", organization, before={"slug": organization.slug})
     organization.delete()
 
 
@@ -178,6 +184,12 @@ def dataset_create(*, actor: Actor, organization: Organization, **values: Any) -
     dataset.full_clean()
     dataset.save()
     search.index_dataset(dataset)
+    audit.record(
+        actor,
+        "dataset.created",
+        dataset,
+        after={"slug": dataset.slug, "access_level": dataset.access_level},
+    )
     return dataset
 
 
@@ -197,9 +209,11 @@ def dataset_update(
     if "featured" in values and values["featured"] != dataset.featured:
         if not policies.can_feature_dataset(actor):
             raise PermissionDenied("Only coordinators choose featured datasets.")
+    before, after = audit.changes(dataset, list(values), values)
     if organization is not None and organization.pk != dataset.organization_id:
         if not policies.can_create_dataset(actor, organization):
             raise PermissionDenied(f"You cannot move datasets to {organization.name}.")
+        before["organization"], after["organization"] = dataset.organization.slug, organization.slug
         dataset.organization = organization
     for name, value in values.items():
         setattr(dataset, name, value)
@@ -207,7 +221,21 @@ def dataset_update(
     dataset.full_clean()
     dataset.save()
     search.index_dataset(dataset)
+    _record_update(actor, dataset, before, after)
     return dataset
+
+
+def _record_update(actor: Actor, dataset: Dataset, before: dict, after: dict) -> None:  # type: ignore[type-arg]
+    if after:
+        audit.record(actor, "dataset.updated", dataset, before=before, after=after)
+    if "access_level" in after:
+        audit.record(
+            actor,
+            "dataset.access_level_changed",
+            dataset,
+            before={"access_level": before["access_level"]},
+            after={"access_level": after["access_level"]},
+        )
 
 
 def _touch(dataset: Dataset) -> None:
@@ -224,6 +252,7 @@ def dataset_delete(*, actor: Actor, dataset: Dataset) -> None:
         )
     names = [d.file.name for d in dataset.distributions.all() if d.file]
     search.unindex(Dataset.objects.filter(pk=dataset.pk))
+    audit.record(actor, "dataset.deleted", dataset, before={"slug": dataset.slug})
     dataset.delete()
     _delete_files_after_commit(names)
 
@@ -282,7 +311,7 @@ def distribution_add_file(
             )
             distribution.full_clean()
             distribution.save()
-            _after_distribution_change(dataset)
+            _after_distribution_change(actor, "distribution.added", distribution)
     except BaseException:
         default_storage.delete(stored)
         raise
@@ -305,7 +334,7 @@ def distribution_add_link(*, actor: Actor, dataset: Dataset, **values: Any) -> D
     distribution = Distribution(dataset=dataset, kind=Distribution.Kind.LINK, **values)
     distribution.full_clean()
     distribution.save()
-    _after_distribution_change(dataset)
+    _after_distribution_change(actor, "distribution.added", distribution)
     return distribution
 
 
@@ -338,7 +367,7 @@ def distribution_update(
             distribution.updated_at = timezone.now()
             distribution.full_clean()
             distribution.save()
-            _after_distribution_change(dataset)
+            _after_distribution_change(actor, "distribution.updated", distribution)
             if stored and old_name:
                 _delete_files_after_commit([old_name])
     except BaseException:
@@ -354,8 +383,8 @@ def distribution_delete(*, actor: Actor, distribution: Distribution) -> None:
     if not policies.can_edit_dataset(actor, dataset):
         raise PermissionDenied("Only the organization's stewards and coordinators delete files.")
     name = distribution.file.name if distribution.file else None
+    _after_distribution_change(actor, "distribution.removed", distribution)
     distribution.delete()
-    _after_distribution_change(dataset)
     if name:
         _delete_files_after_commit([name])
 
@@ -365,7 +394,17 @@ def _next_position(dataset: Dataset) -> int:
     return (last or 0) + 1
 
 
-def _after_distribution_change(dataset: Dataset) -> None:
+def _after_distribution_change(actor: Actor, action: str, distribution: Distribution) -> None:
+    dataset = distribution.dataset
+    described = {"title": distribution.title, "kind": distribution.kind}
+    removed = action == "distribution.removed"
+    audit.record(
+        actor,
+        action,
+        distribution,
+        before=described if removed else None,
+        after=None if removed else described,
+    )
     _touch(dataset)
     dataset.save(update_fields=["modified", "updated_at"])
     search.index_dataset(dataset)

@@ -12,6 +12,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from townsquare.audit import policies as audit_policies
 from townsquare.catalog import policies, search, selectors, services
 from townsquare.catalog.forms import (
     DatasetForm,
@@ -107,6 +108,9 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             "can_edit": policies.can_edit_dataset(request.user, dataset),
             "can_download": policies.can_download_files(request.user, dataset),
+            "can_read_history": audit_policies.can_read_events_of(
+                request.user, dataset.organization_id
+            ),
         },
     )
 

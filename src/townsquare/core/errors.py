@@ -3,6 +3,8 @@ the API maps them to problem+json in townsquare/api.py and views map them in cor
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
     """A rule of the domain refused the request. ``status`` is the HTTP status it maps to."""
@@ -10,10 +12,21 @@ class DomainError(Exception):
     status = 400
     title = "The request was refused"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        attempt: str | None = None,
+        target: Any = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        # A governed action that was refused (for example "dataset.publish"): the boundary
+        # that reports the error records it in the audit trail, after the rollback.
+        self.attempt = attempt
+        self.target = target
 
 
 class NotFound(DomainError):

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from townsquare.audit.services import record, record_refusal
 from townsquare.core import health
 from townsquare.core.errors import DomainError, NotAuthenticated, NotFound, PermissionDenied
 
@@ -33,6 +34,7 @@ def domain_errors(view: View) -> View:
         except NotAuthenticated:
             return redirect_to_login(request.get_full_path())
         except PermissionDenied as exc:
+            record_refusal(exc)
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             return error_page(request, 403, exc.message)
@@ -50,6 +52,7 @@ def apply_errors(form: forms.Form, exc: ValidationError | DomainError) -> None:
     """Show a service's refusal on the form: field errors next to their fields (or at the top
     when the form has no such field)."""
     if isinstance(exc, DomainError):
+        record_refusal(exc)
         field = exc.field if exc.field in form.fields else None
         form.add_error(field, exc.message)
         return
@@ -91,6 +94,11 @@ def handler500(request: HttpRequest) -> HttpResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    record(
+        getattr(request, "user", None),
+        "request.csrf.refused",
+        after={"path": request.path[:300], "method": request.method, "reason": reason[:200]},
+    )
     return error_page(
         request,
         403,

@@ -23,6 +23,7 @@ import xlsxwriter
 from django.conf import settings
 from django.core.files.storage import default_storage
 
+from townsquare.core.cells import FORMULA_STARTS, neutralize
 from townsquare.datastore import files
 from townsquare.datastore.engine import literal
 from townsquare.datastore.errors import QueryError
@@ -162,7 +163,7 @@ def _copy(con: Any, compiled: Compiled, types: list[str], form: str, path: Path)
             )
         else:
             value = name
-        label = output.neutralize(column.name) if form == "csv" else column.name
+        label = neutralize(column.name) if form == "csv" else column.name
         selects.append(f"{value} AS {quote(label)}")
     options = {
         "csv": "FORMAT csv, HEADER true",
@@ -275,7 +276,7 @@ def _cell(sheet: Any, row: int, col: int, value: Any, quoted: Any, moments: Any)
     if value is None:
         return
     if isinstance(value, str):
-        if value.startswith(output.FORMULA_STARTS):
+        if value.startswith(FORMULA_STARTS):
             sheet.write_string(row, col, value, quoted)
         else:
             sheet.write_string(row, col, value)

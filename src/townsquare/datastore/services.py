@@ -17,8 +17,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from townsquare.audit import services as audit
 from townsquare.catalog.models import Dataset
-from townsquare.core.actors import Actor, user_or_none
+from townsquare.core.actors import SYSTEM, Actor, user_or_none
 from townsquare.core.errors import PermissionDenied
 from townsquare.datastore import files, ingest, policies, schema
 from townsquare.datastore.errors import IngestError
@@ -95,9 +96,18 @@ def version_create(
         except BaseException:
             files.delete_folder(folder)
             raise
+        audit.record(actor, "data_version.created", version, after=_described(version))
         if enqueue:
             _enqueue(version)
     return Created(version)
+
+
+def _described(version: DataVersion) -> dict[str, Any]:
+    return {
+        "number": version.number,
+        "source": version.source_url or version.source_name,
+        "content_hash": version.content_hash,
+    }
 
 
 def version_create_from_url(
@@ -208,15 +218,26 @@ def version_ingest(version_id: int, listener: Any = None) -> DataVersion:
         with transaction.atomic():
             version = DataVersion.objects.select_for_update().get(pk=version_id)
             ingest.finish(version, outcome, parquet)
-            _publish(version)
+            audit.record(
+                SYSTEM,
+                "data_version.ready",
+                version,
+                after={"rows": version.row_count, "columns": len(version.fields)},
+            )
+            _publish(version, SYSTEM)
     except IngestError as exc:
-        ingest.fail(version_id, exc.message)
+        _failed(version, exc.message)
     except Exception as exc:  # noqa: BLE001  (anything else is reported on the version too)
-        ingest.fail(version_id, f"Unexpected error while ingesting: {type(exc).__name__}: {exc}")
+        _failed(version, f"Unexpected error while ingesting: {type(exc).__name__}: {exc}")
         raise
     finally:
         ingest.discard(work)
     return DataVersion.objects.get(pk=version_id)
+
+
+def _failed(version: DataVersion, message: str) -> None:
+    ingest.fail(version.pk, message)
+    audit.record(SYSTEM, "data_version.failed", version, after={"reason": message[:500]})
 
 
 def version_folder_of(version: DataVersion) -> str:
@@ -250,10 +271,26 @@ def _hash_path(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), path.stat().st_size
 
 
-def _publish(version: DataVersion) -> None:
+def _publish(version: DataVersion, actor: Actor) -> None:
     """Until the governance workflow decides publication, a ready version is published."""
+    before = published_version_number(version.dataset_id)
     PublishedVersion.objects.update_or_create(
         dataset_id=version.dataset_id, defaults={"version": version, "published_at": timezone.now()}
+    )
+    audit.record(
+        actor,
+        "data_version.published",
+        version,
+        before={"published": before},
+        after={"published": version.number},
+    )
+
+
+def published_version_number(dataset_id: int) -> int | None:
+    return (
+        PublishedVersion.objects.filter(dataset_id=dataset_id)
+        .values_list("version__number", flat=True)
+        .first()
     )
 
 
@@ -261,12 +298,16 @@ def _publish(version: DataVersion) -> None:
 def version_publish(*, actor: Actor, version: DataVersion) -> DataVersion:
     """Make a ready version the one the public sees (to roll back to an earlier version)."""
     if not policies.can_ingest(actor, version.dataset):
-        raise PermissionDenied("Only the organization's stewards and coordinators publish data.")
+        raise PermissionDenied(
+            "Only the organization's stewards and coordinators publish data.",
+            attempt="data_version.publish",
+            target=version,
+        )
     if version.status != DataVersion.Status.READY:
         raise IngestError(
             f"Version {version.number} is {version.status}; only a ready version can be published."
         )
-    _publish(version)
+    _publish(version, actor)
     return version
 
 

@@ -60,6 +60,8 @@ def load(progress: Callable[[str], None] = lambda message: None) -> DemoResult:
         governance.document_revise(
             actor=SYSTEM, kind=Document.Kind.PURPOSE, title=town.PURPOSE_TITLE, body=town.PURPOSE
         )
+    if not Document.objects.filter(kind=Document.Kind.POLICY).exists():
+        _signed_policy()
     with tempfile.TemporaryDirectory(prefix="townsquare-demo-") as folder:
         for spec in town.DATASETS:
             slug = spec["values"]["slug"]
@@ -70,6 +72,28 @@ def load(progress: Callable[[str], None] = lambda message: None) -> DemoResult:
             _load_dataset(spec, organizations[spec["organization"]], Path(folder))
             result.created.append(slug)
     return result
+
+
+def _signed_policy() -> None:
+    """The governance policy, signed by the roles the coordinator named for it."""
+    signers = []
+    for role, username, first, last in town.POLICY_SIGNATORIES:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user, _ = accounts.user_create(
+                actor=SYSTEM,
+                username=username,
+                email=f"{username}@alderfalls.example",
+                first_name=first,
+                last_name=last,
+            )
+        governance.signatory_set(actor=SYSTEM, kind=Document.Kind.POLICY, role=role, user=user)
+        signers.append((user, role))
+    policy = governance.document_revise(
+        actor=SYSTEM, kind=Document.Kind.POLICY, title=town.POLICY_TITLE, body=town.POLICY
+    )
+    for user, role in signers:
+        governance.document_sign(actor=user, document=policy, role=role)
 
 
 def _load_dataset(spec: dict, organization: Organization, folder: Path) -> None:  # type: ignore[type-arg]

@@ -23,6 +23,37 @@ We start with five datasets residents asked for most, publish each with a named 
 keep them current on the schedule each one states. Personal information is never published.
 """
 
+POLICY_TITLE = "Alder Falls data governance policy"
+POLICY = """\
+This policy says how Alder Falls decides what data to publish, keeps it right, and keeps it
+current. It applies to every department that publishes on the portal.
+
+## Adding a dataset
+1. The department's data steward prepares the dataset: a description, a named contact, the
+   update schedule, a data dictionary, and the file itself.
+2. The department's approver reviews it and signs off. The town's data coordinator signs off
+   last. Nobody approves their own submission.
+3. Only then is it published.
+
+## Data quality
+Every file is checked before publication: values of the declared type, required columns
+filled, no duplicate rows. A file with errors is not published until they are fixed.
+
+## Access and privacy
+Data is public unless the law or a person's privacy says otherwise. Personal information (names
+with addresses, phone numbers, email addresses, identification numbers) is never published.
+Restricted datasets are shared only with people the department has approved.
+
+## Keeping data current
+Each dataset states how often it is updated, and the steward updates it on that schedule.
+Scheduled refreshes whose checks pass are published without a new review.
+"""
+# Who signs new versions of the governance policy: (role, username, first name, last name).
+POLICY_SIGNATORIES = [
+    ("Chief Information Officer", "cio", "Dana", "Whitfield"),
+    ("Director of Public Works", "pw-director", "Luis", "Ortega"),
+]
+
 ORGANIZATIONS: list[dict[str, Any]] = [
     {
         "slug": "town-manager",

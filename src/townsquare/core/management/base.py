@@ -31,7 +31,8 @@ class TownsquareCommand(BaseCommand):
             return SYSTEM
         from townsquare.accounts.selectors import user_by_username
 
-        return user_by_username(username)
+        self.acting = user_by_username(username)
+        return self.acting
 
     def execute(self, *args: Any, **options: Any) -> Any:
         try:
@@ -48,4 +49,7 @@ class TownsquareCommand(BaseCommand):
             )
             raise CommandError("; ".join(problems)) from exc
         except DomainError as exc:
+            from townsquare.audit.services import record_refusal
+
+            record_refusal(exc, getattr(self, "acting", SYSTEM), address="")
             raise CommandError(exc.message) from exc

@@ -12,14 +12,8 @@ from typing import Any
 import orjson
 import shapely
 
+from townsquare.core.cells import neutralize
 from townsquare.datastore.query.records import Column
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralize(text: str) -> str:
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _default(value: Any) -> Any:

@@ -17,6 +17,7 @@ from townsquare.accounts.models import User
 from townsquare.catalog.models import Dataset, Distribution, Organization
 from townsquare.demo import generate
 from townsquare.governance.models import Document
+from townsquare.governance.selectors import current_document
 
 
 @pytest.mark.django_db
@@ -31,6 +32,9 @@ def test_demo_loads_once_and_reuses_what_exists() -> None:
     assert Organization.objects.count() >= 3
     assert Dataset.objects.count() >= 5
     assert Document.objects.filter(kind="purpose").count() == 1
+    policy = current_document("policy")
+    assert policy is not None and policy.signatures.count() == 2
+    assert "Director of Public Works" in Client().get("/governance-policy").content.decode()
     for dataset in Dataset.objects.all():
         assert dataset.published_data.version.status == "ready", dataset.slug
         assert dataset.published_data.version.row_count > 0

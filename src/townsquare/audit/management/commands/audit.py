@@ -1,0 +1,52 @@
+"""`townsquare audit verify [--head HASH]`: check the whole chain; `townsquare audit head`:
+the newest event's hash (keep it elsewhere to detect later removal of the newest events);
+`townsquare audit export --format csv|json`: the whole trail to standard output."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import CommandError
+
+from townsquare.audit import exports, selectors
+from townsquare.audit.chain import first_break
+from townsquare.core.management.base import TownsquareCommand
+
+
+class Command(TownsquareCommand):
+    help = "Verify, show the head of, or export the audit trail."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        commands = parser.add_subparsers(dest="command", required=True)
+        verify = commands.add_parser("verify", help="Check every event's hash and link.")
+        verify.add_argument(
+            "--head", help="The hash the newest event must have (from an earlier `audit head`)."
+        )
+        commands.add_parser("head", help="Print the newest event's number and hash.")
+        export = commands.add_parser("export", help="Write the whole trail to standard output.")
+        export.add_argument("--format", choices=["csv", "json"], default="json")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["command"] == "verify":
+            self._verify(options.get("head"))
+        elif options["command"] == "head":
+            last = selectors.chain().last()
+            self.stdout.write(f"{last.number} {last.hash}" if last else "0 (the trail is empty)")
+        else:
+            lines = exports.csv_lines if options["format"] == "csv" else exports.json_lines
+            for text in lines(selectors.chain()):
+                self.stdout.write(text, ending="")
+
+    def _verify(self, head: str | None) -> None:
+        events = selectors.chain().iterator(chunk_size=2000)
+        try:
+            broken = first_break(events, head=head)
+        finally:
+            events.close()  # a break stops the walk early: close the server-side cursor now
+        if broken is not None:
+            raise CommandError(
+                f"The audit trail is broken at event #{broken.number}: {broken.reason}."
+            )
+        count = selectors.chain().count()
+        self.stdout.write(self.style.SUCCESS(f"The audit trail is intact: {count:,} events."))
