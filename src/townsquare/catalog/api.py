@@ -27,6 +27,7 @@ from townsquare.catalog.schemas import (
 )
 from townsquare.catalog.vocabularies import LICENSES, THEMES
 from townsquare.core.uploads import ensure_upload_within_limit
+from townsquare.governance import workflow
 
 router = Router()
 
@@ -192,7 +193,7 @@ def get_dataset(request: HttpRequest, slug: str) -> dict[str, Any]:
 def create_dataset(request: HttpRequest, payload: DatasetIn) -> Status[dict[str, Any]]:
     values = _changes(payload)
     organization = selectors.organization_by_slug(values.pop("organization"))
-    dataset = services.dataset_create(actor=request.auth, organization=organization, **values)
+    dataset = workflow.dataset_create(actor=request.auth, organization=organization, **values)
     return Status(201, presenters.dataset_out(request, dataset))
 
 
@@ -202,10 +203,11 @@ def update_dataset(request: HttpRequest, slug: str, payload: DatasetPatch) -> di
     values = _changes(payload)
     org_slug = values.pop("organization", None)
     organization = selectors.organization_by_slug(org_slug) if org_slug else None
-    dataset = services.dataset_update(
-        actor=request.auth, dataset=dataset, organization=organization, **values
+    match = request.headers.get("If-Match", "").strip().strip('"') or None
+    edited = workflow.dataset_edit(
+        actor=request.auth, dataset=dataset, based_on=match, organization=organization, **values
     )
-    return presenters.dataset_out(request, dataset)
+    return presenters.dataset_out(request, edited.dataset)
 
 
 @router.delete("/datasets/{slug}", response={204: None})

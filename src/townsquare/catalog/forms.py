@@ -135,6 +135,7 @@ class DatasetForm(forms.Form):
     bureau_code = ListField(label="Bureau codes (US federal)")
     program_code = ListField(label="Program codes (US federal)")
     featured = forms.BooleanField(required=False, label="Feature on the home page")
+    based_on = forms.CharField(required=False, widget=forms.HiddenInput)
 
     GROUPS = (
         ("About the data", ("organization", "title", "description", "keywords", "themes")),
@@ -195,16 +196,22 @@ class DatasetForm(forms.Form):
     def values(self) -> dict[str, Any]:
         values = dict(self.cleaned_data)
         values.pop("organization", None)
+        values.pop("based_on", None)
         return values
 
     @staticmethod
-    def initial_for(dataset: Dataset) -> dict[str, Any]:
+    def initial_for(
+        dataset: Dataset, proposed: dict[str, Any] | None = None, based_on: str = ""
+    ) -> dict[str, Any]:
+        """The published values, with a working copy's proposed ones over them."""
         initial = {
             name: getattr(dataset, name)
             for name in DatasetForm.base_fields
-            if name != "organization"
+            if name not in ("organization", "based_on")
         }
         initial["organization"] = dataset.organization.slug
+        initial.update(proposed or {})
+        initial["based_on"] = based_on
         return initial
 
 

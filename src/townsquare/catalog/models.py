@@ -17,6 +17,7 @@ from townsquare.catalog.vocabularies import (
     LICENSE_CHOICES,
     THEMES_BY_CODE,
     AccessLevel,
+    State,
 )
 
 # The metadata a steward edits: DCAT-US v1.1 fields (mapping in docs/api.md) and the portal's own.
@@ -139,6 +140,10 @@ class Dataset(models.Model):
     bureau_code = models.JSONField(default=list, blank=True, validators=[v.validate_bureau_codes])
     program_code = models.JSONField(default=list, blank=True, validators=[v.validate_program_codes])
     # Portal
+    state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
+    revision = models.PositiveIntegerField(
+        default=1, help_text="Counts saves: an edit based on an older revision is refused."
+    )
     featured = models.BooleanField(default=False)
     extras = models.JSONField(default=dict, blank=True, help_text="Custom fields.")
     created_at = models.DateTimeField(default=timezone.now)

@@ -11,18 +11,23 @@ from __future__ import annotations
 from townsquare.accounts.models import OrgRole
 from townsquare.accounts.policies import has_org_role, is_coordinator, is_member
 from townsquare.catalog.models import Dataset, Organization
-from townsquare.catalog.vocabularies import AccessLevel
+from townsquare.catalog.vocabularies import AccessLevel, State
 from townsquare.core.actors import Actor
 
 
+def is_public(dataset: Dataset) -> bool:
+    """Anyone may know it exists: published, and not non-public."""
+    return dataset.state == State.PUBLISHED and dataset.access_level != AccessLevel.NON_PUBLIC
+
+
 def can_view_dataset(actor: Actor, dataset: Dataset) -> bool:
-    if dataset.access_level != AccessLevel.NON_PUBLIC:
+    if is_public(dataset):
         return True
     return is_coordinator(actor) or is_member(actor, dataset.organization_id)
 
 
 def can_download_files(actor: Actor, dataset: Dataset) -> bool:
-    if dataset.access_level == AccessLevel.PUBLIC:
+    if is_public(dataset) and dataset.access_level == AccessLevel.PUBLIC:
         return True
     return is_coordinator(actor) or is_member(actor, dataset.organization_id)
 

@@ -10,7 +10,7 @@ from townsquare.accounts.selectors import organization_ids_with_role
 from townsquare.catalog import policies
 from townsquare.catalog.models import Dataset, Distribution, Organization
 from townsquare.catalog.search import Listed, listed
-from townsquare.catalog.vocabularies import AccessLevel
+from townsquare.catalog.vocabularies import AccessLevel, State
 from townsquare.core.actors import Actor
 from townsquare.core.errors import NotFound, PermissionDenied
 
@@ -20,7 +20,8 @@ def _hidden_condition(actor: Actor) -> Q | None:
     if is_coordinator(actor):
         return None
     member_of = organization_ids_with_role(user=actor)
-    return Q(access_level=AccessLevel.NON_PUBLIC) & ~Q(organization_id__in=member_of)
+    not_public = Q(access_level=AccessLevel.NON_PUBLIC) | ~Q(state=State.PUBLISHED)
+    return not_public & ~Q(organization_id__in=member_of)
 
 
 def datasets_visible_to(actor: Actor) -> QuerySet[Dataset]:

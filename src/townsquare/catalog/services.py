@@ -27,8 +27,8 @@ from townsquare.catalog.models import (
     Organization,
     distribution_file_path,
 )
-from townsquare.catalog.vocabularies import format_for_filename
-from townsquare.core.actors import Actor, user_or_none
+from townsquare.catalog.vocabularies import State, format_for_filename
+from townsquare.core.actors import Actor, is_system, user_or_none
 from townsquare.core.errors import Conflict, PermissionDenied, UploadTooLarge
 from townsquare.core.uploads import limit_message
 
@@ -162,6 +162,8 @@ def organization_delete(*, actor: Actor, organization: Organization) -> None:
 
 @transaction.atomic
 def dataset_create(*, actor: Actor, organization: Organization, **values: Any) -> Dataset:
+    """A new dataset, as a draft only its organization sees (governance submits it for review
+    or publishes it). The operator at the command line creates it published."""
     if not policies.can_create_dataset(actor, organization):
         raise PermissionDenied(f"You cannot publish datasets for {organization.name}.")
     _check_fields(values, DATASET_FIELDS)
@@ -179,6 +181,7 @@ def dataset_create(*, actor: Actor, organization: Organization, **values: Any) -
         created_at=now,
         updated_at=now,
         modified=now,
+        state=State.PUBLISHED if is_system(actor) else State.DRAFT,
         **values,
     )
     dataset.full_clean()
@@ -188,18 +191,20 @@ def dataset_create(*, actor: Actor, organization: Organization, **values: Any) -
         actor,
         "dataset.created",
         dataset,
-        after={"slug": dataset.slug, "access_level": dataset.access_level},
+        after={"slug": dataset.slug, "access_level": dataset.access_level, "state": dataset.state},
     )
     return dataset
 
 
-@transaction.atomic
-def dataset_update(
-    *, actor: Actor, dataset: Dataset, organization: Organization | None = None, **values: Any
-) -> Dataset:
+def _prepare(
+    actor: Actor, dataset: Dataset, organization: Organization | None, values: dict[str, Any]
+) -> tuple[dict[str, Any], Organization | None]:
+    """Checked, normalized values of an edit, and the organization to move to (if any)."""
     if not policies.can_edit_dataset(actor, dataset):
         raise PermissionDenied(
-            "Only the organization's stewards and coordinators edit this dataset."
+            "Only the organization's stewards and coordinators edit this dataset.",
+            attempt="dataset.edit",
+            target=dataset,
         )
     _check_fields(values, DATASET_FIELDS)
     values = _normalize_lists(values)
@@ -209,10 +214,81 @@ def dataset_update(
     if "featured" in values and values["featured"] != dataset.featured:
         if not policies.can_feature_dataset(actor):
             raise PermissionDenied("Only coordinators choose featured datasets.")
-    before, after = audit.changes(dataset, list(values), values)
     if organization is not None and organization.pk != dataset.organization_id:
         if not policies.can_create_dataset(actor, organization):
             raise PermissionDenied(f"You cannot move datasets to {organization.name}.")
+        return values, organization
+    return values, None
+
+
+@transaction.atomic
+def dataset_update(
+    *,
+    actor: Actor,
+    dataset: Dataset,
+    organization: Organization | None = None,
+    based_on: int | None = None,
+    **values: Any,
+) -> Dataset:
+    """Change the dataset itself (governance decides when that is allowed without review).
+    ``based_on``: the revision the editor saw; a newer one means someone else saved since."""
+    values, organization = _prepare(actor, dataset, organization, values)
+    if based_on is not None and based_on != dataset.revision:
+        raise Conflict(
+            "Someone else saved this dataset after you opened it. Your changes were not saved: "
+            "compare them with the current version and save again.",
+            attempt="dataset.edit",
+            target=dataset,
+        )
+    return _save(actor, dataset, organization, values)
+
+
+def dataset_check_proposal(
+    *, actor: Actor, dataset: Dataset, organization: Organization | None = None, **values: Any
+) -> dict[str, Any]:
+    """Validate an edit without saving it (for a working copy): the values as they would be
+    stored, the organization as ``organization`` (its slug) when it moves."""
+    values, organization = _prepare(actor, dataset, organization, values)
+    trial = Dataset.objects.get(pk=dataset.pk)
+    for name, value in values.items():
+        setattr(trial, name, value)
+    if organization is not None:
+        trial.organization = organization
+    trial.full_clean()
+    checked = {name: getattr(trial, name) for name in values}
+    if organization is not None:
+        checked["organization"] = organization.slug
+    return checked
+
+
+@transaction.atomic
+def dataset_apply(*, actor: Actor, dataset: Dataset, values: dict[str, Any]) -> Dataset:
+    """Apply an approved working copy's values (sign-offs were checked by governance)."""
+    values = dict(values)
+    slug = values.pop("organization", None)
+    organization = Organization.objects.get(slug=slug) if slug else None
+    return _save(actor, dataset, organization, values)
+
+
+def dataset_set_state(*, actor: Actor, dataset: Dataset, state: str) -> Dataset:
+    """Publish or archive (governance decides who may, and when)."""
+    before = dataset.state
+    if before != state:
+        dataset.state = state
+        _touch(dataset)
+        dataset.save(update_fields=["state", "modified", "updated_at", "revision"])
+        search.index_dataset(dataset)
+        audit.record(
+            actor, f"dataset.{state}", dataset, before={"state": before}, after={"state": state}
+        )
+    return dataset
+
+
+def _save(
+    actor: Actor, dataset: Dataset, organization: Organization | None, values: dict[str, Any]
+) -> Dataset:
+    before, after = audit.changes(dataset, list(values), values)
+    if organization is not None and organization.pk != dataset.organization_id:
         before["organization"], after["organization"] = dataset.organization.slug, organization.slug
         dataset.organization = organization
     for name, value in values.items():
@@ -242,6 +318,7 @@ def _touch(dataset: Dataset) -> None:
     now = timezone.now()
     dataset.modified = now
     dataset.updated_at = now
+    dataset.revision += 1
 
 
 @transaction.atomic
@@ -406,5 +483,5 @@ def _after_distribution_change(actor: Actor, action: str, distribution: Distribu
         after=None if removed else described,
     )
     _touch(dataset)
-    dataset.save(update_fields=["modified", "updated_at"])
+    dataset.save(update_fields=["modified", "updated_at", "revision"])
     search.index_dataset(dataset)

@@ -25,6 +25,7 @@ from townsquare.catalog.vocabularies import FREQUENCY_LABELS, LICENSES_BY_ID, TH
 from townsquare.core.errors import PermissionDenied, UploadTooLarge
 from townsquare.core.uploads import ensure_upload_within_limit
 from townsquare.core.views import domain_errors, error_page, run_service
+from townsquare.governance import workflow
 from townsquare.governance.models import Document
 from townsquare.governance.selectors import current_document
 
@@ -95,6 +96,9 @@ def dataset_search(request: HttpRequest) -> HttpResponse:
 @domain_errors
 def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     dataset = selectors.dataset_for_view(actor=request.user, slug=slug)
+    can_edit = policies.can_edit_dataset(request.user, dataset)
+    insider = can_edit or audit_policies.can_read_events_of(request.user, dataset.organization_id)
+    change = workflow.open_change(dataset) if insider else None
     return render(
         request,
         "catalog/dataset.html",
@@ -106,8 +110,11 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "frequency": FREQUENCY_LABELS.get(
                 dataset.accrual_periodicity, dataset.accrual_periodicity
             ),
-            "can_edit": policies.can_edit_dataset(request.user, dataset),
+            "can_edit": can_edit,
             "can_download": policies.can_download_files(request.user, dataset),
+            "change": change,
+            "can_submit": can_edit
+            and (change.status in ("draft", "rejected") if change else dataset.state == "draft"),
             "can_read_history": audit_policies.can_read_events_of(
                 request.user, dataset.organization_id
             ),
@@ -142,7 +149,7 @@ def dataset_create(request: HttpRequest) -> HttpResponse:
         organization = form.cleaned_data["organization"]
         created = run_service(
             form,
-            lambda: services.dataset_create(
+            lambda: workflow.dataset_create(
                 actor=request.user, organization=organization, **form.values()
             ),
         )
@@ -156,19 +163,40 @@ def dataset_create(request: HttpRequest) -> HttpResponse:
 @domain_errors
 def dataset_edit(request: HttpRequest, slug: str) -> HttpResponse:
     dataset = selectors.dataset_for_edit(actor=request.user, slug=slug)
-    form = _dataset_form(request, initial=DatasetForm.initial_for(dataset), dataset=dataset)
+    change = workflow.open_change(dataset)
+    initial = DatasetForm.initial_for(
+        dataset,
+        proposed=change.metadata if change else None,
+        based_on=workflow.edit_token(dataset, change),
+    )
+    form = _dataset_form(request, initial=initial, dataset=dataset)
     if request.method == "POST" and form.is_valid():
         organization = form.cleaned_data["organization"]
-        saved = run_service(
+        edited = run_service(
             form,
-            lambda: services.dataset_update(
-                actor=request.user, dataset=dataset, organization=organization, **form.values()
+            lambda: workflow.dataset_edit(
+                actor=request.user,
+                dataset=dataset,
+                based_on=form.cleaned_data.get("based_on") or None,
+                organization=organization,
+                **form.values(),
             ),
         )
-        if saved is not None:
-            messages.success(request, "Saved.")
-            return redirect("catalog:dataset", saved.slug)
-    return render(request, "catalog/dataset_form.html", {"form": form, "dataset": dataset})
+        if edited is not None:
+            if edited.change is None:
+                messages.success(request, "Saved.")
+            else:
+                messages.success(
+                    request,
+                    "Saved to the working copy; the public still sees the published version. "
+                    "Submit it for review when it is ready.",
+                )
+            return redirect("catalog:dataset", edited.dataset.slug)
+    return render(
+        request,
+        "catalog/dataset_form.html",
+        {"form": form, "dataset": dataset, "working_copy": dataset.state == "published"},
+    )
 
 
 @login_required

@@ -15,6 +15,15 @@ class AccessLevel(models.TextChoices):
     NON_PUBLIC = "non-public", "Non-public"
 
 
+class State(models.TextChoices):
+    """Where a dataset is in its life. Only published datasets are seen by the public; a
+    published dataset's pending changes live in a working copy (governance)."""
+
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+
+
 @dataclass(frozen=True)
 class License:
     id: str  # SPDX identifier where one exists

@@ -28,6 +28,7 @@ from townsquare.datastore.schemas import (
     VersionOut,
     VersionSummary,
 )
+from townsquare.governance import workflow
 
 router = Router()
 
@@ -126,13 +127,14 @@ def reingest(
 @router.post(
     "/datasets/{slug}/versions/{int:version_id}/publish",
     response=VersionOut,
-    summary="Make this ready version the one the public sees (for example to roll back)",
+    summary="Put this ready version forward (for example to roll back): published at once, or "
+    "held in the working copy when the approval policy reviews data versions",
 )
 def publish(request: HttpRequest, slug: str, version_id: int) -> dict[str, Any]:
     dataset = dataset_for_edit(actor=request.auth, slug=slug)
     version = selectors.version_for_view(actor=request.auth, dataset=dataset, version_id=version_id)
-    services.version_publish(actor=request.auth, version=version)
-    return presenters.version_out(request, version, version.pk)
+    workflow.version_choose(actor=request.auth, version=version)
+    return presenters.version_out(request, version, selectors.published_version_id(dataset))
 
 
 @router.get(

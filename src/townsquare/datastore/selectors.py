@@ -46,6 +46,7 @@ LEAN_FIELDS = (
     "dataset__slug",
     "dataset__title",
     "dataset__access_level",
+    "dataset__state",
     "dataset__organization_id",
     "version__id",
     "version__dataset_id",

@@ -67,12 +67,15 @@ def version_create(
     upload: File[Any],
     options: dict[str, Any] | None = None,
     enqueue: bool = True,
+    refresh: bool = False,
 ) -> Created:
     """Keep the uploaded file as a new version's original and queue its ingest. Identical
-    content to the newest ready or pending version is reported instead of ingested again."""
+    content to the newest ready or pending version is reported instead of ingested again.
+    ``refresh``: a scheduled update of the same data (the approval policy may publish it
+    without review)."""
     if not policies.can_ingest(actor, dataset):
         raise PermissionDenied("Only the organization's stewards and coordinators load data.")
-    options = _check_options(options or {})
+    options = _check_options(options or {}) | ({"refresh": True} if refresh else {})
     content_hash = _hash(upload)
     same = _same_content(dataset, content_hash, options)
     if same is not None:
@@ -117,13 +120,14 @@ def version_create_from_url(
     url: str,
     options: dict[str, Any] | None = None,
     enqueue: bool = True,
+    refresh: bool = False,
 ) -> Created:
     """Queue a version whose source is fetched from ``url`` by the worker."""
     from townsquare.datastore.readers.url import check_url
 
     if not policies.can_ingest(actor, dataset):
         raise PermissionDenied("Only the organization's stewards and coordinators load data.")
-    options = _check_options(options or {})
+    options = _check_options(options or {}) | ({"refresh": True} if refresh else {})
     check_url(url)
     with transaction.atomic():
         number = _next_number(dataset)
@@ -183,8 +187,12 @@ def _same_content(
             DataVersion.Status.INGESTING,
         ],
     ).order_by("-number")
+
+    def reading(options: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in options.items() if k not in ("schema", "refresh")}
+
     for candidate in candidates:
-        if {k: v for k, v in candidate.options.items() if k != "schema"} == options:
+        if reading(candidate.options) == reading(options):
             return candidate
     return None
 
@@ -224,7 +232,9 @@ def version_ingest(version_id: int, listener: Any = None) -> DataVersion:
                 version,
                 after={"rows": version.row_count, "columns": len(version.fields)},
             )
-            _publish(version, SYSTEM)
+            from townsquare.governance.workflow import version_ready
+
+            version_ready(version)  # the workflow publishes it or holds it for review
     except IngestError as exc:
         _failed(version, exc.message)
     except Exception as exc:  # noqa: BLE001  (anything else is reported on the version too)
@@ -271,8 +281,8 @@ def _hash_path(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), path.stat().st_size
 
 
-def _publish(version: DataVersion, actor: Actor) -> None:
-    """Until the governance workflow decides publication, a ready version is published."""
+def publish_now(version: DataVersion, actor: Actor) -> None:
+    """Move the published pointer (the governance workflow decided it may)."""
     before = published_version_number(version.dataset_id)
     PublishedVersion.objects.update_or_create(
         dataset_id=version.dataset_id, defaults={"version": version, "published_at": timezone.now()}
@@ -292,23 +302,6 @@ def published_version_number(dataset_id: int) -> int | None:
         .values_list("version__number", flat=True)
         .first()
     )
-
-
-@transaction.atomic
-def version_publish(*, actor: Actor, version: DataVersion) -> DataVersion:
-    """Make a ready version the one the public sees (to roll back to an earlier version)."""
-    if not policies.can_ingest(actor, version.dataset):
-        raise PermissionDenied(
-            "Only the organization's stewards and coordinators publish data.",
-            attempt="data_version.publish",
-            target=version,
-        )
-    if version.status != DataVersion.Status.READY:
-        raise IngestError(
-            f"Version {version.number} is {version.status}; only a ready version can be published."
-        )
-    _publish(version, actor)
-    return version
 
 
 def cleanup(*, stale_after: timedelta = timedelta(minutes=15)) -> dict[str, int]:

@@ -15,6 +15,7 @@ from townsquare.core.views import domain_errors, error_page, run_service
 from townsquare.datastore import selectors, services
 from townsquare.datastore.forms import LoadForm
 from townsquare.datastore.preview import OPERATORS, SIZES, preview
+from townsquare.governance import workflow
 
 
 @login_required
@@ -56,8 +57,13 @@ def load(request: HttpRequest, slug: str) -> HttpResponse:
 def publish(request: HttpRequest, slug: str, version_id: int) -> HttpResponse:
     dataset = dataset_for_edit(actor=request.user, slug=slug)
     version = selectors.version_for_view(actor=request.user, dataset=dataset, version_id=version_id)
-    services.version_publish(actor=request.user, version=version)
-    messages.success(request, f"Version {version.number} is now the published data.")
+    if workflow.version_choose(actor=request.user, version=version) is None:
+        messages.success(request, f"Version {version.number} is now the published data.")
+    else:
+        messages.success(
+            request,
+            f"Version {version.number} is in the working copy: submit it for review to publish it.",
+        )
     return redirect(f"/datasets/{dataset.slug}#data")
 
 

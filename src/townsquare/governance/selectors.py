@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 
+from townsquare.accounts.models import OrgRole
+from townsquare.accounts.policies import is_coordinator, is_member
+from townsquare.accounts.selectors import organization_ids_with_role
 from townsquare.core.actors import Actor
 from townsquare.core.errors import NotFound
-from townsquare.governance.models import Document, Signatory, Signature
+from townsquare.governance import approval
+from townsquare.governance.models import ApprovalPolicy, Change, Document, Signatory, Signature
 
 
 def current_document(kind: str) -> Document | None:
@@ -50,3 +57,101 @@ def awaiting_signature(*, actor: Actor) -> list[tuple[Document, str]]:
                 if newest.created_by_id != actor.pk:
                     waiting.append((newest, needed["role"]))
     return waiting
+
+
+# --- The workflow -------------------------------------------------------------------------
+
+
+def inbox(*, actor: Actor) -> list[Change]:
+    """What waits for the actor's sign-off, oldest first."""
+    waiting = (
+        Change.objects.filter(status=Change.Status.IN_REVIEW)
+        .select_related("dataset", "dataset__organization", "submitted_by")
+        .prefetch_related("sign_offs")
+        .order_by("submitted_at", "pk")
+    )
+    mine = []
+    for change in waiting:
+        step = approval.current_step(change)
+        if step is None or approval.is_own(actor, change):
+            continue
+        if not approval.may_sign(actor, change, step["role"]):
+            continue
+        if any(s.user_id == actor.pk for s in approval.valid_sign_offs(change)):
+            continue
+        mine.append(change)
+    return mine
+
+
+def submissions(*, actor: Actor) -> QuerySet[Change]:
+    """Changes of the datasets the actor publishes (every one for coordinators), newest first."""
+    found = Change.objects.select_related("dataset", "submitted_by").prefetch_related("sign_offs")
+    if not is_coordinator(actor):
+        organizations = organization_ids_with_role(user=actor, roles=(OrgRole.STEWARD,))
+        found = found.filter(dataset__organization_id__in=organizations)
+    return found.order_by("-updated_at", "-pk")
+
+
+def change_for_view(*, actor: Actor, change_id: int) -> Change:
+    """Members of the dataset's organization and coordinators see its changes."""
+    change = (
+        Change.objects.select_related("dataset", "dataset__organization", "submitted_by")
+        .prefetch_related("sign_offs")
+        .filter(pk=change_id)
+        .first()
+    )
+    if change is None or not (
+        is_coordinator(actor) or is_member(actor, change.dataset.organization_id)
+    ):
+        raise NotFound(f"There is no change {change_id}.")
+    return change
+
+
+@dataclass
+class FieldChange:
+    name: str
+    label: str
+    published: Any
+    proposed: Any
+
+
+def review(change: Change) -> dict[str, Any]:
+    """Everything a reviewer needs: the metadata field by field, the data's changes, the
+    sign-offs so far and the step that waits."""
+    from townsquare.catalog.models import Dataset
+    from townsquare.datastore import diff
+    from townsquare.datastore.selectors import published_version
+    from townsquare.governance.workflow import published_value
+
+    dataset = change.dataset
+    fields = []
+    for name, proposed in change.metadata.items():
+        label = (
+            "Publisher" if name == "organization" else Dataset._meta.get_field(name).verbose_name
+        )
+        fields.append(
+            FieldChange(name, str(label).capitalize(), published_value(dataset, name), proposed)
+        )
+    data = None
+    if change.data_version_id:
+        data = diff.compare(published_version(dataset), change.data_version)
+    step = approval.current_step(change)
+    return {
+        "fields": fields,
+        "data": data,
+        "sign_offs": list(change.sign_offs.all()),
+        "valid": {s.pk for s in approval.valid_sign_offs(change)},
+        "step": step,
+        "step_number": change.step + 1,
+    }
+
+
+def organizations_and_policies() -> list[tuple[Any, bool]]:
+    from townsquare.catalog.models import Organization
+
+    own = set(
+        ApprovalPolicy.objects.filter(organization__isnull=False).values_list(
+            "organization_id", flat=True
+        )
+    )
+    return [(org, org.pk in own) for org in Organization.objects.order_by("name")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -9,10 +11,11 @@ from django.utils import timezone
 
 from townsquare.accounts.models import User
 from townsquare.audit import services as audit
+from townsquare.catalog.models import Organization
 from townsquare.core.actors import Actor, user_or_none
 from townsquare.core.errors import Conflict, PermissionDenied
-from townsquare.governance import policies
-from townsquare.governance.models import Document, Signatory, Signature
+from townsquare.governance import approval, policies
+from townsquare.governance.models import ApprovalPolicy, Document, Signatory, Signature
 
 
 def _check_kind(kind: str) -> None:
@@ -130,3 +133,70 @@ def signatory_remove(*, actor: Actor, signatory: Signatory) -> None:
         },
     )
     signatory.delete()
+
+
+POLICY_FIELDS = (
+    "review_new_dataset",
+    "review_metadata_edit",
+    "review_data_version",
+    "auto_publish_refresh",
+    "steps",
+)
+
+
+def _policy_values(policy: ApprovalPolicy) -> dict[str, Any]:
+    return {name: getattr(policy, name) for name in POLICY_FIELDS}
+
+
+@transaction.atomic
+def approval_policy_set(
+    *, actor: Actor, organization: Organization | None = None, **values: Any
+) -> ApprovalPolicy:
+    """Set the site-wide policy (no organization) or an organization's own."""
+    if not policies.can_edit_documents(actor):
+        raise PermissionDenied(
+            "Only coordinators and admins change approval policies.", attempt="policy.change"
+        )
+    unknown = sorted(set(values) - set(POLICY_FIELDS))
+    if unknown:
+        raise ValidationError({name: "This field is unknown." for name in unknown})
+    if "steps" in values:
+        values["steps"] = approval.check_steps(values["steps"])
+    if organization is None:
+        policy = ApprovalPolicy.objects.filter(organization__isnull=True).first()
+    else:
+        policy = ApprovalPolicy.objects.filter(organization=organization).first()
+    created = policy is None
+    if policy is None:
+        base = approval.policy_for(None) if organization is not None else ApprovalPolicy()
+        policy = ApprovalPolicy(organization=organization, **_policy_values(base))
+    before = None if created else _policy_values(policy)
+    for name, value in values.items():
+        setattr(policy, name, value)
+    policy.updated_at, policy.updated_by = timezone.now(), user_or_none(actor)
+    policy.full_clean(validate_constraints=False)
+    policy.save()
+    audit.record(
+        actor,
+        "policy.changed",
+        organization,
+        before=before,
+        after=_policy_values(policy),
+        organization_id=organization.pk if organization else None,
+    )
+    return policy
+
+
+@transaction.atomic
+def approval_policy_remove(*, actor: Actor, organization: Organization) -> None:
+    """The organization follows the site-wide policy again."""
+    if not policies.can_edit_documents(actor):
+        raise PermissionDenied(
+            "Only coordinators and admins change approval policies.", attempt="policy.change"
+        )
+    policy = ApprovalPolicy.objects.filter(organization=organization).first()
+    if policy is not None:
+        audit.record(
+            actor, "policy.changed", organization, before=_policy_values(policy), after=None
+        )
+        policy.delete()

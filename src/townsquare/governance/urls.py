@@ -1,11 +1,27 @@
 from django.urls import path
 
-from townsquare.governance import views
+from townsquare.governance import review_views, views
 from townsquare.governance.models import Document
 from townsquare.governance.views import PATHS
 
 app_name = "governance"
 urlpatterns = [
+    path("review", review_views.inbox, name="inbox"),
+    path("review/submitted", review_views.submitted, name="submitted"),
+    path("review/<int:change_id>", review_views.review, name="review"),
+    path("review/<int:change_id>/withdraw", review_views.withdraw, name="withdraw"),
+    path("datasets/<slug:slug>/submit", review_views.submit, name="submit"),
+    path("governance/approval", review_views.approval_policy, name="approval-policy"),
+    path(
+        "organizations/<slug:slug>/approval",
+        review_views.approval_policy,
+        name="organization-approval-policy",
+    ),
+    path(
+        "organizations/<slug:slug>/approval/remove",
+        review_views.approval_policy_remove,
+        name="organization-approval-policy-remove",
+    ),
     path("governance/signatories", views.signatories, name="signatories"),
     path(
         "governance/signatories/<int:signatory_id>/remove",

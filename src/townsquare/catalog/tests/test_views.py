@@ -147,7 +147,10 @@ def test_edit_and_delete(public_works: Any, steward: Any, make_dataset: Any, vie
     assert Dataset.objects.get().temporal == ""
     data = form_data(title="Permits issued", slug="building-permits")
     assert client.post("/datasets/building-permits/edit", data).status_code == 302
-    assert Dataset.objects.get().title == "Permits issued"
+    assert Dataset.objects.get().title == "Building permits"  # published: the public copy stays
+    assert Dataset.objects.get().changes.get().metadata["title"] == "Permits issued"
+    form = client.get("/datasets/building-permits/edit").content.decode()
+    assert 'value="Permits issued"' in form  # the form shows the working copy
     assert client.get("/datasets/building-permits/delete").status_code == 200
     assert client.post("/datasets/building-permits/delete").status_code == 302
     assert not Dataset.objects.exists()

@@ -12,12 +12,15 @@ from django.test import Client
 
 from townsquare.accounts.services import token_create
 from townsquare.datastore.models import DataVersion, PublishedVersion
+from townsquare.governance.models import ApprovalPolicy
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def dataset(public_works: Any, make_dataset: Any) -> Any:
+    """Public Works publishes data versions without review (the workflow has its own tests)."""
+    ApprovalPolicy.objects.create(organization=public_works, review_data_version=False)
     return make_dataset(public_works, slug="permits")
 
 

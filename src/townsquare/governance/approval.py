@@ -1,0 +1,112 @@
+"""The approval rules, in one place: which policy applies, what needs review, who may sign
+which step. Pure functions over the database's current state; no writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from townsquare.accounts.models import OrgRole
+from townsquare.accounts.policies import has_org_role, is_coordinator
+from townsquare.catalog.models import Dataset
+from townsquare.catalog.vocabularies import AccessLevel
+from townsquare.core.actors import Actor, is_system
+from townsquare.governance.models import ApprovalPolicy, Change
+
+# Wider access, higher number: widening always needs review.
+OPENNESS = {AccessLevel.NON_PUBLIC: 0, AccessLevel.RESTRICTED: 1, AccessLevel.PUBLIC: 2}
+ROLES = {r.value for r in ApprovalPolicy.Role}
+
+
+def policy_for(organization_id: int | None) -> ApprovalPolicy:
+    """The organization's own policy, else the site-wide one, else the built-in default
+    (unsaved): new datasets, metadata edits and data versions need one approver's sign-off."""
+    if organization_id is not None:
+        own = ApprovalPolicy.objects.filter(organization_id=organization_id).first()
+        if own is not None:
+            return own
+    site = ApprovalPolicy.objects.filter(organization__isnull=True).first()
+    return site if site is not None else ApprovalPolicy()
+
+
+def widens_access(before: str, after: str) -> bool:
+    return OPENNESS.get(after, 0) > OPENNESS.get(before, 0)
+
+
+def edit_reasons(policy: ApprovalPolicy, dataset: Dataset, values: dict[str, Any]) -> list[str]:
+    """Why an edit of a published dataset needs review (empty: it may apply at once)."""
+    reasons = []
+    level = values.get("access_level")
+    if level is not None and widens_access(dataset.access_level, level):
+        reasons.append("wider access")
+    changed = [n for n, v in values.items() if getattr(dataset, n, None) != v]
+    if policy.review_metadata_edit and changed:
+        reasons.append("metadata edit")
+    return reasons
+
+
+def bypasses_review(actor: Actor) -> bool:
+    """The operator at the command line (and the demo loader) publishes directly."""
+    return is_system(actor)
+
+
+def may_sign(actor: Actor, change: Change, role: str) -> bool:
+    if role == ApprovalPolicy.Role.COORDINATOR:
+        return is_coordinator(actor)
+    return has_org_role(actor, change.dataset.organization_id, OrgRole.APPROVER)
+
+
+def is_own(actor: Actor, change: Change) -> bool:
+    """Nobody approves their own change, admins included: whoever submitted or edited it."""
+    pk = getattr(actor, "pk", None)
+    return pk is not None and (pk == change.submitted_by_id or pk in change.contributors)
+
+
+def current_step(change: Change) -> dict[str, Any] | None:
+    return change.steps[change.step] if change.step < len(change.steps) else None
+
+
+def valid_sign_offs(change: Change) -> list[Any]:
+    """Approvals given on the change as it is now (an edit after review started resets them)."""
+    return [
+        s
+        for s in change.sign_offs.all()
+        if s.revision == change.revision and s.decision == "approve"
+    ]
+
+
+def check_steps(steps: Any) -> list[dict[str, Any]]:
+    """The steps of a policy: a non-empty list of {"role": approver|coordinator, "count": n}."""
+    from django.core.exceptions import ValidationError
+
+    if not isinstance(steps, list) or not steps:
+        raise ValidationError({"steps": "Name at least one step, for example approver:1."})
+    cleaned = []
+    for index, step in enumerate(steps, start=1):
+        role = step.get("role") if isinstance(step, dict) else None
+        count = step.get("count", 1) if isinstance(step, dict) else None
+        if role not in ROLES:
+            raise ValidationError(
+                {"steps": f"Step {index}: the role must be approver or coordinator."}
+            )
+        if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 5:
+            raise ValidationError({"steps": f"Step {index}: the count must be 1 to 5 sign-offs."})
+        cleaned.append({"role": role, "count": count})
+    return cleaned
+
+
+def refresh_checks_pass(version: Any) -> bool:
+    """A refresh may publish without review when its table has the published one's columns
+    and types, and every value was read (no cast failures, no ragged rows)."""
+    from townsquare.datastore.models import PublishedVersion
+
+    published = (
+        PublishedVersion.objects.filter(dataset_id=version.dataset_id)
+        .select_related("version")
+        .first()
+    )
+    if published is None:
+        return False
+    shape = [(f["name"], f["type"]) for f in version.fields]
+    before = [(f["name"], f["type"]) for f in published.version.fields]
+    report = version.report or {}
+    return shape == before and not report.get("cast_failures") and not report.get("ragged_rows")

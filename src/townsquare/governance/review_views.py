@@ -1,0 +1,183 @@
+"""Pages of the workflow: the approver's inbox, the review screen, the steward's submissions,
+submitting and withdrawing a working copy, and the approval policies."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from townsquare.catalog.selectors import dataset_for_edit, organization_by_slug
+from townsquare.core.errors import PermissionDenied
+from townsquare.core.views import domain_errors, run_service
+from townsquare.governance import approval, policies, selectors, services, workflow
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
+    comment = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when you reject: say what to change.",
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PolicyForm(forms.Form):
+    review_new_dataset = forms.BooleanField(required=False, label="New datasets need review")
+    review_metadata_edit = forms.BooleanField(
+        required=False, label="Metadata edits of published datasets need review"
+    )
+    review_data_version = forms.BooleanField(
+        required=False, label="New data versions of published datasets need review"
+    )
+    auto_publish_refresh = forms.BooleanField(
+        required=False,
+        label="A data refresh publishes without review when its checks pass",
+        help_text="Same columns and types as the published data, every value read.",
+    )
+    steps = forms.CharField(
+        label="Sign-offs, in order",
+        help_text="Roles with how many sign-offs each, for example: approver:1, coordinator:1. "
+        "Widening a dataset's access level always needs review.",
+    )
+
+    def clean_steps(self) -> list[dict[str, object]]:
+        steps = []
+        for part in self.cleaned_data["steps"].split(","):
+            role, _, count = part.strip().partition(":")
+            if not role:
+                continue
+            if count and not count.strip().isdigit():
+                raise forms.ValidationError(f"“{part.strip()}”: the count must be a number.")
+            steps.append({"role": role.strip(), "count": int(count) if count else 1})
+        return steps
+
+    @staticmethod
+    def initial_for(policy: object) -> dict[str, object]:
+        initial = {name: getattr(policy, name) for name in services.POLICY_FIELDS}
+        initial["steps"] = ", ".join(f"{s['role']}:{s['count']}" for s in initial["steps"])
+        return initial
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    waiting = [
+        (change, now - change.submitted_at) for change in selectors.inbox(actor=request.user)
+    ]
+    return render(request, "governance/inbox.html", {"waiting": waiting})
+
+
+@login_required
+def submitted(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "governance/submissions.html",
+        {"changes": selectors.submissions(actor=request.user)[:100]},
+    )
+
+
+@login_required
+@domain_errors
+def review(request: HttpRequest, change_id: int) -> HttpResponse:
+    change = selectors.change_for_view(actor=request.user, change_id=change_id)
+    form = DecisionForm(request.POST or None, initial={"revision": change.revision})
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        decide = workflow.approve if values["decision"] == "approve" else workflow.reject
+        decided = run_service(
+            form,
+            lambda: decide(
+                actor=request.user,
+                change=change,
+                revision=values["revision"],
+                comment=values["comment"],
+            ),
+        )
+        if decided is not None:
+            messages.success(
+                request, f"Your decision was recorded: {decided.get_status_display()}."
+            )
+            return redirect("governance:review", change.pk)
+        change = selectors.change_for_view(actor=request.user, change_id=change_id)
+    step = approval.current_step(change)
+    can_decide = (
+        change.status == "in_review"
+        and step is not None
+        and not approval.is_own(request.user, change)
+        and approval.may_sign(request.user, change, step["role"])
+    )
+    return render(
+        request,
+        "governance/review.html",
+        {"change": change, "form": form, "can_decide": can_decide, **selectors.review(change)},
+    )
+
+
+@login_required
+@require_POST
+@domain_errors
+def submit(request: HttpRequest, slug: str) -> HttpResponse:
+    dataset = dataset_for_edit(actor=request.user, slug=slug)
+    change = workflow.submit(actor=request.user, dataset=dataset)
+    messages.success(request, "Submitted for review; the approvers were told.")
+    return redirect("governance:review", change.pk)
+
+
+@login_required
+@require_POST
+@domain_errors
+def withdraw(request: HttpRequest, change_id: int) -> HttpResponse:
+    change = selectors.change_for_view(actor=request.user, change_id=change_id)
+    workflow.withdraw(actor=request.user, change=change)
+    messages.success(request, "The working copy was withdrawn; the published copy is unchanged.")
+    return redirect("catalog:dataset", change.dataset.slug)
+
+
+@login_required
+@domain_errors
+def approval_policy(request: HttpRequest, slug: str = "") -> HttpResponse:
+    organization = organization_by_slug(slug) if slug else None
+    if not policies.can_edit_documents(request.user):
+        raise PermissionDenied(
+            "Only coordinators and admins change approval policies.",
+            attempt="policy.change" if request.method == "POST" else None,
+        )
+    current = approval.policy_for(organization.pk if organization else None)
+    form = PolicyForm(request.POST or None, initial=PolicyForm.initial_for(current))
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form,
+            lambda: services.approval_policy_set(
+                actor=request.user, organization=organization, **form.cleaned_data
+            ),
+        )
+        if saved is not None:
+            messages.success(request, "The approval policy was saved.")
+            return redirect(request.path)
+    own = organization is None or current.organization_id == organization.pk
+    return render(
+        request,
+        "governance/approval_policy.html",
+        {
+            "form": form,
+            "organization": organization,
+            "own": own,
+            "organizations": [] if organization else selectors.organizations_and_policies(),
+        },
+    )
+
+
+@login_required
+@require_POST
+@domain_errors
+def approval_policy_remove(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = organization_by_slug(slug)
+    services.approval_policy_remove(actor=request.user, organization=organization)
+    messages.success(request, f"{organization.name} follows the site-wide policy again.")
+    return redirect("governance:approval-policy")

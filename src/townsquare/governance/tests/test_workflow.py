@@ -1,0 +1,259 @@
+"""The workflow, path by path: single and multi-step sign-off, rejection, auto-publish,
+re-review after a change; and its refusals (self-approval, twice, stale, direct publish,
+simultaneous edits)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+
+from conftest import dataset_values
+from townsquare.audit.tests.helpers import actions
+from townsquare.catalog.models import Dataset
+from townsquare.catalog.policies import can_view_dataset
+from townsquare.core.actors import ANONYMOUS, SYSTEM
+from townsquare.core.errors import Conflict, PermissionDenied
+from townsquare.datastore.selectors import published_version
+from townsquare.governance import selectors, services, workflow
+from townsquare.governance.models import Change
+from townsquare.governance.tests.helpers import load, member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published(public_works: Any, make_dataset: Any) -> Dataset:
+    return make_dataset(public_works, slug="permits")
+
+
+def fresh(dataset: Dataset) -> Dataset:
+    return Dataset.objects.get(pk=dataset.pk)
+
+
+def test_new_dataset_single_sign_off(
+    public_works: Any,
+    steward: Any,
+    approver: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    dataset = workflow.dataset_create(
+        actor=steward, organization=public_works, **dataset_values(slug="trees")
+    )
+    assert dataset.state == "draft" and not can_view_dataset(ANONYMOUS, dataset)
+    workflow.dataset_edit(actor=steward, dataset=dataset, title="Street trees")  # drafts: direct
+    assert fresh(dataset).title == "Street trees"
+    with django_capture_on_commit_callbacks(execute=True):
+        change = workflow.submit(actor=steward, dataset=dataset)
+    assert (change.status, change.reasons, change.steps) == (
+        "in_review",
+        ["new dataset"],
+        [{"role": "approver", "count": 1}],
+    )
+    assert [m.to for m in mail.outbox] == [["approver@town.example"]]
+    assert "Street trees" in mail.outbox[0].subject
+    assert [c.pk for c in selectors.inbox(actor=approver)] == [change.pk]
+    assert selectors.inbox(actor=steward) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.approve(actor=approver, change=change, revision=change.revision, comment="Good.")
+    assert fresh(dataset).state == "published" and can_view_dataset(ANONYMOUS, fresh(dataset))
+    assert Change.objects.get().status == "published"
+    assert mail.outbox[-1].to == ["steward@town.example"]
+    assert "approved by approver" in mail.outbox[-1].subject
+    trail = actions()
+    for action in (
+        "change.submitted",
+        "change.signed_off",
+        "change.approved",
+        "dataset.published",
+        "change.published",
+    ):
+        assert action in trail
+
+
+def test_metadata_edit_waits_in_a_working_copy_through_several_steps(
+    published: Dataset, public_works: Any, steward: Any, approver: Any, coordinator: Any
+) -> None:
+    second = member("second", public_works)
+    services.approval_policy_set(
+        actor=coordinator,
+        organization=public_works,
+        steps=[{"role": "approver", "count": 2}, {"role": "coordinator", "count": 1}],
+    )
+    edited = workflow.dataset_edit(actor=steward, dataset=published, title="Permits issued")
+    assert edited.change is not None and fresh(published).title == "Building permits"
+    change = workflow.submit(actor=steward, dataset=published)
+    assert change.reasons == ["metadata edit"]
+    workflow.approve(actor=approver, change=change, revision=change.revision)
+    change.refresh_from_db()
+    assert (change.status, change.step) == ("in_review", 0)  # one of two approvers so far
+    assert selectors.inbox(actor=coordinator) == []  # not the coordinator's turn yet
+    workflow.approve(actor=second, change=change, revision=change.revision)
+    change.refresh_from_db()
+    assert change.step == 1 and selectors.inbox(actor=coordinator) == [change]
+    review = selectors.review(change)
+    assert [(f.name, f.published, f.proposed) for f in review["fields"]] == [
+        ("title", "Building permits", "Permits issued")
+    ]
+    workflow.approve(actor=coordinator, change=change, revision=change.revision)
+    assert fresh(published).title == "Permits issued"
+    assert Change.objects.get().status == "published"
+
+
+def test_rejection_goes_back_to_the_steward(
+    published: Dataset, steward: Any, approver: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    workflow.dataset_edit(actor=steward, dataset=published, description="Shorter.")
+    change = workflow.submit(actor=steward, dataset=published)
+    with pytest.raises(ValidationError, match="Say why"):
+        workflow.reject(actor=approver, change=change, revision=change.revision, comment=" ")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.reject(
+            actor=approver, change=change, revision=change.revision, comment="Too short."
+        )
+    change.refresh_from_db()
+    assert change.status == "rejected"
+    assert "Too short." in mail.outbox[-1].body and mail.outbox[-1].to == ["steward@town.example"]
+    workflow.dataset_edit(actor=steward, dataset=published, description="A fuller description.")
+    change.refresh_from_db()
+    assert change.status == "draft" and change.metadata == {"description": "A fuller description."}
+    change = workflow.submit(actor=steward, dataset=published)
+    workflow.approve(actor=approver, change=change, revision=change.revision)
+    assert fresh(published).description == "A fuller description."
+
+
+def test_policy_lets_changes_publish_without_review(
+    public_works: Any, steward: Any, coordinator: Any, published: Dataset
+) -> None:
+    services.approval_policy_set(
+        actor=coordinator,
+        organization=public_works,
+        review_new_dataset=False,
+        review_metadata_edit=False,
+        review_data_version=False,
+    )
+    created = workflow.dataset_create(
+        actor=steward, organization=public_works, **dataset_values(slug="trees")
+    )
+    assert created.state == "published"
+    assert workflow.dataset_edit(actor=steward, dataset=published, title="New title").change is None
+    assert fresh(published).title == "New title"
+    version = load(steward, published, b"a,b\n1,2\n")
+    assert published_version(published) == version
+    assert "policy.changed" in actions()
+
+
+def test_widening_access_always_needs_review(
+    public_works: Any, steward: Any, approver: Any, coordinator: Any, make_dataset: Any
+) -> None:
+    services.approval_policy_set(actor=coordinator, review_metadata_edit=False)
+    hidden = make_dataset(public_works, slug="internal", access_level="non-public", rights="Staff.")
+    edited = workflow.dataset_edit(actor=steward, dataset=hidden, access_level="public")
+    assert edited.change is not None and fresh(hidden).access_level == "non-public"
+    assert workflow.submit(actor=steward, dataset=hidden).reasons == ["wider access"]
+    narrowing = workflow.dataset_edit(actor=steward, dataset=hidden, rights="Staff only.")
+    assert narrowing.change is not None  # the open working copy still widens access
+
+
+def test_a_refresh_whose_checks_pass_publishes_itself(
+    published: Dataset, steward: Any, approver: Any
+) -> None:
+    first = load(SYSTEM, published, b"a,b\n1,2\n")
+    assert published_version(published) == first
+    same_shape = load(steward, published, b"a,b\n1,2\n3,4\n", refresh=True)
+    assert published_version(published) == same_shape
+    new_column = load(steward, published, b"a,b,c\n1,2,3\n", refresh=True)
+    assert published_version(published) == same_shape  # held: the columns changed
+    change = Change.objects.get()
+    assert change.data_version == new_column
+    data = selectors.review(change)["data"]
+    assert data["columns_added"] == ["c"] and (data["rows_before"], data["rows_after"]) == (2, 1)
+    ordinary = load(steward, published, b"a,b\n5,6\n")
+    change.refresh_from_db()
+    assert change.data_version == ordinary and published_version(published) == same_shape
+    data = selectors.review(change)["data"]
+    assert data["added_sample"] == [["5", "6"]]
+    assert data["removed_sample"] == [["1", "2"], ["3", "4"]]
+
+
+def test_a_change_after_review_started_resets_the_review(
+    published: Dataset, public_works: Any, steward: Any, approver: Any, coordinator: Any
+) -> None:
+    second = member("second", public_works)
+    services.approval_policy_set(actor=coordinator, steps=[{"role": "approver", "count": 2}])
+    workflow.dataset_edit(actor=steward, dataset=published, title="Permits issued")
+    change = workflow.submit(actor=steward, dataset=published)
+    seen = change.revision
+    workflow.approve(actor=approver, change=change, revision=seen)
+    workflow.dataset_edit(actor=steward, dataset=published, title="Permits issued, 2026")
+    change.refresh_from_db()
+    assert (change.status, change.step, change.revision) == ("in_review", 0, seen + 1)
+    assert "change.review_reset" in actions()
+    with pytest.raises(Conflict, match="changed after you opened it"):
+        workflow.approve(actor=second, change=change, revision=seen)
+    workflow.approve(actor=second, change=change, revision=change.revision)
+    change.refresh_from_db()
+    assert change.status == "in_review"  # the first approval was for the old copy
+    workflow.approve(actor=approver, change=change, revision=change.revision)
+    assert fresh(published).title == "Permits issued, 2026"
+
+
+def test_nobody_approves_their_own_change_admins_included(
+    published: Dataset, admin: Any, public_works: Any
+) -> None:
+    workflow.dataset_edit(actor=admin, dataset=published, title="Admin's title")
+    change = workflow.submit(actor=admin, dataset=published)
+    with pytest.raises(PermissionDenied, match="Nobody approves their own change"):
+        workflow.approve(actor=admin, change=change, revision=change.revision)
+    both = member("both", public_works)
+    assert selectors.inbox(actor=admin) == []
+    assert fresh(published).title == "Building permits"
+    assert both not in []
+
+
+def test_refusals_twice_direct_publish_and_strangers(
+    published: Dataset,
+    public_works: Any,
+    steward: Any,
+    approver: Any,
+    viewer: Any,
+    coordinator: Any,
+) -> None:
+    services.approval_policy_set(actor=coordinator, steps=[{"role": "approver", "count": 2}])
+    member("second", public_works)
+    first = load(SYSTEM, published, b"a\n1\n")
+    held = load(steward, published, b"a\n2\n")
+    assert published_version(published) == first  # a steward's version waits for review
+    assert workflow.version_choose(actor=steward, version=first) is not None
+    assert published_version(published) == first
+    change = workflow.submit(actor=steward, dataset=published)
+    with pytest.raises(PermissionDenied, match="needs the sign-off of a approver"):
+        workflow.approve(actor=viewer, change=change, revision=change.revision)
+    with pytest.raises(PermissionDenied):
+        workflow.submit(actor=viewer, dataset=published)
+    workflow.approve(actor=approver, change=change, revision=change.revision)
+    with pytest.raises(Conflict, match="already approved"):
+        workflow.approve(actor=approver, change=change, revision=change.revision)
+    assert held.status == "ready"
+
+
+def test_the_second_of_two_simultaneous_edits_gets_a_conflict(
+    published: Dataset, public_works: Any, steward: Any
+) -> None:
+    other = member("other-steward", public_works, role="steward")
+    seen = workflow.edit_token(published, None)
+    workflow.dataset_edit(actor=steward, dataset=published, based_on=seen, title="One")
+    with pytest.raises(Conflict, match="Someone else saved this dataset"):
+        workflow.dataset_edit(actor=other, dataset=published, based_on=seen, title="Two")
+    assert Change.objects.get().metadata == {"title": "One"}
+
+
+def test_withdrawing_discards_the_working_copy(published: Dataset, steward: Any) -> None:
+    workflow.dataset_edit(actor=steward, dataset=published, title="Never mind")
+    change = workflow.open_change(published)
+    workflow.withdraw(actor=steward, change=change)
+    assert workflow.open_change(published) is None and fresh(published).title == "Building permits"
+    with pytest.raises(ValidationError, match="nothing to submit"):
+        workflow.submit(actor=steward, dataset=published)

@@ -1,0 +1,359 @@
+"""The publishing workflow: every change to what the public sees passes the approval policy.
+
+A draft dataset is edited freely by its stewards, then submitted; a published dataset's edits
+and new data versions go into its working copy (the public keeps seeing the published copy)
+unless the policy lets them apply at once. Approvers sign off step by step; nobody approves
+their own change; an edit after review started resets the review; the last sign-off
+publishes. Every step is in the audit trail, and each decision is emailed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from townsquare.audit import services as audit
+from townsquare.audit.chain import canonical
+from townsquare.catalog import services as catalog
+from townsquare.catalog.models import Dataset, Organization
+from townsquare.catalog.policies import can_edit_dataset
+from townsquare.catalog.vocabularies import State
+from townsquare.core.actors import SYSTEM, Actor, user_or_none
+from townsquare.core.errors import Conflict, PermissionDenied
+from townsquare.datastore.models import DataVersion
+from townsquare.governance import approval, notices
+from townsquare.governance.models import Change, SignOff
+
+
+@dataclass
+class Edited:
+    dataset: Dataset
+    change: Change | None  # the working copy the edit went to, or None: applied at once
+
+
+def open_change(dataset: Dataset, *, lock: bool = False) -> Change | None:
+    found = Change.objects.filter(dataset=dataset, status__in=Change.OPEN)
+    if lock:
+        found = found.select_for_update()
+    return found.first()
+
+
+def edit_token(dataset: Dataset, change: Change | None) -> str:
+    """What an editor saw: the dataset's revision and its working copy's. A save based on an
+    older token is refused, so the second of two simultaneous editors loses nothing silently."""
+    return f"{dataset.revision}.{change.revision if change else 0}"
+
+
+@transaction.atomic
+def dataset_create(*, actor: Actor, organization: Organization, **values: Any) -> Dataset:
+    """A new dataset: a draft to submit for review, or published at once when the policy does
+    not review new datasets."""
+    dataset = catalog.dataset_create(actor=actor, organization=organization, **values)
+    if dataset.state == State.DRAFT:
+        if not approval.policy_for(organization.pk).review_new_dataset:
+            catalog.dataset_set_state(actor=actor, dataset=dataset, state=State.PUBLISHED)
+    return dataset
+
+
+@transaction.atomic
+def dataset_edit(
+    *,
+    actor: Actor,
+    dataset: Dataset,
+    based_on: str | None = None,
+    organization: Organization | None = None,
+    **values: Any,
+) -> Edited:
+    dataset = Dataset.objects.select_for_update().select_related("organization").get(pk=dataset.pk)
+    change = open_change(dataset, lock=True)
+    if based_on is not None and based_on != edit_token(dataset, change):
+        raise Conflict(
+            "Someone else saved this dataset after you opened it, so your changes were not "
+            "saved. They are still in the form: compare them with the current version and "
+            "save again.",
+            attempt="dataset.edit",
+            target=dataset,
+        )
+    if dataset.state != State.PUBLISHED or approval.bypasses_review(actor):
+        catalog.dataset_update(actor=actor, dataset=dataset, organization=organization, **values)
+        return Edited(dataset, None)
+    proposal = canonical(
+        catalog.dataset_check_proposal(
+            actor=actor, dataset=dataset, organization=organization, **values
+        )
+    )
+    merged = {**(change.metadata if change else {}), **proposal}
+    merged = {k: v for k, v in merged.items() if v != published_value(dataset, k)}
+    reasons = approval.edit_reasons(approval.policy_for(dataset.organization_id), dataset, merged)
+    if not reasons:
+        if proposal:
+            catalog.dataset_update(
+                actor=actor, dataset=dataset, organization=organization, **values
+            )
+        return Edited(dataset, None)
+    change = _working_copy(actor, dataset, change)
+    change.metadata = merged
+    _edited(actor, change, {"metadata": proposal})
+    return Edited(dataset, change)
+
+
+def published_value(dataset: Dataset, name: str) -> Any:
+    if name == "organization":
+        return dataset.organization.slug
+    return canonical(getattr(dataset, name, None))
+
+
+def _working_copy(actor: Actor, dataset: Dataset, change: Change | None) -> Change:
+    if change is None:
+        change = Change(dataset=dataset, created_at=timezone.now(), revision=0)
+    return change
+
+
+def _edited(actor: Actor, change: Change, what: dict[str, Any]) -> None:
+    """Count an edit of the working copy; an edit after review started resets the review."""
+    change.revision += 1
+    change.updated_at = timezone.now()
+    pk = getattr(actor, "pk", None)
+    if pk is not None and pk not in change.contributors:
+        change.contributors = [*change.contributors, pk]
+    reset = change.status in (Change.Status.IN_REVIEW, Change.Status.APPROVED)
+    if reset:
+        change.status, change.step = Change.Status.IN_REVIEW, 0
+    elif change.status == Change.Status.REJECTED:
+        change.status = Change.Status.DRAFT
+    change.save()
+    audit.record(actor, "change.edited", change.dataset, after={"change": change.pk, **what})
+    if reset:
+        audit.record(
+            actor,
+            "change.review_reset",
+            change.dataset,
+            after={"change": change.pk, "revision": change.revision},
+        )
+        notices.review_requested(change)
+
+
+def version_ready(version: DataVersion) -> None:
+    """Called by the datastore when a version finished ingesting: publish it, or hold it in
+    the working copy for review."""
+    dataset = Dataset.objects.select_related("organization").get(pk=version.dataset_id)
+    policy = approval.policy_for(dataset.organization_id)
+    refresh = bool(version.options.get("refresh"))
+    from townsquare.datastore import services as datastore
+
+    if dataset.state != State.PUBLISHED or not policy.review_data_version:
+        datastore.publish_now(version, SYSTEM)
+    elif refresh and policy.auto_publish_refresh and approval.refresh_checks_pass(version):
+        datastore.publish_now(version, SYSTEM)
+    elif not refresh and version.created_by_id is None:  # the operator's own load
+        datastore.publish_now(version, SYSTEM)
+    else:
+        actor = version.created_by or SYSTEM
+        change = _working_copy(actor, dataset, open_change(dataset, lock=True))
+        change.data_version = version
+        _edited(actor, change, {"data_version": version.number})
+
+
+@transaction.atomic
+def version_choose(*, actor: Actor, version: DataVersion) -> Change | None:
+    """Put a ready version forward to be published (for example to roll back): published at
+    once when no review is needed, else held in the working copy."""
+    dataset = Dataset.objects.select_for_update().get(pk=version.dataset_id)
+    if not can_edit_dataset(actor, dataset):
+        raise PermissionDenied(
+            "Only the organization's stewards and coordinators publish data.",
+            attempt="data_version.publish",
+            target=version,
+        )
+    if version.status != DataVersion.Status.READY:
+        raise ValidationError(
+            f"Version {version.number} is {version.status}; only a ready version can be published."
+        )
+    from townsquare.datastore import services as datastore
+
+    policy = approval.policy_for(dataset.organization_id)
+    if (
+        dataset.state != State.PUBLISHED
+        or not policy.review_data_version
+        or approval.bypasses_review(actor)
+    ):
+        datastore.publish_now(version, actor)
+        return None
+    change = _working_copy(actor, dataset, open_change(dataset, lock=True))
+    change.data_version = version
+    _edited(actor, change, {"data_version": version.number})
+    return change
+
+
+@transaction.atomic
+def submit(*, actor: Actor, dataset: Dataset) -> Change:
+    """Send the working copy (or a draft dataset's first publication) to review."""
+    dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+    if not can_edit_dataset(actor, dataset):
+        raise PermissionDenied(
+            "Only the organization's stewards and coordinators submit changes.",
+            attempt="change.submit",
+            target=dataset,
+        )
+    change = open_change(dataset, lock=True)
+    if change is None:
+        if dataset.state != State.DRAFT:
+            raise ValidationError("There is nothing to submit: the working copy is empty.")
+        change = Change(dataset=dataset, new_dataset=True, revision=1)
+        pk = getattr(actor, "pk", None)
+        change.contributors = [pk] if pk is not None else []
+    if change.status not in (Change.Status.DRAFT, Change.Status.REJECTED):
+        raise Conflict(f"This change is already {change.get_status_display().lower()}.")
+    policy = approval.policy_for(dataset.organization_id)
+    change.steps = approval.check_steps(policy.steps)
+    change.step = 0
+    change.reasons = _reasons(change, dataset)
+    change.status = Change.Status.IN_REVIEW
+    change.submitted_by = user_or_none(actor)
+    change.submitted_at = timezone.now()
+    change.save()
+    audit.record(
+        actor,
+        "change.submitted",
+        dataset,
+        after={"change": change.pk, "revision": change.revision, "steps": change.steps},
+    )
+    notices.review_requested(change)
+    return change
+
+
+def _reasons(change: Change, dataset: Dataset) -> list[str]:
+    if change.new_dataset:
+        return ["new dataset"]
+    reasons = approval.edit_reasons(
+        approval.policy_for(dataset.organization_id), dataset, change.metadata
+    )
+    if change.metadata and not reasons:  # submitted though the policy would not require it
+        reasons.append("metadata edit")
+    if change.data_version_id:
+        reasons.append("new data version")
+    return reasons
+
+
+def _check_decision(actor: Actor, change: Change, revision: int, action: str) -> dict[str, Any]:
+    """The step the actor signs, or a refusal naming why."""
+
+    def refuse(error: type[PermissionDenied] | type[Conflict], message: str) -> None:
+        raise error(message, attempt=f"change.{action}", target=change.dataset)
+
+    step = approval.current_step(change)
+    if change.status != Change.Status.IN_REVIEW or step is None:
+        refuse(Conflict, f"This change is not waiting for review (it is {change.status}).")
+    assert step is not None
+    if revision != change.revision:
+        refuse(
+            Conflict,
+            "The working copy changed after you opened it; review it again before deciding.",
+        )
+    if approval.is_own(actor, change):
+        refuse(PermissionDenied, "Nobody approves their own change; another approver must.")
+    if not approval.may_sign(actor, change, step["role"]):
+        refuse(PermissionDenied, f"This step needs the sign-off of a {step['role']}.")
+    if any(s.user_id == actor.pk for s in approval.valid_sign_offs(change)):
+        refuse(Conflict, "You already approved this change.")
+    return step
+
+
+@transaction.atomic
+def approve(*, actor: Actor, change: Change, revision: int, comment: str = "") -> Change:
+    change = Change.objects.select_for_update().select_related("dataset").get(pk=change.pk)
+    step = _check_decision(actor, change, revision, "approve")
+    _sign(actor, change, step, SignOff.Decision.APPROVE, comment)
+    given = [s for s in approval.valid_sign_offs(change) if s.step == change.step]
+    if len(given) >= step["count"]:
+        change.step += 1
+    if change.step >= len(change.steps):
+        change.status, change.decided_at = Change.Status.APPROVED, timezone.now()
+        change.save()
+        audit.record(actor, "change.approved", change.dataset, after={"change": change.pk})
+        _publish(actor, change)
+    else:
+        change.save()
+        notices.review_requested(change)
+    notices.decided(change, actor, SignOff.Decision.APPROVE, comment)
+    return change
+
+
+@transaction.atomic
+def reject(*, actor: Actor, change: Change, revision: int, comment: str) -> Change:
+    change = Change.objects.select_for_update().select_related("dataset").get(pk=change.pk)
+    step = _check_decision(actor, change, revision, "reject")
+    if not comment.strip():
+        raise ValidationError({"comment": "Say why, so the steward knows what to change."})
+    _sign(actor, change, step, SignOff.Decision.REJECT, comment)
+    change.status, change.decided_at = Change.Status.REJECTED, timezone.now()
+    change.save()
+    audit.record(
+        actor, "change.rejected", change.dataset, after={"change": change.pk, "comment": comment}
+    )
+    notices.decided(change, actor, SignOff.Decision.REJECT, comment)
+    return change
+
+
+def _sign(actor: Actor, change: Change, step: dict[str, Any], decision: str, comment: str) -> None:
+    SignOff.objects.create(
+        change=change,
+        step=change.step,
+        role=step["role"],
+        user=actor,
+        username=actor.get_username(),
+        decision=decision,
+        comment=comment.strip(),
+        revision=change.revision,
+    )
+    audit.record(
+        actor,
+        "change.signed_off",
+        change.dataset,
+        after={
+            "change": change.pk,
+            "step": change.step + 1,
+            "role": step["role"],
+            "decision": decision,
+            "revision": change.revision,
+        },
+    )
+
+
+def _publish(actor: Actor, change: Change) -> None:
+    """The approved change becomes what the public sees, in this transaction."""
+    dataset = change.dataset
+    if change.metadata:
+        catalog.dataset_apply(actor=actor, dataset=dataset, values=change.metadata)
+    if change.data_version_id:
+        from townsquare.datastore import services as datastore
+
+        version = DataVersion.objects.get(pk=change.data_version_id)
+        datastore.publish_now(version, actor)
+    if change.new_dataset:
+        catalog.dataset_set_state(actor=actor, dataset=dataset, state=State.PUBLISHED)
+    change.status = Change.Status.PUBLISHED
+    change.save(update_fields=["status"])
+    audit.record(actor, "change.published", dataset, after={"change": change.pk})
+
+
+@transaction.atomic
+def withdraw(*, actor: Actor, change: Change) -> Change:
+    """Discard the working copy: the published copy stays as it is."""
+    change = Change.objects.select_for_update().select_related("dataset").get(pk=change.pk)
+    if not can_edit_dataset(actor, change.dataset):
+        raise PermissionDenied(
+            "Only the organization's stewards and coordinators withdraw changes.",
+            attempt="change.withdraw",
+            target=change.dataset,
+        )
+    if change.status not in Change.OPEN:
+        raise Conflict(f"This change is already {change.get_status_display().lower()}.")
+    change.status, change.decided_at = Change.Status.WITHDRAWN, timezone.now()
+    change.save()
+    audit.record(actor, "change.withdrawn", change.dataset, after={"change": change.pk})
+    return change
