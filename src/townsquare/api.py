@@ -23,6 +23,7 @@ from townsquare.core.nul import NulCharacter, find_nul
 from townsquare.core.problems import field_errors_from_django, field_errors_from_schema
 from townsquare.core.uploads import limit_message
 from townsquare.datastore.api import router as datastore_router
+from townsquare.governance.api import router as governance_router
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +63,7 @@ api.add_router("/", catalog_router, tags=["catalog"])
 api.add_router("/", accounts_router, tags=["accounts"])
 api.add_router("/", datastore_router, tags=["datastore"])
 api.add_router("/", audit_router, tags=["audit"])
+api.add_router("/", governance_router, tags=["governance"])
 
 
 def problem(

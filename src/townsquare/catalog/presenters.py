@@ -104,7 +104,7 @@ def dataset_summary(request: HttpRequest, dataset: Listed) -> dict[str, Any]:
     }
 
 
-_PLAIN_FIELDS = (*METADATA_FIELDS, "modified", "created_at", "updated_at")
+_PLAIN_FIELDS = (*METADATA_FIELDS, "state", "revision", "modified", "created_at", "updated_at")
 
 
 def dataset_out(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:

@@ -204,6 +204,8 @@ class DatasetOut(Schema):
     featured: bool
     extras: dict[str, Any]
     distributions: list[DistributionOut]
+    state: str = Field(description="draft, published or archived; only published is public.")
+    revision: int
     created_at: datetime
     updated_at: datetime
     url: str

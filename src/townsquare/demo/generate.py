@@ -491,10 +491,32 @@ def service_requests(folder: Path, rows: int = 40_000) -> Path:
     return path
 
 
+def plow_routes(folder: Path) -> Path:
+    """Snow plow routes and the crews assigned to them (internal scheduling)."""
+    rng = random.Random(1888)
+    path = folder / "plow-route-assignments.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["route", "street", "priority", "crew", "truck", "shift"])
+        for number, street in enumerate(EAST_WEST_STREETS, start=1):
+            writer.writerow(
+                [
+                    f"R{number:02d}",
+                    street,
+                    1 if number <= 3 else 2,
+                    f"Crew {rng.randint(1, 6)}",
+                    f"T-{rng.randint(10, 40)}",
+                    rng.choice(["day", "night"]),
+                ]
+            )
+    return path
+
+
 GENERATORS = {
     "zoning-districts": zoning_districts,
     "land-use-parcels": land_use_parcels,
     "building-permits": building_permits,
     "adopted-budget-fy2027": adopted_budget,
     "311-service-requests": service_requests,
+    "plow-route-assignments": plow_routes,
 }

@@ -20,7 +20,8 @@ from townsquare.datastore import services as datastore
 from townsquare.demo import town
 from townsquare.demo.generate import GENERATORS
 from townsquare.governance import services as governance
-from townsquare.governance.models import Document
+from townsquare.governance import workflow
+from townsquare.governance.models import Change, Document
 from townsquare.governance.selectors import current_document
 
 ADMIN_USERNAME = "admin"
@@ -71,22 +72,41 @@ def load(progress: Callable[[str], None] = lambda message: None) -> DemoResult:
             progress(f"Generating and loading {slug}")
             _load_dataset(spec, organizations[spec["organization"]], Path(folder))
             result.created.append(slug)
+    if not Change.objects.exists():
+        _pending_submission(organizations[town.PENDING["organization"]])
     return result
+
+
+def _person(username: str, first: str, last: str) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user, _ = accounts.user_create(
+            actor=SYSTEM,
+            username=username,
+            email=f"{username}@alderfalls.example",
+            first_name=first,
+            last_name=last,
+        )
+    return user
+
+
+def _pending_submission(organization: Organization) -> None:
+    """A steward proposes a change that waits for the department approver's sign-off."""
+    spec = town.PENDING
+    steward = _person(*spec["steward"])
+    approver = _person(*spec["approver"])
+    accounts.membership_add(actor=SYSTEM, organization=organization, user=steward, role="steward")
+    accounts.membership_add(actor=SYSTEM, organization=organization, user=approver, role="approver")
+    dataset = Dataset.objects.get(slug=spec["dataset"])
+    workflow.dataset_edit(actor=steward, dataset=dataset, **spec["values"])
+    workflow.submit(actor=steward, dataset=dataset)
 
 
 def _signed_policy() -> None:
     """The governance policy, signed by the roles the coordinator named for it."""
     signers = []
     for role, username, first, last in town.POLICY_SIGNATORIES:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user, _ = accounts.user_create(
-                actor=SYSTEM,
-                username=username,
-                email=f"{username}@alderfalls.example",
-                first_name=first,
-                last_name=last,
-            )
+        user = _person(username, first, last)
         governance.signatory_set(actor=SYSTEM, kind=Document.Kind.POLICY, role=role, user=user)
         signers.append((user, role))
     policy = governance.document_revise(

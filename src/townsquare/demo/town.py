@@ -54,6 +54,19 @@ POLICY_SIGNATORIES = [
     ("Director of Public Works", "pw-director", "Luis", "Ortega"),
 ]
 
+# The submission that waits for sign-off in the demo: Public Works' steward proposes to share
+# the plow routes with signed-in partners (wider access: it always needs review).
+PENDING: dict[str, Any] = {
+    "organization": "public-works",
+    "steward": ("pw-steward", "Jordan", "Price"),
+    "approver": ("pw-director", "Luis", "Ortega"),
+    "dataset": "plow-route-assignments",
+    "values": {
+        "access_level": "restricted public",
+        "rights": "Shared with partner agencies who were granted access; crews change weekly.",
+    },
+}
+
 ORGANIZATIONS: list[dict[str, Any]] = [
     {
         "slug": "town-manager",
@@ -126,6 +139,8 @@ DATASETS: list[dict[str, Any]] = [
         "values": {
             **_COMMON,
             "slug": "land-use-parcels",
+            "access_level": "restricted public",
+            "rights": "Owner names go only to people the Assessor's office granted access.",
             "title": "Land-use parcels",
             "description": (
                 "Every tax parcel in Alder Falls with its current land use, zoning, lot area, "
@@ -214,6 +229,30 @@ DATASETS: list[dict[str, Any]] = [
             "temporal": "2023-01-01/2026-10-31",
             "issued": "2023-03-01",
             "featured": True,
+        },
+    },
+    {
+        "organization": "public-works",
+        "file": "plow-route-assignments",
+        "file_title": "Plow route assignments (CSV)",
+        "values": {
+            **_COMMON,
+            "slug": "plow-route-assignments",
+            "title": "Snow plow route assignments",
+            "description": (
+                "Which crew and truck clear each street, by priority and shift. Internal: crews "
+                "and trucks change with staffing."
+            ),
+            "keywords": ["snow", "plowing", "crews"],
+            "themes": ["TRAN"],
+            "contact_name": "Public Works dispatch",
+            "contact_email": "dispatch@alderfalls.example",
+            "license": "CC0-1.0",
+            "access_level": "non-public",
+            "rights": "Staff scheduling; not published while crews are reassigned weekly.",
+            "accrual_periodicity": "R/P1W",
+            "temporal": "2026-11-01/2027-03-31",
+            "issued": "2026-11-01",
         },
     },
 ]

@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 from townsquare.accounts.models import User
 from townsquare.catalog.models import Dataset, Distribution, Organization
 from townsquare.demo import generate
-from townsquare.governance.models import Document
-from townsquare.governance.selectors import current_document
+from townsquare.governance.models import Change, Document
+from townsquare.governance.selectors import current_document, inbox
 
 
 @pytest.mark.django_db
@@ -45,10 +45,11 @@ def test_demo_loads_once_and_reuses_what_exists() -> None:
         distribution = dataset.distributions.get()
         assert default_storage.exists(distribution.file.name)
     _demo_data_is_queryable()
+    _demo_shows_governance()
     again = StringIO()
     call_command("demo", stdout=again)
     assert "exists already" in again.getvalue() and "Password" not in again.getvalue()
-    assert Dataset.objects.count() == 5 and Distribution.objects.count() == 5
+    assert Dataset.objects.count() == 6 and Distribution.objects.count() == 6
     assert User.objects.get(username="admin").check_password(password)
 
 
@@ -73,9 +74,25 @@ def test_generated_files_are_realistic_and_deterministic(tmp_path: Path) -> None
     assert sheet.cell(1, 1).value == "fund" and sheet.max_row > 50
 
 
+def _demo_shows_governance() -> None:
+    levels = dict(Dataset.objects.values_list("slug", "access_level"))
+    assert levels["land-use-parcels"] == "restricted public"
+    assert levels["plow-route-assignments"] == "non-public"
+    anonymous = Client()
+    assert anonymous.get("/datasets/plow-route-assignments").status_code == 404
+    assert anonymous.get("/api/v1/datasets/land-use-parcels/records").status_code == 403
+    pending = Change.objects.get(status="in_review")
+    assert pending.dataset.slug == "plow-route-assignments"
+    assert pending.reasons == ["wider access", "metadata edit"]
+    approver = User.objects.get(username="pw-director")
+    assert [c.pk for c in inbox(actor=approver)] == [pending.pk]
+
+
 def _demo_data_is_queryable() -> None:
-    """The contract: the demo town's tabular and geographic data answer queries."""
+    """The contract: the demo town's tabular and geographic data answer queries (as the
+    administrator, who may read the restricted and non-public ones too)."""
     client = Client()
+    client.force_login(User.objects.get(username="admin"))
     for dataset in Dataset.objects.all():
         version = dataset.published_data.version
         url = f"/api/v1/datasets/{dataset.slug}/records"

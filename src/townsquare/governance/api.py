@@ -1,0 +1,144 @@
+"""The workflow over the API: working copies, submitting, the inbox, decisions, policies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from pydantic import ConfigDict, Field
+
+from townsquare.catalog.selectors import dataset_for_edit, dataset_for_view, organization_by_slug
+from townsquare.core.errors import NotFound
+from townsquare.governance import approval, selectors, services, workflow
+from townsquare.governance.models import ApprovalPolicy, Change
+
+router = Router()
+
+
+class DecisionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    revision: int = Field(description="The working copy's revision you reviewed.")
+    comment: str = ""
+
+
+class PolicyIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    review_new_dataset: bool | None = None
+    review_metadata_edit: bool | None = None
+    review_data_version: bool | None = None
+    auto_publish_refresh: bool | None = None
+    steps: list[dict[str, Any]] | None = Field(
+        None, description='In order, e.g. [{"role": "approver", "count": 1}].'
+    )
+
+
+def change_out(change: Change) -> dict[str, Any]:
+    review = selectors.review(change)
+    return {
+        "id": change.pk,
+        "dataset": change.dataset.slug,
+        "status": change.status,
+        "new_dataset": change.new_dataset,
+        "reasons": change.reasons,
+        "revision": change.revision,
+        "steps": change.steps,
+        "step": change.step + 1 if change.status == "in_review" else None,
+        "submitted_by": change.submitted_by.username if change.submitted_by else None,
+        "submitted_at": change.submitted_at,
+        "metadata": [
+            {"field": f.name, "published": f.published, "proposed": f.proposed}
+            for f in review["fields"]
+        ],
+        "data_version": change.data_version.number if change.data_version else None,
+        "data": review["data"],
+        "sign_offs": [
+            {
+                "username": s.username,
+                "role": s.role,
+                "step": s.step + 1,
+                "decision": s.decision,
+                "comment": s.comment,
+                "at": s.at,
+                "counts": s.pk in review["valid"] or s.decision == "reject",
+            }
+            for s in review["sign_offs"]
+        ],
+    }
+
+
+def policy_out(policy: ApprovalPolicy) -> dict[str, Any]:
+    values = {name: getattr(policy, name) for name in services.POLICY_FIELDS}
+    return {"organization": policy.organization.slug if policy.organization else None, **values}
+
+
+@router.get("/datasets/{slug}/working-copy", summary="The dataset's open change, if any")
+def working_copy(request: HttpRequest, slug: str) -> dict[str, Any]:
+    dataset = dataset_for_edit(actor=request.auth, slug=slug)
+    change = workflow.open_change(dataset)
+    return {
+        "edit_token": workflow.edit_token(dataset, change),
+        "state": dataset.state,
+        "change": change_out(change) if change else None,
+    }
+
+
+@router.post("/datasets/{slug}/submit", summary="Send the working copy (or a draft) to review")
+def submit(request: HttpRequest, slug: str) -> dict[str, Any]:
+    dataset = dataset_for_view(actor=request.auth, slug=slug)
+    return change_out(workflow.submit(actor=request.auth, dataset=dataset))
+
+
+@router.get("/reviews", summary="What waits for your sign-off, oldest first")
+def inbox(request: HttpRequest) -> list[dict[str, Any]]:
+    return [change_out(change) for change in selectors.inbox(actor=request.auth)]
+
+
+@router.get("/changes/{int:change_id}", summary="A change: its diff, sign-offs and status")
+def change(request: HttpRequest, change_id: int) -> dict[str, Any]:
+    return change_out(selectors.change_for_view(actor=request.auth, change_id=change_id))
+
+
+@router.post("/changes/{int:change_id}/{decision}", summary="approve, reject or withdraw")
+def decide(
+    request: HttpRequest, change_id: int, decision: str, payload: DecisionIn | None = None
+) -> dict[str, Any]:
+    found = selectors.change_for_view(actor=request.auth, change_id=change_id)
+    if decision == "withdraw":
+        return change_out(workflow.withdraw(actor=request.auth, change=found))
+    if decision not in ("approve", "reject"):
+        raise NotFound("Decide with approve, reject or withdraw.")
+    if payload is None:
+        raise NotFound("Send the revision you reviewed (and a comment).")
+    decide_with = workflow.approve if decision == "approve" else workflow.reject
+    decided = decide_with(
+        actor=request.auth, change=found, revision=payload.revision, comment=payload.comment
+    )
+    return change_out(decided)
+
+
+@router.get("/approval-policy", summary="The site-wide approval policy")
+def site_policy(request: HttpRequest) -> dict[str, Any]:
+    return policy_out(approval.policy_for(None))
+
+
+@router.put("/approval-policy", summary="Change the site-wide approval policy (coordinators)")
+def set_site_policy(request: HttpRequest, payload: PolicyIn) -> dict[str, Any]:
+    values = payload.model_dump(exclude_none=True)
+    return policy_out(services.approval_policy_set(actor=request.auth, **values))
+
+
+@router.get("/organizations/{slug}/approval-policy", summary="The policy an organization follows")
+def organization_policy(request: HttpRequest, slug: str) -> dict[str, Any]:
+    return policy_out(approval.policy_for(organization_by_slug(slug).pk))
+
+
+@router.put("/organizations/{slug}/approval-policy", summary="Give an organization its own policy")
+def set_organization_policy(request: HttpRequest, slug: str, payload: PolicyIn) -> dict[str, Any]:
+    values = payload.model_dump(exclude_none=True)
+    organization = organization_by_slug(slug)
+    return policy_out(
+        services.approval_policy_set(actor=request.auth, organization=organization, **values)
+    )
