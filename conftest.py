@@ -143,3 +143,12 @@ def make_dataset(db: Any) -> Any:
         )
 
     return make
+
+
+@pytest.fixture
+def files_without_review(db: Any) -> None:
+    """A site whose policy lets stewards change published datasets' metadata and files at once
+    (for tests of uploads and storage, not of the workflow)."""
+    from townsquare.governance.models import ApprovalPolicy
+
+    ApprovalPolicy.objects.create(review_metadata_edit=False)

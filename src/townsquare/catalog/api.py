@@ -224,7 +224,8 @@ def delete_dataset(request: HttpRequest, slug: str) -> Status[None]:
 def list_distributions(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     dataset = selectors.dataset_for_view(actor=request.auth, slug=slug)
     return [
-        presenters.distribution_out(request, d) for d in selectors.distributions_of(dataset=dataset)
+        presenters.distribution_out(request, d)
+        for d in selectors.distributions_of(dataset=dataset, actor=request.auth)
     ]
 
 
@@ -246,7 +247,7 @@ def add_link(
     request: HttpRequest, slug: str, payload: DistributionLinkIn
 ) -> Status[dict[str, Any]]:
     dataset = selectors.dataset_for_edit(actor=request.auth, slug=slug)
-    distribution = services.distribution_add_link(
+    distribution = workflow.distribution_add(
         actor=request.auth, dataset=dataset, **_changes(payload)
     )
     return Status(201, presenters.distribution_out(request, distribution))
@@ -271,7 +272,7 @@ def upload_file(
 ) -> Status[dict[str, Any]]:
     ensure_upload_within_limit(request)
     dataset = selectors.dataset_for_edit(actor=request.auth, slug=slug)
-    distribution = services.distribution_add_file(
+    distribution = workflow.distribution_add(
         actor=request.auth,
         dataset=dataset,
         upload=file,
@@ -288,7 +289,7 @@ def update_distribution(
     distribution = selectors.distribution_for_view(
         actor=request.auth, dataset=dataset, distribution_id=distribution_id
     )
-    distribution = services.distribution_update(
+    distribution = workflow.distribution_change(
         actor=request.auth, distribution=distribution, **_changes(payload)
     )
     return presenters.distribution_out(request, distribution)
@@ -300,7 +301,7 @@ def delete_distribution(request: HttpRequest, slug: str, distribution_id: int) -
     distribution = selectors.distribution_for_view(
         actor=request.auth, dataset=dataset, distribution_id=distribution_id
     )
-    services.distribution_delete(actor=request.auth, distribution=distribution)
+    workflow.distribution_remove(actor=request.auth, distribution=distribution)
     return Status(204, None)
 
 
@@ -317,7 +318,7 @@ def replace_file(
     distribution = selectors.distribution_for_view(
         actor=request.auth, dataset=dataset, distribution_id=distribution_id
     )
-    distribution = services.distribution_update(
+    distribution = workflow.distribution_change(
         actor=request.auth, distribution=distribution, upload=file
     )
     return presenters.distribution_out(request, distribution)

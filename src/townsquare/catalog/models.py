@@ -236,6 +236,9 @@ class Distribution(models.Model):
         help_text="How long the distribution is planned to stay available (DCAT-AP).",
     )
     position = models.PositiveIntegerField(default=0)
+    pending = models.BooleanField(
+        default=False, help_text="Added in a working copy: not public until it is approved."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -316,3 +319,40 @@ class DatasetFacet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dataset_id}: {self.term_id}"
+
+
+class AccessGrant(models.Model):
+    """A signed-in person's request to read a restricted public dataset's data, and the
+    decision on it. Only a granted one that was not revoked opens the data."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        GRANTED = "granted", "Granted"
+        REFUSED = "refused", "Refused"
+        REVOKED = "revoked", "Revoked"
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="access_grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_grants"
+    )
+    reason = models.TextField(help_text="Why the person needs the data.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.REQUESTED)
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "user"],
+                condition=models.Q(status__in=["requested", "granted"]),
+                name="one_open_access_grant",
+            )
+        ]
+        ordering = ["requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.dataset} ({self.status})"

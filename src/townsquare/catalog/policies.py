@@ -1,16 +1,16 @@
 """Who may see and change organizations, datasets and distributions. Pure functions.
 
-Access levels (DCAT-US): ``public`` and ``restricted public`` metadata is visible to everyone;
-``non-public`` datasets are visible only to the organization's members and to coordinators and
-admins. Files of a non-public or restricted public dataset are for members and coordinators
-(access grants for restricted data arrive with the governance workflow).
+Access levels (DCAT-US): ``public`` and ``restricted public`` metadata of a published dataset is
+visible to everyone; ``non-public`` datasets and drafts are visible only to the organization's
+members and to coordinators and admins. The data of a restricted public dataset is for members,
+coordinators and the people an approver granted access (``AccessGrant``).
 """
 
 from __future__ import annotations
 
 from townsquare.accounts.models import OrgRole
-from townsquare.accounts.policies import has_org_role, is_coordinator, is_member
-from townsquare.catalog.models import Dataset, Organization
+from townsquare.accounts.policies import has_org_role, is_coordinator, is_member, is_signed_in
+from townsquare.catalog.models import AccessGrant, Dataset, Organization
 from townsquare.catalog.vocabularies import AccessLevel, State
 from townsquare.core.actors import Actor
 
@@ -27,8 +27,42 @@ def can_view_dataset(actor: Actor, dataset: Dataset) -> bool:
 
 
 def can_download_files(actor: Actor, dataset: Dataset) -> bool:
+    """Files, rows, queries, exports and previews: public data for anyone; restricted public
+    data for the people an approver granted access; everything for members and coordinators."""
     if is_public(dataset) and dataset.access_level == AccessLevel.PUBLIC:
         return True
+    if is_coordinator(actor) or is_member(actor, dataset.organization_id):
+        return True
+    return (
+        is_public(dataset)
+        and dataset.access_level == AccessLevel.RESTRICTED
+        and has_access_grant(actor, dataset)
+    )
+
+
+def has_access_grant(actor: Actor, dataset: Dataset) -> bool:
+    if not is_signed_in(actor) or actor.pk is None:
+        return False
+    return AccessGrant.objects.filter(
+        dataset_id=dataset.pk, user_id=actor.pk, status=AccessGrant.Status.GRANTED
+    ).exists()
+
+
+def can_request_access(actor: Actor, dataset: Dataset) -> bool:
+    return (
+        is_signed_in(actor)
+        and is_public(dataset)
+        and dataset.access_level == AccessLevel.RESTRICTED
+        and not can_download_files(actor, dataset)
+    )
+
+
+def can_decide_access(actor: Actor, dataset: Dataset) -> bool:
+    return is_coordinator(actor) or has_org_role(actor, dataset.organization_id, OrgRole.APPROVER)
+
+
+def can_see_working_copy(actor: Actor, dataset: Dataset) -> bool:
+    """Pending changes (for example files not yet approved): the organization and coordinators."""
     return is_coordinator(actor) or is_member(actor, dataset.organization_id)
 
 

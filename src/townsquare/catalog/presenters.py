@@ -114,7 +114,9 @@ def dataset_out(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:
         description_html=markdown.render(dataset.description),
         organization=organization_ref(request, dataset.organization),
         license_url=license.url if license else "",
-        distributions=[distribution_out(request, d) for d in dataset.distributions.all()],
+        distributions=[
+            distribution_out(request, d) for d in dataset.distributions.all() if not d.pending
+        ],
         url=page_url(request, "catalog:dataset", dataset.slug),
     )
     return data

@@ -152,6 +152,9 @@ class DatasetPatch(_DatasetFields):
     organization: str | None = None
     contact_name: str | None = None
     contact_email: str | None = None
+    state: str | None = Field(
+        None, description="Read-only: publication goes through review (POST …/submit)."
+    )
 
 
 class DatasetSummary(Schema):

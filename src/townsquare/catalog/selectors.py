@@ -56,12 +56,17 @@ def dataset_for_edit(*, actor: Actor, slug: str) -> Dataset:
     return dataset
 
 
-def distributions_of(*, dataset: Dataset) -> QuerySet[Distribution]:
-    return dataset.distributions.order_by("position", "id")
+def distributions_of(*, dataset: Dataset, actor: Actor = None) -> QuerySet[Distribution]:
+    """The published distributions; with them the working copy's pending ones for the
+    organization's members and coordinators."""
+    found = dataset.distributions.order_by("position", "id")
+    if actor is None or not policies.can_see_working_copy(actor, dataset):
+        found = found.filter(pending=False)
+    return found
 
 
 def distribution_for_view(*, actor: Actor, dataset: Dataset, distribution_id: int) -> Distribution:
-    distribution = dataset.distributions.filter(pk=distribution_id).first()
+    distribution = distributions_of(dataset=dataset, actor=actor).filter(pk=distribution_id).first()
     if distribution is None:
         raise NotFound(f"Dataset {dataset.slug!r} has no distribution {distribution_id}.")
     return distribution

@@ -360,9 +360,10 @@ def _store(upload: File[Any], filename: str) -> tuple[str, int, str]:
 
 
 def distribution_add_file(
-    *, actor: Actor, dataset: Dataset, upload: File[Any], **values: Any
+    *, actor: Actor, dataset: Dataset, upload: File[Any], pending: bool = False, **values: Any
 ) -> Distribution:
-    """Store an uploaded file as a new distribution of the dataset."""
+    """Store an uploaded file as a new distribution of the dataset (``pending``: in the
+    dataset's working copy, not public until approved)."""
     if not policies.can_edit_dataset(actor, dataset):
         raise PermissionDenied("Only the organization's stewards and coordinators add files.")
     _check_fields(values, DISTRIBUTION_FIELDS - {"download_url", "access_url"})
@@ -384,6 +385,7 @@ def distribution_add_file(
                 or guessed_type
                 or "application/octet-stream",
                 position=values.pop("position", None) or _next_position(dataset),
+                pending=pending,
                 **values,
             )
             distribution.full_clean()
@@ -396,7 +398,9 @@ def distribution_add_file(
 
 
 @transaction.atomic
-def distribution_add_link(*, actor: Actor, dataset: Dataset, **values: Any) -> Distribution:
+def distribution_add_link(
+    *, actor: Actor, dataset: Dataset, pending: bool = False, **values: Any
+) -> Distribution:
     if not policies.can_edit_dataset(actor, dataset):
         raise PermissionDenied("Only the organization's stewards and coordinators add links.")
     _check_fields(values, DISTRIBUTION_FIELDS)
@@ -408,7 +412,9 @@ def distribution_add_link(*, actor: Actor, dataset: Dataset, **values: Any) -> D
     values["format"] = values.get("format") or guessed_format
     values["title"] = values.get("title") or url.rsplit("/", 1)[-1] or "Link"
     values["position"] = values.get("position") or _next_position(dataset)
-    distribution = Distribution(dataset=dataset, kind=Distribution.Kind.LINK, **values)
+    distribution = Distribution(
+        dataset=dataset, kind=Distribution.Kind.LINK, pending=pending, **values
+    )
     distribution.full_clean()
     distribution.save()
     _after_distribution_change(actor, "distribution.added", distribution)
@@ -462,8 +468,54 @@ def distribution_delete(*, actor: Actor, distribution: Distribution) -> None:
     name = distribution.file.name if distribution.file else None
     _after_distribution_change(actor, "distribution.removed", distribution)
     distribution.delete()
-    if name:
+    if name and not Distribution.objects.filter(file=name).exists():  # a pending copy may share it
         _delete_files_after_commit([name])
+
+
+@transaction.atomic
+def distribution_copy(
+    *, actor: Actor, distribution: Distribution, upload: File[Any] | None = None, **values: Any
+) -> Distribution:
+    """A pending copy of a distribution with changes (and optionally a new file), to replace it
+    once the dataset's working copy is approved. Without a new file, the copy shares the file."""
+    dataset = distribution.dataset
+    if not policies.can_edit_dataset(actor, dataset):
+        raise PermissionDenied("Only the organization's stewards and coordinators edit files.")
+    described = {
+        name: getattr(distribution, name)
+        for name in DISTRIBUTION_FIELDS
+        if name not in values and hasattr(distribution, name)
+    }
+    if distribution.kind == Distribution.Kind.FILE:
+        described.pop("download_url", None), described.pop("access_url", None)
+    if upload is not None:
+        if distribution.kind != Distribution.Kind.FILE:
+            raise ValidationError({"file": "A link distribution has no file to replace."})
+        described.pop("format", None), described.pop("media_type", None)
+        return distribution_add_file(
+            actor=actor, dataset=dataset, upload=upload, pending=True, **described, **values
+        )
+    copy = Distribution(
+        dataset=dataset,
+        kind=distribution.kind,
+        file=distribution.file.name if distribution.file else None,
+        byte_size=distribution.byte_size,
+        checksum_sha256=distribution.checksum_sha256,
+        pending=True,
+        **{**described, **_normalize_lists(values)},
+    )
+    copy.full_clean()
+    copy.save()
+    _after_distribution_change(actor, "distribution.added", copy)
+    return copy
+
+
+def distribution_release(*, actor: Actor, distribution: Distribution) -> Distribution:
+    """A pending distribution becomes public (its working copy was approved)."""
+    distribution.pending = False
+    distribution.save(update_fields=["pending"])
+    _after_distribution_change(actor, "distribution.published", distribution)
+    return distribution
 
 
 def _next_position(dataset: Dataset) -> int:

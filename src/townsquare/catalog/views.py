@@ -27,7 +27,7 @@ from townsquare.core.uploads import ensure_upload_within_limit
 from townsquare.core.views import domain_errors, error_page, run_service
 from townsquare.governance import workflow
 from townsquare.governance.models import Document
-from townsquare.governance.selectors import current_document
+from townsquare.governance.selectors import current_document, own_access_request
 
 FACET_TITLES = {
     "organization": "Organization",
@@ -104,7 +104,7 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "catalog/dataset.html",
         {
             "dataset": dataset,
-            "distributions": selectors.distributions_of(dataset=dataset),
+            "distributions": selectors.distributions_of(dataset=dataset, actor=request.user),
             "license": LICENSES_BY_ID.get(dataset.license),
             "themes": [THEMES_BY_CODE[c] for c in dataset.themes if c in THEMES_BY_CODE],
             "frequency": FREQUENCY_LABELS.get(
@@ -113,8 +113,12 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_edit": can_edit,
             "can_download": policies.can_download_files(request.user, dataset),
             "change": change,
+            "can_request_access": policies.can_request_access(request.user, dataset),
+            "access_request": own_access_request(actor=request.user, dataset=dataset),
             "can_submit": can_edit
-            and (change.status in ("draft", "rejected") if change else dataset.state == "draft"),
+            and (
+                change.status in ("draft", "rejected") if change else dataset.state != "published"
+            ),
             "can_read_history": audit_policies.can_read_events_of(
                 request.user, dataset.organization_id
             ),
@@ -232,18 +236,24 @@ def distribution_upload(request: HttpRequest, slug: str) -> HttpResponse:
             upload = values.pop("file")
             added = run_service(
                 form,
-                lambda: services.distribution_add_file(
+                lambda: workflow.distribution_add(
                     actor=request.user, dataset=dataset, upload=upload, **values
                 ),
             )
             if added is not None:
-                messages.success(request, "The file was uploaded.")
+                messages.success(request, "The file was uploaded." + _held(added))
                 return redirect("catalog:dataset", dataset.slug)
     return render(
         request,
         "catalog/distribution_form.html",
         {"form": form, "dataset": dataset, "heading": "Upload a file", "multipart": True},
     )
+
+
+def _held(distribution: Any) -> str:
+    if not distribution.pending:
+        return ""
+    return " It is in the working copy: the public sees it once the change is approved."
 
 
 @login_required
@@ -254,12 +264,12 @@ def distribution_link(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         added = run_service(
             form,
-            lambda: services.distribution_add_link(
+            lambda: workflow.distribution_add(
                 actor=request.user, dataset=dataset, **form.cleaned_data
             ),
         )
         if added is not None:
-            messages.success(request, "The link was added.")
+            messages.success(request, "The link was added." + _held(added))
             return redirect("catalog:dataset", dataset.slug)
     return render(
         request,
@@ -298,12 +308,12 @@ def distribution_edit(request: HttpRequest, slug: str, distribution_id: int) -> 
             upload = values.pop("file", None)
             saved = run_service(
                 form,
-                lambda: services.distribution_update(
+                lambda: workflow.distribution_change(
                     actor=request.user, distribution=distribution, upload=upload, **values
                 ),
             )
             if saved is not None:
-                messages.success(request, "Saved.")
+                messages.success(request, "Saved." + _held(saved))
                 return redirect("catalog:dataset", dataset.slug)
     return render(
         request,
@@ -326,8 +336,14 @@ def distribution_delete(request: HttpRequest, slug: str, distribution_id: int) -
         actor=request.user, dataset=dataset, distribution_id=distribution_id
     )
     if request.method == "POST":
-        services.distribution_delete(actor=request.user, distribution=distribution)
-        messages.success(request, f"Removed “{distribution.title}”.")
+        workflow.distribution_remove(actor=request.user, distribution=distribution)
+        if workflow.open_change(dataset) and not distribution.pending:
+            messages.success(
+                request,
+                f"“{distribution.title}” will be removed when the working copy is approved.",
+            )
+        else:
+            messages.success(request, f"Removed “{distribution.title}”.")
         return redirect("catalog:dataset", dataset.slug)
     return render(
         request,

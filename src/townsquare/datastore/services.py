@@ -335,3 +335,24 @@ def cleanup(*, stale_after: timedelta = timedelta(minutes=15)) -> dict[str, int]
         files.remove_empty(folder)
     scratch = files.remove_stale_scratch(cutoff)
     return {"interrupted": interrupted, "files_removed": removed, "scratch_removed": scratch}
+
+
+def version_refresh(*, actor: Actor, dataset: Dataset, enqueue: bool = True) -> Created:
+    """Fetch the published version's source URL again, as a refresh: the approval policy may
+    publish it without review when its checks pass (for example from a nightly schedule)."""
+    from townsquare.datastore.selectors import published_version
+
+    published = published_version(dataset)
+    if published is None or not published.source_url:
+        raise ValidationError(
+            "Only data loaded from a URL can be refreshed; load the new file as a new version."
+        )
+    options = {k: v for k, v in published.options.items() if k in READER_OPTIONS}
+    return version_create_from_url(
+        actor=actor,
+        dataset=dataset,
+        url=published.source_url,
+        options=options,
+        enqueue=enqueue,
+        refresh=True,
+    )

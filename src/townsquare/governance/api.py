@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from townsquare.catalog.selectors import dataset_for_edit, dataset_for_view, organization_by_slug
 from townsquare.core.errors import NotFound
-from townsquare.governance import approval, selectors, services, workflow
+from townsquare.governance import access, approval, selectors, services, workflow
 from townsquare.governance.models import ApprovalPolicy, Change
 
 router = Router()
@@ -53,6 +53,8 @@ def change_out(change: Change) -> dict[str, Any]:
             for f in review["fields"]
         ],
         "data_version": change.data_version.number if change.data_version else None,
+        "files_added": [d.title for d in review["files_added"]],
+        "files_removed": [d.title for d in review["files_removed"]],
         "data": review["data"],
         "sign_offs": [
             {
@@ -142,3 +144,71 @@ def set_organization_policy(request: HttpRequest, slug: str, payload: PolicyIn) 
     return policy_out(
         services.approval_policy_set(actor=request.auth, organization=organization, **values)
     )
+
+
+class AccessRequestIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str
+
+
+class AccessDecisionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    comment: str = ""
+
+
+def grant_out(grant: Any) -> dict[str, Any]:
+    return {
+        "id": grant.pk,
+        "dataset": grant.dataset.slug,
+        "user": grant.user.username,
+        "reason": grant.reason,
+        "status": grant.status,
+        "requested_at": grant.requested_at,
+        "decided_at": grant.decided_at,
+        "comment": grant.comment,
+    }
+
+
+@router.post(
+    "/datasets/{slug}/access-requests",
+    response={201: Any},
+    summary="Ask for access to a restricted public dataset's data",
+)
+def request_access(
+    request: HttpRequest, slug: str, payload: AccessRequestIn
+) -> Status[dict[str, Any]]:
+    dataset = dataset_for_view(actor=request.auth, slug=slug)
+    grant = access.request_access(actor=request.auth, dataset=dataset, reason=payload.reason)
+    return Status(201, grant_out(grant))
+
+
+@router.get("/access-requests", summary="Access requests you decide: waiting and granted")
+def access_requests(request: HttpRequest) -> dict[str, list[dict[str, Any]]]:
+    found = selectors.access_requests(actor=request.auth)
+    return {key: [grant_out(g) for g in grants] for key, grants in found.items()}
+
+
+@router.post("/access-requests/{int:grant_id}/{decision}", summary="grant, refuse or revoke")
+def decide_access(
+    request: HttpRequest, grant_id: int, decision: str, payload: AccessDecisionIn | None = None
+) -> dict[str, Any]:
+    found = selectors.access_requests(actor=request.auth)
+    grant = next((g for g in found["waiting"] + found["granted"] if g.pk == grant_id), None)
+    if grant is None or decision not in ("grant", "refuse", "revoke"):
+        raise NotFound("There is no such access request for you to decide.")
+    if decision == "revoke":
+        return grant_out(access.revoke_access(actor=request.auth, grant=grant))
+    comment = payload.comment if payload else ""
+    decided = access.decide_access(
+        actor=request.auth, grant=grant, grant_it=decision == "grant", comment=comment
+    )
+    return grant_out(decided)
+
+
+@router.post("/datasets/{slug}/archive", summary="Take a published dataset out of public view")
+def archive(request: HttpRequest, slug: str) -> dict[str, Any]:
+    dataset = dataset_for_edit(actor=request.auth, slug=slug)
+    archived = workflow.archive(actor=request.auth, dataset=dataset)
+    return {"slug": archived.slug, "state": archived.state}

@@ -142,6 +142,12 @@ class Change(models.Model):
     data_version = models.ForeignKey(
         "datastore.DataVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    files_added = models.JSONField(
+        default=list, blank=True, help_text="Pending distributions (ids) it publishes."
+    )
+    files_removed = models.JSONField(
+        default=list, blank=True, help_text="Published distributions (ids) it removes."
+    )
     revision = models.PositiveIntegerField(default=1, help_text="Counts edits of the copy.")
     reasons = models.JSONField(default=list, blank=True, help_text="Why it needs review.")
     steps = models.JSONField(

@@ -11,10 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from townsquare.catalog.selectors import dataset_for_edit, organization_by_slug
-from townsquare.core.errors import PermissionDenied
+from townsquare.audit.services import record_refusal
+from townsquare.catalog.selectors import dataset_for_edit, dataset_for_view, organization_by_slug
+from townsquare.core.errors import DomainError, PermissionDenied
 from townsquare.core.views import domain_errors, run_service
-from townsquare.governance import approval, policies, selectors, services, workflow
+from townsquare.governance import access, approval, policies, selectors, services, workflow
 
 
 class DecisionForm(forms.Form):
@@ -181,3 +182,74 @@ def approval_policy_remove(request: HttpRequest, slug: str) -> HttpResponse:
     services.approval_policy_remove(actor=request.user, organization=organization)
     messages.success(request, f"{organization.name} follows the site-wide policy again.")
     return redirect("governance:approval-policy")
+
+
+class AccessRequestForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What do you need the data for?",
+        max_length=2000,
+    )
+
+
+@login_required
+@require_POST
+@domain_errors
+def access_request(request: HttpRequest, slug: str) -> HttpResponse:
+    dataset = dataset_for_view(actor=request.user, slug=slug)
+    form = AccessRequestForm(request.POST)
+    if form.is_valid() and run_service(
+        form,
+        lambda: access.request_access(
+            actor=request.user, dataset=dataset, reason=form.cleaned_data["reason"]
+        ),
+    ):
+        messages.success(request, "Your request was sent; an approver will decide.")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("catalog:dataset", dataset.slug)
+
+
+@login_required
+def access_requests(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "governance/access_requests.html", selectors.access_requests(actor=request.user)
+    )
+
+
+@login_required
+@require_POST
+@domain_errors
+def access_decide(request: HttpRequest, grant_id: int, decision: str) -> HttpResponse:
+    found = selectors.access_requests(actor=request.user)
+    grant = next((g for g in found["waiting"] + found["granted"] if g.pk == grant_id), None)
+    if grant is None:
+        raise PermissionDenied(
+            "This request is not one you decide.", attempt="access.decide", target=None
+        )
+    comment = request.POST.get("comment", "")
+    try:
+        if decision == "revoke":
+            access.revoke_access(actor=request.user, grant=grant)
+        else:
+            access.decide_access(
+                actor=request.user, grant=grant, grant_it=decision == "grant", comment=comment
+            )
+    except DomainError as exc:
+        record_refusal(exc)
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"Access of {grant.user.username} to {grant.dataset.title}: {decision}ed."
+        )
+    return redirect("governance:access-requests")
+
+
+@login_required
+@require_POST
+@domain_errors
+def archive(request: HttpRequest, slug: str) -> HttpResponse:
+    dataset = dataset_for_edit(actor=request.user, slug=slug)
+    workflow.archive(actor=request.user, dataset=dataset)
+    messages.success(request, "Archived: the public no longer sees this dataset.")
+    return redirect("catalog:dataset", dataset.slug)

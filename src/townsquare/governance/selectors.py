@@ -136,9 +136,15 @@ def review(change: Change) -> dict[str, Any]:
     if change.data_version_id:
         data = diff.compare(published_version(dataset), change.data_version)
     step = approval.current_step(change)
+    files = {
+        d.pk: d
+        for d in dataset.distributions.filter(pk__in=change.files_added + change.files_removed)
+    }
     return {
         "fields": fields,
         "data": data,
+        "files_added": [files[pk] for pk in change.files_added if pk in files],
+        "files_removed": [files[pk] for pk in change.files_removed if pk in files],
         "sign_offs": list(change.sign_offs.all()),
         "valid": {s.pk for s in approval.valid_sign_offs(change)},
         "step": step,
@@ -155,3 +161,33 @@ def organizations_and_policies() -> list[tuple[Any, bool]]:
         )
     )
     return [(org, org.pk in own) for org in Organization.objects.order_by("name")]
+
+
+def access_requests(*, actor: Actor) -> dict[str, list[Any]]:
+    """Access requests the actor decides (approvers: their organizations'; coordinators: all):
+    those waiting, oldest first, and the grants in force."""
+    from townsquare.catalog.models import AccessGrant
+
+    found = AccessGrant.objects.select_related("dataset", "user").filter(
+        status__in=[AccessGrant.Status.REQUESTED, AccessGrant.Status.GRANTED]
+    )
+    if not is_coordinator(actor):
+        organizations = organization_ids_with_role(user=actor, roles=(OrgRole.APPROVER,))
+        found = found.filter(dataset__organization_id__in=organizations)
+    found = found.exclude(user_id=actor.pk).order_by("requested_at", "pk")
+    return {
+        "waiting": [g for g in found if g.status == AccessGrant.Status.REQUESTED],
+        "granted": [g for g in found if g.status == AccessGrant.Status.GRANTED],
+    }
+
+
+def own_access_request(*, actor: Actor, dataset: Any) -> Any:
+    from townsquare.catalog.models import AccessGrant
+
+    if getattr(actor, "pk", None) is None:
+        return None
+    return (
+        AccessGrant.objects.filter(dataset=dataset, user_id=actor.pk)
+        .order_by("-requested_at")
+        .first()
+    )

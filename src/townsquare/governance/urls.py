@@ -8,9 +8,17 @@ app_name = "governance"
 urlpatterns = [
     path("review", review_views.inbox, name="inbox"),
     path("review/submitted", review_views.submitted, name="submitted"),
+    path("review/access", review_views.access_requests, name="access-requests"),
+    path(
+        "review/access/<int:grant_id>/<str:decision>",
+        review_views.access_decide,
+        name="access-decide",
+    ),
+    path("datasets/<slug:slug>/access-request", review_views.access_request, name="access-request"),
     path("review/<int:change_id>", review_views.review, name="review"),
     path("review/<int:change_id>/withdraw", review_views.withdraw, name="withdraw"),
     path("datasets/<slug:slug>/submit", review_views.submit, name="submit"),
+    path("datasets/<slug:slug>/archive", review_views.archive, name="archive"),
     path("governance/approval", review_views.approval_policy, name="approval-policy"),
     path(
         "organizations/<slug:slug>/approval",

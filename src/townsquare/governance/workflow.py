@@ -19,7 +19,7 @@ from django.utils import timezone
 from townsquare.audit import services as audit
 from townsquare.audit.chain import canonical
 from townsquare.catalog import services as catalog
-from townsquare.catalog.models import Dataset, Organization
+from townsquare.catalog.models import Dataset, Distribution, Organization
 from townsquare.catalog.policies import can_edit_dataset
 from townsquare.catalog.vocabularies import State
 from townsquare.core.actors import SYSTEM, Actor, user_or_none
@@ -68,6 +68,12 @@ def dataset_edit(
     organization: Organization | None = None,
     **values: Any,
 ) -> Edited:
+    if "state" in values:
+        raise PermissionDenied(
+            "A dataset is published by approving it: submit it for review instead.",
+            attempt="dataset.publish",
+            target=dataset,
+        )
     dataset = Dataset.objects.select_for_update().select_related("organization").get(pk=dataset.pk)
     change = open_change(dataset, lock=True)
     if based_on is not None and based_on != edit_token(dataset, change):
@@ -105,6 +111,18 @@ def published_value(dataset: Dataset, name: str) -> Any:
     if name == "organization":
         return dataset.organization.slug
     return canonical(getattr(dataset, name, None))
+
+
+def _locked_for_edit(actor: Actor, dataset: Dataset, attempt: str, doing: str) -> Dataset:
+    """The dataset, locked for this transaction, if the actor edits it; else a refusal."""
+    dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+    if not can_edit_dataset(actor, dataset):
+        raise PermissionDenied(
+            f"Only the organization's stewards and coordinators {doing}.",
+            attempt=attempt,
+            target=dataset,
+        )
+    return dataset
 
 
 def _working_copy(actor: Actor, dataset: Dataset, change: Change | None) -> Change:
@@ -162,13 +180,7 @@ def version_ready(version: DataVersion) -> None:
 def version_choose(*, actor: Actor, version: DataVersion) -> Change | None:
     """Put a ready version forward to be published (for example to roll back): published at
     once when no review is needed, else held in the working copy."""
-    dataset = Dataset.objects.select_for_update().get(pk=version.dataset_id)
-    if not can_edit_dataset(actor, dataset):
-        raise PermissionDenied(
-            "Only the organization's stewards and coordinators publish data.",
-            attempt="data_version.publish",
-            target=version,
-        )
+    dataset = _locked_for_edit(actor, version.dataset, "data_version.publish", "publish data")
     if version.status != DataVersion.Status.READY:
         raise ValidationError(
             f"Version {version.number} is {version.status}; only a ready version can be published."
@@ -189,19 +201,79 @@ def version_choose(*, actor: Actor, version: DataVersion) -> Change | None:
     return change
 
 
+def _files_reviewed(actor: Actor, dataset: Dataset) -> bool:
+    """Files of a published dataset are metadata: reviewed when its metadata edits are."""
+    if dataset.state != State.PUBLISHED or approval.bypasses_review(actor):
+        return False
+    return approval.policy_for(dataset.organization_id).review_metadata_edit
+
+
+@transaction.atomic
+def distribution_add(
+    *, actor: Actor, dataset: Dataset, upload: Any = None, **values: Any
+) -> Distribution:
+    """A new file or link: public at once, or pending in the working copy."""
+    dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+    held = _files_reviewed(actor, dataset)
+    if upload is not None:
+        added = catalog.distribution_add_file(
+            actor=actor, dataset=dataset, upload=upload, pending=held, **values
+        )
+    else:
+        added = catalog.distribution_add_link(actor=actor, dataset=dataset, pending=held, **values)
+    if held:
+        change = _working_copy(actor, dataset, open_change(dataset, lock=True))
+        change.files_added = [*change.files_added, added.pk]
+        _edited(actor, change, {"file_added": added.title})
+    return added
+
+
+@transaction.atomic
+def distribution_change(
+    *, actor: Actor, distribution: Distribution, upload: Any = None, **values: Any
+) -> Distribution:
+    """Change a file or link (or replace its file): at once, or as a pending copy in the
+    working copy that replaces it when approved."""
+    dataset = Dataset.objects.select_for_update().get(pk=distribution.dataset_id)
+    if distribution.pending or not _files_reviewed(actor, dataset):
+        return catalog.distribution_update(
+            actor=actor, distribution=distribution, upload=upload, **values
+        )
+    copy = catalog.distribution_copy(
+        actor=actor, distribution=distribution, upload=upload, **values
+    )
+    change = _working_copy(actor, dataset, open_change(dataset, lock=True))
+    change.files_added = [*change.files_added, copy.pk]
+    change.files_removed = [*change.files_removed, distribution.pk]
+    _edited(actor, change, {"file_replaced": distribution.title})
+    return copy
+
+
+@transaction.atomic
+def distribution_remove(*, actor: Actor, distribution: Distribution) -> None:
+    """Remove a file or link: at once, or when the working copy is approved."""
+    dataset = Dataset.objects.select_for_update().get(pk=distribution.dataset_id)
+    change = open_change(dataset, lock=True)
+    if distribution.pending or not _files_reviewed(actor, dataset):
+        catalog.distribution_delete(actor=actor, distribution=distribution)
+        if change is not None and distribution.pk in change.files_added:
+            change.files_added = [pk for pk in change.files_added if pk != distribution.pk]
+            _edited(actor, change, {"file_dropped": distribution.title})
+        return
+    if change is not None and distribution.pk in change.files_removed:
+        return
+    change = _working_copy(actor, dataset, change)
+    change.files_removed = [*change.files_removed, distribution.pk]
+    _edited(actor, change, {"file_removed": distribution.title})
+
+
 @transaction.atomic
 def submit(*, actor: Actor, dataset: Dataset) -> Change:
     """Send the working copy (or a draft dataset's first publication) to review."""
-    dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
-    if not can_edit_dataset(actor, dataset):
-        raise PermissionDenied(
-            "Only the organization's stewards and coordinators submit changes.",
-            attempt="change.submit",
-            target=dataset,
-        )
+    dataset = _locked_for_edit(actor, dataset, "change.submit", "submit changes")
     change = open_change(dataset, lock=True)
     if change is None:
-        if dataset.state != State.DRAFT:
+        if dataset.state == State.PUBLISHED:
             raise ValidationError("There is nothing to submit: the working copy is empty.")
         change = Change(dataset=dataset, new_dataset=True, revision=1)
         pk = getattr(actor, "pk", None)
@@ -228,12 +300,14 @@ def submit(*, actor: Actor, dataset: Dataset) -> Change:
 
 def _reasons(change: Change, dataset: Dataset) -> list[str]:
     if change.new_dataset:
-        return ["new dataset"]
+        return ["new dataset" if dataset.state == State.DRAFT else "republication"]
     reasons = approval.edit_reasons(
         approval.policy_for(dataset.organization_id), dataset, change.metadata
     )
     if change.metadata and not reasons:  # submitted though the policy would not require it
         reasons.append("metadata edit")
+    if (change.files_added or change.files_removed) and "metadata edit" not in reasons:
+        reasons.append("files")
     if change.data_version_id:
         reasons.append("new data version")
     return reasons
@@ -334,11 +408,24 @@ def _publish(actor: Actor, change: Change) -> None:
 
         version = DataVersion.objects.get(pk=change.data_version_id)
         datastore.publish_now(version, actor)
+    for added in Distribution.objects.filter(pk__in=change.files_added, pending=True):
+        catalog.distribution_release(actor=actor, distribution=added)
+    for removed in Distribution.objects.filter(pk__in=change.files_removed):
+        catalog.distribution_delete(actor=SYSTEM, distribution=removed)
     if change.new_dataset:
         catalog.dataset_set_state(actor=actor, dataset=dataset, state=State.PUBLISHED)
     change.status = Change.Status.PUBLISHED
     change.save(update_fields=["status"])
     audit.record(actor, "change.published", dataset, after={"change": change.pk})
+
+
+@transaction.atomic
+def archive(*, actor: Actor, dataset: Dataset) -> Dataset:
+    """Take a published dataset out of public view (publishing it again needs review)."""
+    dataset = _locked_for_edit(actor, dataset, "dataset.archive", "archive datasets")
+    if dataset.state != State.PUBLISHED:
+        raise Conflict(f"Only a published dataset can be archived; this one is {dataset.state}.")
+    return catalog.dataset_set_state(actor=actor, dataset=dataset, state=State.ARCHIVED)
 
 
 @transaction.atomic
@@ -355,5 +442,7 @@ def withdraw(*, actor: Actor, change: Change) -> Change:
         raise Conflict(f"This change is already {change.get_status_display().lower()}.")
     change.status, change.decided_at = Change.Status.WITHDRAWN, timezone.now()
     change.save()
+    for pending in Distribution.objects.filter(pk__in=change.files_added, pending=True):
+        catalog.distribution_delete(actor=actor, distribution=pending)
     audit.record(actor, "change.withdrawn", change.dataset, after={"change": change.pk})
     return change

@@ -35,7 +35,7 @@ def facet_values(dataset: Dataset) -> list[tuple[str, str]]:
 
 
 def _formats(dataset: Dataset) -> list[str]:
-    return sorted({d.format for d in dataset.distributions.all() if d.format})
+    return sorted({d.format for d in dataset.distributions.all() if d.format and not d.pending})
 
 
 def _document(dataset: Dataset) -> SearchDocument:

@@ -201,7 +201,7 @@ def test_session_writes_need_a_csrf_token(public_works: Any, steward: Any) -> No
 
 
 def test_upload_and_download_a_file(
-    client: Client, steward: Any, public_works: Any, make_dataset: Any
+    client: Client, steward: Any, public_works: Any, make_dataset: Any, files_without_review: None
 ) -> None:
     make_dataset(public_works)
     headers = bearer(steward)

@@ -95,6 +95,7 @@ def keys(s3: Any) -> list[str]:
 
 
 def test_files_live_in_the_bucket(
+    files_without_review: None,
     s3_storage: Any,
     steward: Any,
     public_works: Any,

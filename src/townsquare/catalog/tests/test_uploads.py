@@ -87,6 +87,7 @@ def test_a_large_upload_streams_through_bounded_memory(
 )
 # 'a"b;c.csv' breaks its own multipart header: it arrives as 'a"b' and is stored as "ab".
 def test_hostile_file_names_are_made_safe(
+    files_without_review: None,
     client: Client,
     steward: Any,
     public_works: Any,

@@ -157,7 +157,7 @@ def test_edit_and_delete(public_works: Any, steward: Any, make_dataset: Any, vie
 
 
 def test_upload_link_edit_and_download_through_pages(
-    public_works: Any, steward: Any, make_dataset: Any
+    public_works: Any, steward: Any, make_dataset: Any, files_without_review: None
 ) -> None:
     make_dataset(public_works)
     client = signed_in(steward)

@@ -100,3 +100,36 @@ def test_policies_over_the_api(public_works: Any, coordinator: Any, steward: Any
     assert bad.status_code == 400
     refused = send(api(steward), "put", "/api/v1/approval-policy", {"review_new_dataset": False})
     assert refused.status_code == 403 and last("policy.change.refused").actor == "steward"
+
+
+def test_access_requests_over_the_api(
+    public_works: Any, make_dataset: Any, outsider: Any, approver: Any
+) -> None:
+    make_dataset(public_works, slug="parcels", access_level="restricted public", rights="Partners.")
+    asker, reviewer = api(outsider), api(approver)
+    created = send(asker, "post", "/api/v1/datasets/parcels/access-requests", {"reason": "Study"})
+    assert created.status_code == 201 and created.json()["status"] == "requested"
+    waiting = reviewer.get("/api/v1/access-requests").json()["waiting"]
+    assert [w["user"] for w in waiting] == ["outsider"]
+    assert (
+        send(asker, "post", f"/api/v1/access-requests/{waiting[0]['id']}/grant").status_code == 404
+    )
+    granted = send(
+        reviewer, "post", f"/api/v1/access-requests/{waiting[0]['id']}/grant", {"comment": "ok"}
+    ).json()
+    assert granted["status"] == "granted"
+    assert reviewer.get("/api/v1/access-requests").json()["granted"][0]["user"] == "outsider"
+
+
+def test_a_steward_cannot_publish_directly(public_works: Any, steward: Any) -> None:
+    author = api(steward)
+    send(
+        author,
+        "post",
+        "/api/v1/datasets",
+        {**dataset_values(slug="trees"), "organization": "public-works"},
+    )
+    refused = send(author, "patch", "/api/v1/datasets/trees", {"state": "published"})
+    assert refused.status_code == 403 and "submit it for review" in refused.json()["detail"]
+    assert last("dataset.publish.refused").actor == "steward"
+    assert Client().get("/api/v1/datasets/trees").status_code == 404

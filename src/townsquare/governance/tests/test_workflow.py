@@ -257,3 +257,74 @@ def test_withdrawing_discards_the_working_copy(published: Dataset, steward: Any)
     assert workflow.open_change(published) is None and fresh(published).title == "Building permits"
     with pytest.raises(ValidationError, match="nothing to submit"):
         workflow.submit(actor=steward, dataset=published)
+
+
+def test_archiving_hides_and_republishing_needs_review(
+    published: Dataset, steward: Any, approver: Any, client: Any
+) -> None:
+    workflow.archive(actor=steward, dataset=published)
+    assert fresh(published).state == "archived"
+    assert client.get("/datasets/permits").status_code == 404
+    with pytest.raises(Conflict, match="Only a published dataset"):
+        workflow.archive(actor=steward, dataset=published)
+    change = workflow.submit(actor=steward, dataset=published)
+    assert change.reasons == ["republication"]
+    workflow.approve(actor=approver, change=change, revision=change.revision)
+    assert fresh(published).state == "published"
+    assert client.get("/datasets/permits").status_code == 200
+
+
+def test_files_of_a_published_dataset_change_through_the_working_copy(
+    published: Dataset, steward: Any, approver: Any, client: Any
+) -> None:
+    from django.core.files.base import ContentFile
+
+    from townsquare.catalog import services as catalog
+    from townsquare.catalog.models import Distribution
+
+    old = catalog.distribution_add_file(
+        actor=SYSTEM, dataset=published, upload=ContentFile(b"v1\n", name="permits.csv")
+    )
+    added = workflow.distribution_add(
+        actor=steward, dataset=published, upload=ContentFile(b"extra\n", name="extra.csv")
+    )
+    replaced = workflow.distribution_change(
+        actor=steward,
+        distribution=old,
+        upload=ContentFile(b"v2\n", name="permits.csv"),
+        title="Permits, corrected",
+    )
+    assert added.pending and replaced.pending and not Distribution.objects.get(pk=old.pk).pending
+    public = client.get("/api/v1/datasets/permits").json()["distributions"]
+    assert [d["title"] for d in public] == [old.title]  # the public sees the published file only
+    url = f"/datasets/permits/distributions/{added.pk}/download"
+    assert client.get(url).status_code == 404
+    change = workflow.submit(actor=steward, dataset=published)
+    assert change.reasons == ["files"]
+    review = selectors.review(change)
+    assert [d.title for d in review["files_added"]] == ["extra.csv", "Permits, corrected"]
+    assert [d.title for d in review["files_removed"]] == [old.title]
+    workflow.approve(actor=approver, change=change, revision=change.revision)
+    titles = [d["title"] for d in client.get("/api/v1/datasets/permits").json()["distributions"]]
+    assert sorted(titles) == ["Permits, corrected", "extra.csv"]
+    assert not Distribution.objects.filter(pk=old.pk).exists()
+    corrected = Distribution.objects.get(title="Permits, corrected")
+    download = client.get(f"/datasets/permits/distributions/{corrected.pk}/download")
+    assert b"".join(download.streaming_content) == b"v2\n"
+
+
+def test_withdrawing_removes_pending_files(
+    published: Dataset, steward: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    added = workflow.distribution_add(
+        actor=steward, dataset=published, upload=ContentFile(b"x\n", name="x.csv")
+    )
+    name = added.file.name
+    assert default_storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.withdraw(actor=steward, change=workflow.open_change(published))
+    assert not published.distributions.exists()
+    assert not default_storage.exists(name)

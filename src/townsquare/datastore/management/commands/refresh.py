@@ -1,0 +1,44 @@
+"""`townsquare refresh SLUG…`: fetch each dataset's published source URL again, in the
+foreground (for a nightly cron job). The approval policy decides whether each refresh publishes
+at once (same columns, every value read) or waits in the working copy for review."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import CommandError
+
+from townsquare.catalog.selectors import dataset_for_edit
+from townsquare.core.management.base import TownsquareCommand
+from townsquare.datastore import services
+from townsquare.datastore.models import DataVersion
+from townsquare.datastore.selectors import published_version
+
+
+class Command(TownsquareCommand):
+    help = "Fetch datasets' published source URLs again (a scheduled refresh)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("slugs", nargs="+", metavar="SLUG")
+        self.add_actor_argument(parser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actor, failed = self.actor(options), []
+        for slug in options["slugs"]:
+            dataset = dataset_for_edit(actor=actor, slug=slug)
+            created = services.version_refresh(actor=actor, dataset=dataset, enqueue=False)
+            if created.duplicate_of is not None:
+                self.stdout.write(f"{slug}: unchanged since version {created.duplicate_of.number}.")
+                continue
+            version = services.version_ingest(created.version.pk)
+            if version.status != DataVersion.Status.READY:
+                failed.append(f"{slug}: version {version.number} failed: {version.error}")
+                continue
+            current = published_version(dataset)
+            state = "published" if current and current.pk == version.pk else "waits for review"
+            self.stdout.write(
+                f"{slug}: version {version.number}, {version.row_count:,} rows, {state}."
+            )
+        if failed:
+            raise CommandError("; ".join(failed))

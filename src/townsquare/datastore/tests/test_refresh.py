@@ -1,0 +1,75 @@
+"""`townsquare refresh`: the published source URL fetched again; the policy publishes a refresh
+whose checks pass and holds one whose columns changed."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from townsquare.core.actors import SYSTEM
+from townsquare.datastore import services
+from townsquare.datastore.selectors import published_version
+from townsquare.governance.models import Change
+
+pytestmark = pytest.mark.django_db
+
+BODY = {"now": b"road,km\nMain,3\n"}
+
+
+class _Source(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802
+        body = BODY["now"]
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def source(settings: Any) -> Iterator[str]:
+    settings.DATASTORE_ALLOW_PRIVATE_URLS = True  # the test's server is on 127.0.0.1
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Source)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/roads.csv"
+    server.shutdown()
+    server.server_close()
+
+
+def refresh(*slugs: str) -> str:
+    out = StringIO()
+    call_command("refresh", *slugs, stdout=out)
+    return out.getvalue()
+
+
+def test_refresh_publishes_when_checks_pass_and_waits_otherwise(
+    public_works: Any, make_dataset: Any, source: str
+) -> None:
+    dataset = make_dataset(public_works, slug="roads")
+    BODY["now"] = b"road,km\nMain,3\n"
+    created = services.version_create_from_url(
+        actor=SYSTEM, dataset=dataset, url=source, enqueue=False
+    )
+    first = services.version_ingest(created.version.pk)
+    assert published_version(dataset) == first
+    BODY["now"] = b"road,km\nMain,3\nOak,2\n"
+    assert "version 2, 2 rows, published." in refresh("roads")
+    BODY["now"] = b"road,km,lanes\nMain,3,2\n"
+    assert "version 3, 1 rows, waits for review." in refresh("roads")
+    assert published_version(dataset).number == 2
+    assert Change.objects.get().data_version.number == 3
+
+
+def test_only_url_sources_can_be_refreshed(public_works: Any, make_dataset: Any) -> None:
+    make_dataset(public_works, slug="roads")
+    with pytest.raises(CommandError, match="Only data loaded from a URL can be refreshed"):
+        refresh("roads")
