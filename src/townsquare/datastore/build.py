@@ -176,7 +176,9 @@ def _materialize(
         )
         _write(con, staged, fields, [""], None, target, progress)
         return _built(con, staged, fields, target, [])
-    fields = inference.infer(con, staged.relation, staged.columns, staged.titles, missing)
+    # The sample is the first rows: the one-thread reader gets them without splitting the file.
+    sample_from = staged.serial_relation or staged.relation
+    fields = inference.infer(con, sample_from, staged.columns, staged.titles, missing)
     robust: set[int] = set()
     while True:
         try:

@@ -24,6 +24,7 @@ from townsquare.core.errors import PermissionDenied
 from townsquare.datastore import files, ingest, policies, schema
 from townsquare.datastore.errors import IngestError
 from townsquare.datastore.models import DataVersion, PublishedVersion
+from townsquare.governance import workflow  # decides publication (and imports us lazily)
 
 READER_OPTIONS = {"format", "encoding", "delimiter", "sheet", "header"}
 
@@ -232,9 +233,7 @@ def version_ingest(version_id: int, listener: Any = None) -> DataVersion:
                 version,
                 after={"rows": version.row_count, "columns": len(version.fields)},
             )
-            from townsquare.governance.workflow import version_ready
-
-            version_ready(version)  # the workflow publishes it or holds it for review
+            workflow.version_ready(version)  # the workflow publishes it or holds it for review
     except IngestError as exc:
         _failed(version, exc.message)
     except Exception as exc:  # noqa: BLE001  (anything else is reported on the version too)
