@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 
 from townsquare.catalog.selectors import dataset_for_edit, dataset_for_view
 from townsquare.core.uploads import ensure_upload_within_limit
-from townsquare.datastore import exports, presenters, selectors, services
+from townsquare.datastore import exports, policies, presenters, selectors, services
 from townsquare.datastore.query import output
 from townsquare.datastore.query.answer import CONTENT_TYPES, records_answer
 from townsquare.datastore.query.records import Column, RecordsQuery
@@ -39,13 +39,13 @@ def _created(request: HttpRequest, created: services.Created) -> tuple[int, dict
     if created.duplicate_of:
         message = f"This file is identical to version {version.number}; nothing new was ingested."
         return 200, {
-            "version": presenters.version_out(request, version, published),
+            "version": presenters.version_out(request, version, published, with_data=True),
             "duplicate_of": version.pk,
             "message": message,
         }
     message = f"Version {version.number} is queued for ingest."
     return 202, {
-        "version": presenters.version_out(request, version, published),
+        "version": presenters.version_out(request, version, published, with_data=True),
         "duplicate_of": None,
         "message": message,
     }
@@ -72,7 +72,12 @@ def list_versions(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 def get_version(request: HttpRequest, slug: str, version_id: int) -> dict[str, Any]:
     dataset = dataset_for_view(actor=request.auth, slug=slug)
     version = selectors.version_for_view(actor=request.auth, dataset=dataset, version_id=version_id)
-    return presenters.version_out(request, version, selectors.published_version_id(dataset))
+    return presenters.version_out(
+        request,
+        version,
+        selectors.published_version_id(dataset),
+        with_data=policies.can_read_data(request.auth, dataset),
+    )
 
 
 @router.post(
@@ -120,7 +125,10 @@ def reingest(
         actor=request.auth, version=version, table_schema=payload.table_schema
     )
     return Status(
-        202, presenters.version_out(request, again, selectors.published_version_id(dataset))
+        202,
+        presenters.version_out(
+            request, again, selectors.published_version_id(dataset), with_data=True
+        ),
     )
 
 
@@ -134,7 +142,9 @@ def publish(request: HttpRequest, slug: str, version_id: int) -> dict[str, Any]:
     dataset = dataset_for_edit(actor=request.auth, slug=slug)
     version = selectors.version_for_view(actor=request.auth, dataset=dataset, version_id=version_id)
     workflow.version_choose(actor=request.auth, version=version)
-    return presenters.version_out(request, version, selectors.published_version_id(dataset))
+    return presenters.version_out(
+        request, version, selectors.published_version_id(dataset), with_data=True
+    )
 
 
 @router.get(

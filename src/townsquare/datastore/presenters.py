@@ -37,16 +37,18 @@ def version_summary(
 
 
 def version_out(
-    request: HttpRequest, version: DataVersion, published_id: int | None
+    request: HttpRequest, version: DataVersion, published_id: int | None, *, with_data: bool
 ) -> dict[str, Any]:
+    """``with_data``: the caller may read the data, so also the profile (its minimums,
+    maximums and top values are data) and the ingest report (it quotes values)."""
     return {
         **version_summary(request, version, published_id),
         "original_size": version.original_size,
         "parquet_size": version.parquet_size,
         "options": version.options,
-        "bbox": version.bbox,
+        "bbox": version.bbox if with_data else None,
         "table_schema": version.table_schema,
-        "report": version.report,
-        "profile": version.profile,
+        "report": version.report if with_data else {},
+        "profile": version.profile if with_data else {},
         "started_at": version.started_at,
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from townsquare.catalog import policies as catalog_policies
 from townsquare.catalog.models import Dataset
 from townsquare.catalog.selectors import dataset_for_view
 from townsquare.core.actors import Actor
@@ -13,11 +14,24 @@ from townsquare.datastore.models import DataVersion, PublishedVersion
 
 
 def versions_of(*, actor: Actor, dataset: Dataset) -> QuerySet[DataVersion]:
-    """Newest first. Stewards see every version; others see the ones that became ready."""
+    """Newest first. Stewards see every version; the organization and coordinators the ready
+    ones; others the ready ones up to the published one (not those waiting for review)."""
     versions = DataVersion.objects.filter(dataset=dataset).select_related("created_by")
-    if not policies.can_ingest(actor, dataset):
-        versions = versions.filter(status=DataVersion.Status.READY)
+    if policies.can_ingest(actor, dataset):
+        return versions.order_by("-number")
+    versions = versions.filter(status=DataVersion.Status.READY)
+    if not catalog_policies.can_see_working_copy(actor, dataset):
+        published = published_version_number(dataset)
+        versions = versions.filter(number__lte=published or 0)
     return versions.order_by("-number")
+
+
+def published_version_number(dataset: Dataset) -> int | None:
+    return (
+        PublishedVersion.objects.filter(dataset=dataset)
+        .values_list("version__number", flat=True)
+        .first()
+    )
 
 
 def version_for_view(*, actor: Actor, dataset: Dataset, version_id: int) -> DataVersion:

@@ -176,3 +176,21 @@ def test_access_requests_refusals(town: Any, outsider: Any, approver: Any, viewe
     with pytest.raises(Exception, match="was refused already"):
         access.decide_access(actor=approver, grant=grant, grant_it=True)
     assert last("access.refused").after["comment"] == "Not yet."
+
+
+def test_versions_reveal_no_data_or_pending_work_to_outsiders(
+    town: Any, outsider: Any, steward: Any
+) -> None:
+    from townsquare.governance.tests.helpers import load
+
+    held = load(steward, town["open"], b"road,km\nElm,9\n")  # waits for review
+    for client in outsiders(outsider):
+        listed = client.get("/api/v1/datasets/open/versions").json()
+        assert [v["number"] for v in listed] == [1] and held.number == 2
+        assert client.get(f"/api/v1/datasets/open/versions/{held.pk}").status_code == 404
+        restricted = town["restricted"].data_versions.get()
+        detail = client.get(f"/api/v1/datasets/restricted/versions/{restricted.pk}").json()
+        assert detail["profile"] == {} and detail["report"] == {} and detail["bbox"] is None
+        assert detail["table_schema"]["fields"][0]["name"] == "road"  # the columns are metadata
+        public = town["open"].data_versions.get(number=1)
+        assert client.get(f"/api/v1/datasets/open/versions/{public.pk}").json()["profile"]
