@@ -24,6 +24,7 @@ from townsquare.core.problems import field_errors_from_django, field_errors_from
 from townsquare.core.uploads import limit_message
 from townsquare.datastore.api import router as datastore_router
 from townsquare.governance.api import router as governance_router
+from townsquare.quality.api import router as quality_router
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ api.add_router("/", accounts_router, tags=["accounts"])
 api.add_router("/", datastore_router, tags=["datastore"])
 api.add_router("/", audit_router, tags=["audit"])
 api.add_router("/", governance_router, tags=["governance"])
+api.add_router("/", quality_router, tags=["quality"])
 
 
 def problem(

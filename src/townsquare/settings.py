@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "townsquare.catalog",
     "townsquare.governance",
     "townsquare.audit",
+    "townsquare.quality",
     "townsquare.datastore",
     "townsquare.demo",
 ]
@@ -179,6 +180,22 @@ DATASTORE_EXPORT_SECONDS = env.integer("TOWNSQUARE_DATASTORE_EXPORT_SECONDS", 60
 DATASTORE_RESULT_CACHE_MB = env.integer("TOWNSQUARE_DATASTORE_RESULT_CACHE_MB", 64, minimum=0)
 DATASTORE_SQL_MAX_ROWS = env.integer("TOWNSQUARE_DATASTORE_SQL_MAX_ROWS", 10_000, minimum=1)
 DATASTORE_SQL_MEMORY_LIMIT = env.string("TOWNSQUARE_DATASTORE_SQL_MEMORY_LIMIT", "500MB")
+# The quality policy: the checks whose findings are errors (they block publication); every other
+# finding is a warning.
+QUALITY_ERRORS = env.string_list(
+    "TOWNSQUARE_QUALITY_ERRORS",
+    [
+        "required",
+        "unique",
+        "enum",
+        "minimum",
+        "maximum",
+        "pattern",
+        "min_length",
+        "max_length",
+        "cast_failure",
+    ],
+)
 # Who sees every version of the governance documents and their signatures: "public" or
 # "staff" (coordinators, admins, organization members). The current text is always public.
 DOCUMENT_HISTORY = env.choice("TOWNSQUARE_DOCUMENT_HISTORY", "public", ("public", "staff"))

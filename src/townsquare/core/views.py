@@ -40,6 +40,16 @@ def domain_errors(view: View) -> View:
             return error_page(request, 403, exc.message)
         except NotFound as exc:
             return error_page(request, 404, exc.message)
+        except DomainError as exc:  # a conflict or another refusal: say why, never a 500
+            record_refusal(exc)
+            return render(
+                request,
+                "errors/400.html",
+                {"message": exc.message, "title": exc.title},
+                status=exc.status,
+            )
+        except ValidationError as exc:
+            return error_page(request, 400, " ".join(exc.messages))
 
     return wrapper
 

@@ -69,14 +69,26 @@ def _field_problem(field: Any, seen: set[str]) -> str | None:
         return f"The name {name!r} is used twice."
     if field.get("type") not in TYPES:
         return f"Type {field.get('type')!r} is not one of {', '.join(sorted(TYPES))}."
-    for key, value in (field.get("constraints") or {}).items():
+    problem = _constraint_problem(field.get("constraints") or {})
+    if problem:
+        return problem
+    if "format" in field and not isinstance(field["format"], str):
+        return "The format must be a text such as %d/%m/%Y."
+    return None
+
+
+def _constraint_problem(constraints: dict[str, Any]) -> str | None:
+    for key, value in constraints.items():
         expected = CONSTRAINTS.get(key)
         if expected is None:
             return f"Unknown constraint {key!r}."
         if not isinstance(value, expected):
             return f"The constraint {key!r} has a value of the wrong kind."
-    if "format" in field and not isinstance(field["format"], str):
-        return "The format must be a text such as %d/%m/%Y."
+        if key == "pattern":
+            try:
+                re.compile(value)
+            except re.error as exc:
+                return f"The pattern {value!r} is not a regular expression: {exc}."
     return None
 
 

@@ -27,6 +27,7 @@ from townsquare.core.errors import Conflict, PermissionDenied
 from townsquare.datastore.models import DataVersion
 from townsquare.governance import approval, notices
 from townsquare.governance.models import Change, SignOff
+from townsquare.quality import services as quality
 
 
 @dataclass
@@ -113,6 +114,19 @@ def published_value(dataset: Dataset, name: str) -> Any:
     return canonical(getattr(dataset, name, None))
 
 
+def _check_quality(version: DataVersion, attempt: str) -> None:
+    """A version whose quality report has errors is never published, by any path."""
+    report = quality.report_of(version) or quality.check_version(version)
+    if report.blocks_publication:
+        errors = report.errors
+        raise Conflict(
+            f"Version {version.number} cannot be published: its quality report has "
+            f"{errors} error(s). Fix the data (or its table schema) and load it again.",
+            attempt=attempt,
+            target=version,
+        )
+
+
 def _locked_for_edit(actor: Actor, dataset: Dataset, attempt: str, doing: str) -> Dataset:
     """The dataset, locked for this transaction, if the actor edits it; else a refusal."""
     dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
@@ -159,6 +173,15 @@ def version_ready(version: DataVersion) -> None:
     """Called by the datastore when a version finished ingesting: publish it, or hold it in
     the working copy for review."""
     dataset = Dataset.objects.select_related("organization").get(pk=version.dataset_id)
+    report = quality.check_version(version)
+    if report.blocks_publication:
+        audit.record(
+            SYSTEM,
+            "data_version.blocked",
+            version,
+            after={"errors": report.errors, "warnings": report.warnings},
+        )
+        return
     policy = approval.policy_for(dataset.organization_id)
     refresh = bool(version.options.get("refresh"))
     from townsquare.datastore import services as datastore
@@ -185,6 +208,7 @@ def version_choose(*, actor: Actor, version: DataVersion) -> Change | None:
         raise ValidationError(
             f"Version {version.number} is {version.status}; only a ready version can be published."
         )
+    _check_quality(version, attempt="data_version.publish")
     from townsquare.datastore import services as datastore
 
     policy = approval.policy_for(dataset.organization_id)
@@ -280,6 +304,8 @@ def submit(*, actor: Actor, dataset: Dataset) -> Change:
         change.contributors = [pk] if pk is not None else []
     if change.status not in (Change.Status.DRAFT, Change.Status.REJECTED):
         raise Conflict(f"This change is already {change.get_status_display().lower()}.")
+    if change.data_version_id:
+        _check_quality(change.data_version, attempt="change.submit")
     policy = approval.policy_for(dataset.organization_id)
     change.steps = approval.check_steps(policy.steps)
     change.step = 0
@@ -407,6 +433,7 @@ def _publish(actor: Actor, change: Change) -> None:
         from townsquare.datastore import services as datastore
 
         version = DataVersion.objects.get(pk=change.data_version_id)
+        _check_quality(version, attempt="change.approve")
         datastore.publish_now(version, actor)
     for added in Distribution.objects.filter(pk__in=change.files_added, pending=True):
         catalog.distribution_release(actor=actor, distribution=added)

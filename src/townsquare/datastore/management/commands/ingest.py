@@ -15,6 +15,8 @@ from townsquare.catalog.selectors import dataset_for_edit
 from townsquare.core.management.base import TownsquareCommand
 from townsquare.datastore import services
 from townsquare.datastore.models import DataVersion
+from townsquare.datastore.selectors import published_version
+from townsquare.quality.models import Report
 
 
 class Command(TownsquareCommand):
@@ -69,10 +71,24 @@ class Command(TownsquareCommand):
         version = self._ingest(created.version)
         if version.status != DataVersion.Status.READY:
             raise CommandError(f"Version {version.number} failed: {version.error}")
+        shape = f"{version.row_count:,} rows, {len(version.fields)} columns"
+        report = Report.objects.filter(version=version).first()
+        if report is not None and report.blocks_publication:
+            raise CommandError(
+                f"Version {version.number} of {dataset.slug} was read ({shape}) but is not "
+                f"published: its quality report has {report.errors} error(s). See "
+                f"/api/v1/datasets/{dataset.slug}/versions/{version.pk}/report."
+            )
+        current = published_version(dataset)
+        if current is None or current.pk != version.pk:
+            self.stdout.write(
+                f"Version {version.number} of {dataset.slug} is ready ({shape}) and waits in "
+                "the working copy: submit it for review to publish it."
+            )
+            return
         self.stdout.write(
             self.style.SUCCESS(
-                f"Version {version.number} of {dataset.slug} is ready and published: "
-                f"{version.row_count:,} rows, {len(version.fields)} columns."
+                f"Version {version.number} of {dataset.slug} is ready and published: {shape}."
             )
         )
 

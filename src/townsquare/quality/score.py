@@ -1,0 +1,103 @@
+"""The metadata quality score (0–100) of a dataset, with concrete suggestions, in the spirit
+of uData's criteria and data.europa.eu's metadata quality assessment. Each criterion has a
+weight; partly met criteria (the data dictionary) earn part of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from townsquare.catalog.models import Dataset
+from townsquare.catalog.vocabularies import LICENSES_BY_ID
+
+# Open, machine-readable formats (data.europa.eu's list, shortened to what portals publish).
+OPEN_FORMATS = {"CSV", "TSV", "JSON", "NDJSON", "GEOJSON", "PARQUET", "XML", "ODS", "SHP", "KML"}
+DESCRIPTION_CHARS = 100
+
+
+@dataclass
+class Score:
+    score: int
+    suggestions: list[str] = field(default_factory=list)
+    criteria: list[dict[str, Any]] = field(default_factory=list)
+
+
+def score(dataset: Dataset, fields: list[dict[str, Any]] | None) -> Score:
+    """``fields``: the published data version's table schema fields, if it has data."""
+    checks: list[tuple[str, int, float, str]] = []  # (criterion, weight, met 0..1, suggestion)
+    license = LICENSES_BY_ID.get(dataset.license)
+    checks.append(
+        (
+            "open license",
+            15,
+            1.0 if license and license.open else 0.0,
+            "Choose an open license." if dataset.license else "The license is not set.",
+        )
+    )
+    checks.append(
+        (
+            "description",
+            10,
+            min(1.0, len(dataset.description.strip()) / DESCRIPTION_CHARS),
+            f"Describe the data in at least {DESCRIPTION_CHARS} characters: what, who, how.",
+        )
+    )
+    checks.append(
+        (
+            "temporal coverage",
+            10,
+            float(bool(dataset.temporal)),
+            "Say which period the data covers.",
+        )
+    )
+    checks.append(
+        ("spatial coverage", 10, float(bool(dataset.spatial)), "Say which area the data covers.")
+    )
+    checks.append(
+        (
+            "update frequency",
+            10,
+            float(bool(dataset.accrual_periodicity)),
+            "The update frequency is not set.",
+        )
+    )
+    checks.append(("keywords", 5, float(bool(dataset.keywords)), "Add keywords people search for."))
+    checks.append(("contact", 5, float(bool(dataset.contact_email)), "Name a contact email."))
+    formats = {d.format.upper() for d in dataset.distributions.all() if d.format and not d.pending}
+    open_format = bool(formats & OPEN_FORMATS) or fields is not None
+    checks.append(
+        (
+            "open machine-readable format",
+            15,
+            float(open_format),
+            "Publish the data in an open, machine-readable format (CSV, JSON, GeoJSON…).",
+        )
+    )
+    if fields:
+        columns = [f for f in fields if f.get("type") != "geojson"]
+        described = sum(1 for f in columns if str(f.get("description") or "").strip())
+        missing = len(columns) - described
+        checks.append(
+            (
+                "data dictionary",
+                20,
+                described / len(columns) if columns else 1.0,
+                f"Add a description to {missing} column{'s' if missing != 1 else ''}.",
+            )
+        )
+    else:
+        checks.append(
+            (
+                "data dictionary",
+                20,
+                1.0 if dataset.described_by else 0.0,
+                "Link a data dictionary, or load the data so each column can be described.",
+            )
+        )
+    total = sum(weight for _, weight, _, _ in checks)
+    earned = sum(weight * met for _, weight, met, _ in checks)
+    return Score(
+        score=round(100 * earned / total),
+        suggestions=[s for _, _, met, s in checks if met < 1.0],
+        criteria=[{"criterion": c, "weight": w, "met": round(m, 2)} for c, w, m, _ in checks],
+    )
