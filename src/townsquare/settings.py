@@ -196,6 +196,10 @@ QUALITY_ERRORS = env.string_list(
         "cast_failure",
     ],
 )
+# The privacy scan: counts below this in an aggregate table are a re-identification risk, and
+# the regions whose phone numbers are recognized (ISO 3166 codes).
+QUALITY_SMALL_CELL = env.integer("TOWNSQUARE_QUALITY_SMALL_CELL", 5, minimum=1)
+QUALITY_PHONE_REGIONS = env.string_list("TOWNSQUARE_QUALITY_PHONE_REGIONS", ["US"])
 # Who sees every version of the governance documents and their signatures: "public" or
 # "staff" (coordinators, admins, organization members). The current text is always public.
 DOCUMENT_HISTORY = env.choice("TOWNSQUARE_DOCUMENT_HISTORY", "public", ("public", "staff"))

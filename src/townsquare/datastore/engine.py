@@ -7,6 +7,7 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from django.conf import settings
@@ -136,3 +137,23 @@ def execute_with_progress(
     finally:
         done.set()
         watcher.join()
+
+
+def aggregate(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    expressions: list[str],
+    params: list[list[Any]] | None = None,
+    batch: int = 200,
+) -> list[Any]:
+    """The value of each aggregate expression over ``table``, a batch of expressions per scan
+    (a table of thousands of columns would make one query too big to plan)."""
+    params = params or [[] for _ in expressions]
+    values: list[Any] = []
+    for start in range(0, len(expressions), batch):
+        chosen = expressions[start : start + batch]
+        bound = [value for group in params[start : start + batch] for value in group]
+        row = con.execute(f"SELECT {', '.join(chosen)} FROM {table}", bound).fetchone()  # noqa: S608
+        assert row is not None
+        values += list(row)
+    return values

@@ -1,0 +1,94 @@
+"""Column scans for the privacy check: how many rows of each text column match each pattern
+(over the whole column, in one pass), and the distinct matching values with their row counts
+(for a closer look in Python), and counts of small numbers in count columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from townsquare.datastore import engine, files
+from townsquare.datastore.engine import literal
+from townsquare.datastore.models import DataVersion
+from townsquare.datastore.names import quote
+
+DISTINCT = 200  # distinct matching values looked at closely per column and pattern
+
+
+@dataclass
+class Matches:
+    column: str
+    kind: str
+    rows: int  # rows of the whole column that match the pattern
+    values: list[tuple[str, int]]  # up to DISTINCT distinct values, most frequent first
+    complete: bool  # every distinct matching value is in ``values``
+
+
+def _table(version: DataVersion) -> str:
+    return f"read_parquet({literal(str(files.local_path(version.parquet)))})"
+
+
+def pattern_matches(
+    version: DataVersion, columns: list[str], patterns: dict[str, str]
+) -> list[Matches]:
+    """Rows matching each pattern in each column; RE2 patterns, passed as parameters."""
+    if not version.parquet or not columns or not patterns:
+        return []
+    table = _table(version)
+    pairs = [(c, k) for c in columns for k in patterns]
+    con = engine.connect(columns=len(columns))
+    try:
+        counts = engine.aggregate(
+            con,
+            table,
+            [f"count(*) FILTER (WHERE regexp_matches({quote(c)}, ?))" for c, _ in pairs],
+            [[patterns[k]] for _, k in pairs],
+        )
+        found = []
+        for (column, kind), rows in zip(pairs, counts, strict=True):
+            if not rows:
+                continue
+            values = con.execute(
+                f"SELECT {quote(column)}, count(*) AS n FROM {table} "
+                f"WHERE regexp_matches({quote(column)}, ?) GROUP BY 1 ORDER BY n DESC, 1 "
+                f"LIMIT {DISTINCT + 1}",
+                [patterns[kind]],
+            ).fetchall()
+            found.append(
+                Matches(
+                    column,
+                    kind,
+                    int(rows),
+                    [(str(v), int(n)) for v, n in values[:DISTINCT]],
+                    len(values) <= DISTINCT,
+                )
+            )
+    finally:
+        con.close()
+    return found
+
+
+def non_null_counts(version: DataVersion, columns: list[str]) -> dict[str, int]:
+    return _per_column(version, columns, [f"count({quote(c)})" for c in columns])
+
+
+def small_counts(version: DataVersion, columns: list[str], threshold: int) -> dict[str, int]:
+    """Per column: rows whose value is between 1 and ``threshold`` - 1."""
+    expressions = [f"count(*) FILTER (WHERE {quote(c)} > 0 AND {quote(c)} < ?)" for c in columns]
+    return _per_column(version, columns, expressions, [[threshold]] * len(columns))
+
+
+def _per_column(
+    version: DataVersion,
+    columns: list[str],
+    expressions: list[str],
+    params: list[list[Any]] | None = None,
+) -> dict[str, int]:
+    if not version.parquet or not columns:
+        return {}
+    con = engine.connect(columns=len(columns))
+    try:
+        values = engine.aggregate(con, _table(version), expressions, params)
+    finally:
+        con.close()
+    return {c: int(n) for c, n in zip(columns, values, strict=True)}
