@@ -132,9 +132,12 @@ def review(change: Change) -> dict[str, Any]:
         fields.append(
             FieldChange(name, str(label).capitalize(), published_value(dataset, name), proposed)
         )
-    data = None
+    data, quality = None, None
     if change.data_version_id:
+        from townsquare.quality.services import report_of
+
         data = diff.compare(published_version(dataset), change.data_version)
+        quality = report_of(change.data_version)
     step = approval.current_step(change)
     files = {
         d.pk: d
@@ -143,6 +146,7 @@ def review(change: Change) -> dict[str, Any]:
     return {
         "fields": fields,
         "data": data,
+        "quality": quality,
         "files_added": [files[pk] for pk in change.files_added if pk in files],
         "files_removed": [files[pk] for pk in change.files_removed if pk in files],
         "sign_offs": list(change.sign_offs.all()),

@@ -76,6 +76,22 @@ def test_small_cells_in_aggregate_tables(dataset: Any) -> None:
     assert cell["count"] == 2 and "below 5" in cell["message"]
 
 
+def test_privacy_findings_beside_the_diff_in_the_review_screen(
+    dataset: Any, steward: Any, approver: Any
+) -> None:
+    from townsquare.governance import workflow
+    from townsquare.governance.tests.helpers import load
+
+    ingest(dataset, "first.csv", b"id\n1\n")
+    load(steward, dataset, PLANTED.encode())  # held in the working copy for review
+    change = workflow.submit(actor=steward, dataset=dataset)
+    client = Client()
+    client.force_login(approver)
+    page = client.get(f"/review/{change.pk}").content.decode()
+    assert "Quality and privacy of version 2" in page
+    assert "<code>payment_card</code>" in page and "<code>email</code>" in page
+
+
 def test_privacy_findings_in_the_report_api(dataset: Any, steward: Any) -> None:
     version = ingest(dataset, "people.csv", PLANTED.encode())
     client = Client()
