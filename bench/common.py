@@ -7,6 +7,8 @@ import http.client
 import os
 import platform
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -68,3 +70,15 @@ def write_section(marker: str, section: str) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + section
     RESULTS.write_text(text, encoding="utf-8")
+
+
+def serve_townsquare(env: dict[str, str], *, threads: int) -> tuple[subprocess.Popen[bytes], int]:
+    """`townsquare serve` (2 gunicorn processes, no worker) on a free port, once it answers."""
+    port = free_port()
+    command = [sys.executable, "-m", "townsquare.cli", "serve", "--no-worker"]
+    command += ["--port", str(port), "--workers", "2", "--threads", str(threads)]
+    server = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    wait_for(port)
+    return server, port

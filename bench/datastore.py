@@ -42,7 +42,15 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, environment, free_port, machine, wait_for, write_section  # noqa: E402
+from common import (  # noqa: E402
+    ROOT,
+    environment,
+    free_port,
+    machine,
+    wait_for,
+    write_section,
+)
+from common import serve_townsquare as serve_portal  # noqa: E402
 
 WORK = ROOT / "var" / "bench"
 PEERS = WORK / "peers"
@@ -288,28 +296,8 @@ def datasette_database(source: Path, target: Path, *, indexed: bool) -> Path:
 
 
 def serve_townsquare(env: dict[str, str], *, remember: bool) -> tuple[subprocess.Popen, int]:
-    port = free_port()
     env = {**env, "TOWNSQUARE_DATASTORE_RESULT_CACHE_MB": "64" if remember else "0"}
-    server = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "townsquare.cli",
-            "serve",
-            "--no-worker",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wait_for(port)
-    return server, port
+    return serve_portal(env, threads=4)
 
 
 def serve_datasette(bin_dir: Path, database: Path) -> tuple[subprocess.Popen, int]:

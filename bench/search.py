@@ -27,9 +27,8 @@ from common import (  # noqa: E402
     RESULTS,
     ROOT,
     environment,
-    free_port,
     machine,
-    wait_for,
+    serve_townsquare,
     write_section,
 )
 
@@ -120,27 +119,7 @@ def prepare(name: str, database_url: str, folder: Path, count: int) -> tuple[dic
 
 
 def serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "townsquare.cli",
-            "serve",
-            "--no-worker",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-            "--threads",
-            "2",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wait_for(port)
-    return server, port
+    return serve_townsquare(env, threads=2)
 
 
 def postgres_database(url: str) -> tuple[str, callable]:  # type: ignore[valid-type]
