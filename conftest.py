@@ -36,6 +36,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def _fast_isolated_settings(settings: Any, tmp_path: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.QUALITY_CHECK_LINKS = False  # no test reaches the internet; link tests turn it on
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "files"
     settings.STORAGES = {

@@ -200,6 +200,14 @@ QUALITY_ERRORS = env.string_list(
 # the regions whose phone numbers are recognized (ISO 3166 codes).
 QUALITY_SMALL_CELL = env.integer("TOWNSQUARE_QUALITY_SMALL_CELL", 5, minimum=1)
 QUALITY_PHONE_REGIONS = env.string_list("TOWNSQUARE_QUALITY_PHONE_REGIONS", ["US"])
+# Privacy findings with at least this confidence (percent) need a privacy officer's sign-off
+# (or the column withheld) before the data is published; weaker ones are shown as warnings.
+QUALITY_PRIVACY_SIGN_OFF = env.integer("TOWNSQUARE_QUALITY_PRIVACY_SIGN_OFF", 50, minimum=0)
+# Link checks (a background task, queued when a dataset's links change): on or off, seconds per
+# address, and days before `townsquare check_links` checks an address again.
+QUALITY_CHECK_LINKS = env.boolean("TOWNSQUARE_QUALITY_CHECK_LINKS", True)
+QUALITY_LINK_TIMEOUT = env.integer("TOWNSQUARE_QUALITY_LINK_TIMEOUT", 10, minimum=1)
+QUALITY_LINK_RECHECK_DAYS = env.integer("TOWNSQUARE_QUALITY_LINK_RECHECK_DAYS", 7, minimum=0)
 # Who sees every version of the governance documents and their signatures: "public" or
 # "staff" (coordinators, admins, organization members). The current text is always public.
 DOCUMENT_HISTORY = env.choice("TOWNSQUARE_DOCUMENT_HISTORY", "public", ("public", "staff"))

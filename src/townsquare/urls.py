@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("townsquare.catalog.urls")),
     path("", include("townsquare.accounts.urls")),
     path("", include("townsquare.governance.urls")),
+    path("", include("townsquare.quality.urls")),
     path("", include("townsquare.datastore.urls")),
     path("", include("townsquare.audit.urls")),
     path("admin/", admin.site.urls),

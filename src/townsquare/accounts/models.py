@@ -36,6 +36,7 @@ class OrgRole(models.TextChoices):
     STEWARD = "steward", "Steward (publishes)"
     APPROVER = "approver", "Approver (signs off)"
     VIEWER = "viewer", "Viewer (sees non-public data)"
+    PRIVACY = "privacy", "Privacy officer (accepts privacy findings)"
 
 
 class Membership(models.Model):

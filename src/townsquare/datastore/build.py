@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from townsquare.datastore import engine, inference
+from townsquare.datastore import engine, inference, treatments
 from townsquare.datastore.engine import any_of, literal
 from townsquare.datastore.errors import IngestError
 from townsquare.datastore.inference import FALSE_VALUES, TRUE_VALUES, present
@@ -218,7 +218,9 @@ def _write(
             expression = robust_cast(quoted, field, missing)
         else:
             expression = strict_cast(quoted, field, missing, index)
-        columns.append(f'{expression} AS "{field["name"]}"')
+        published = treatments.expression(expression, field)
+        if published is not None:  # an excluded column is not written at all
+            columns.append(f'{published} AS "{field["name"]}"')
     if staged.header_width:
         columns.append(_ragged(staged))
     if staged.geographic:
@@ -289,12 +291,16 @@ def cast_failures(
             sample = con.execute(
                 f"SELECT _n, {column} FROM {numbered} WHERE {test} LIMIT {SAMPLE}"
             ).fetchall()
+            withheld = treatments.of(field) is not None  # its raw values are not shown
             failures.append(
                 {
                     "column": field["name"],
                     "type": field["type"],
                     "count": int(count),
-                    "sample": [{"row": int(row), "value": value} for row, value in sample],
+                    "sample": [
+                        {"row": int(row)} if withheld else {"row": int(row), "value": value}
+                        for row, value in sample
+                    ],
                 }
             )
     return failures

@@ -19,7 +19,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from townsquare.datastore import build, engine, files, inference
+from townsquare.datastore import build, engine, files, inference, treatments
 from townsquare.datastore.engine import literal
 from townsquare.datastore.models import DataVersion
 from townsquare.datastore.profile import profile as compute_profile
@@ -113,7 +113,7 @@ def run(version: DataVersion, source: Path, folder: Path, progress: Progress) ->
         )
         progress.phase("profiling", built.rows)
         typed = f"read_parquet({literal(str(parquet))})"
-        stats = compute_profile(con, typed, built.fields)
+        stats = compute_profile(con, typed, treatments.published(built.fields))
         bbox = _bbox(con, typed) if staged.geographic else None
     finally:
         con.close()

@@ -66,7 +66,17 @@ class DataVersion(models.Model):
 
     @property
     def fields(self) -> list[dict]:  # type: ignore[type-arg]
-        return list(self.table_schema.get("fields", []))
+        """The published columns (treated ones as published, excluded ones left out)."""
+        from townsquare.datastore.treatments import published
+
+        return published(list(self.table_schema.get("fields", [])))
+
+    @property
+    def withheld(self) -> dict[str, str]:
+        """Columns the steward excluded, masked or coarsened for publication."""
+        from townsquare.datastore.treatments import withheld
+
+        return withheld(list(self.table_schema.get("fields", [])))
 
 
 class PublishedVersion(models.Model):

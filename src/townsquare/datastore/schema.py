@@ -1,4 +1,5 @@
-"""A steward's edit of a version's Frictionless Table Schema, checked before a re-ingest."""
+"""A steward's edit of a version's Frictionless Table Schema, checked before a re-ingest.
+Besides Frictionless's properties, a field may carry a ``treatment`` (see ``treatments``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from townsquare.datastore import treatments
 from townsquare.datastore.names import RESERVED
 
 TYPES = {"string", "integer", "number", "boolean", "date", "datetime"}
@@ -74,6 +76,13 @@ def _field_problem(field: Any, seen: set[str]) -> str | None:
         return problem
     if "format" in field and not isinstance(field["format"], str):
         return "The format must be a text such as %d/%m/%Y."
+    if field.get("treatment") not in (None, "", "none"):
+        try:
+            field["treatment"] = treatments.normalize(field["treatment"], field["type"])
+        except ValueError as exc:
+            return str(exc)
+    else:
+        field.pop("treatment", None)
     return None
 
 
@@ -102,5 +111,6 @@ def _clean(field: dict[str, Any]) -> dict[str, Any]:
         "constraints",
         "trueValues",
         "falseValues",
+        "treatment",
     )
     return {key: field[key] for key in keep if key in field and field[key] not in (None, "")}

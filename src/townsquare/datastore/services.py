@@ -122,13 +122,17 @@ def version_create_from_url(
     options: dict[str, Any] | None = None,
     enqueue: bool = True,
     refresh: bool = False,
+    table_schema: dict[str, Any] | None = None,
 ) -> Created:
-    """Queue a version whose source is fetched from ``url`` by the worker."""
+    """Queue a version whose source is fetched from ``url`` by the worker; ``table_schema``:
+    a checked schema to read it with (a refresh keeps the published version's)."""
     from townsquare.datastore.readers.url import check_url
 
     if not policies.can_ingest(actor, dataset):
         raise PermissionDenied("Only the organization's stewards and coordinators load data.")
     options = _check_options(options or {}) | ({"refresh": True} if refresh else {})
+    if table_schema is not None:
+        options["schema"] = table_schema
     check_url(url)
     with transaction.atomic():
         number = _next_number(dataset)
@@ -338,7 +342,8 @@ def cleanup(*, stale_after: timedelta = timedelta(minutes=15)) -> dict[str, int]
 
 def version_refresh(*, actor: Actor, dataset: Dataset, enqueue: bool = True) -> Created:
     """Fetch the published version's source URL again, as a refresh: the approval policy may
-    publish it without review when its checks pass (for example from a nightly schedule)."""
+    publish it without review when its checks pass (for example from a nightly schedule). It
+    is read with the published version's table schema, so withheld columns stay withheld."""
     from townsquare.datastore.selectors import published_version
 
     published = published_version(dataset)
@@ -354,4 +359,5 @@ def version_refresh(*, actor: Actor, dataset: Dataset, enqueue: bool = True) -> 
         options=options,
         enqueue=enqueue,
         refresh=True,
+        table_schema=published.options.get("schema"),
     )

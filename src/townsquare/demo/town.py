@@ -54,6 +54,11 @@ POLICY_SIGNATORIES = [
     ("Director of Public Works", "pw-director", "Luis", "Ortega"),
 ]
 
+# The records officer holds the privacy role in every department: she signed off the
+# addresses in the public registers (parcels, permits, 311 requests) as public records.
+PRIVACY_OFFICER = ("records-officer", "Rosa", "Lindqvist")
+PRIVACY_NOTE = "Addresses of properties and requests are public records under the town's policy."
+
 # The submission that waits for sign-off in the demo: Public Works' steward proposes to share
 # the plow routes with signed-in partners (wider access: it always needs review).
 PENDING: dict[str, Any] = {

@@ -46,6 +46,12 @@ def change_out(change: Change) -> dict[str, Any]:
         "revision": change.revision,
         "steps": change.steps,
         "step": change.step + 1 if change.status == "in_review" else None,
+        "waiting_for": (review["step"] or {}).get("role") if change.status == "in_review" else None,
+        "privacy_findings": [
+            {k: f[k] for k in ("check", "column", "count", "confidence", "state") if k in f}
+            for f in (review["quality"].findings if review["quality"] else [])
+            if f.get("severity") == "privacy"
+        ],
         "submitted_by": change.submitted_by.username if change.submitted_by else None,
         "submitted_at": change.submitted_at,
         "metadata": [

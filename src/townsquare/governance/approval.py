@@ -15,6 +15,10 @@ from townsquare.governance.models import ApprovalPolicy, Change
 # Wider access, higher number: widening always needs review.
 OPENNESS = {AccessLevel.NON_PUBLIC: 0, AccessLevel.RESTRICTED: 1, AccessLevel.PUBLIC: 2}
 ROLES = {r.value for r in ApprovalPolicy.Role}
+# The step every change waits at first while the data it would show outside the organization
+# has privacy findings nobody accepted: a privacy officer of the organization signs it.
+PRIVACY = "privacy"
+PRIVACY_STEP = {"role": PRIVACY, "count": 1}
 
 
 def policy_for(organization_id: int | None) -> ApprovalPolicy:
@@ -52,7 +56,37 @@ def bypasses_review(actor: Actor) -> bool:
 def may_sign(actor: Actor, change: Change, role: str) -> bool:
     if role == ApprovalPolicy.Role.COORDINATOR:
         return is_coordinator(actor)
+    if role == PRIVACY:
+        return has_org_role(actor, change.dataset.organization_id, OrgRole.PRIVACY)
     return has_org_role(actor, change.dataset.organization_id, OrgRole.APPROVER)
+
+
+def outside_organization(access_level: str) -> bool:
+    """Data at this access level is seen outside its organization (restricted: on request)."""
+    return OPENNESS.get(access_level, 0) > 0
+
+
+def data_made_public(change: Change) -> Any:
+    """The data version this change would show outside the organization, if any: its new
+    version, or the dataset's data when the change first publishes the dataset or opens a
+    non-public one."""
+    from townsquare.datastore.selectors import published_version
+
+    dataset = change.dataset
+    level = change.metadata.get("access_level", dataset.access_level)
+    if not outside_organization(level):
+        return None
+    if change.data_version_id:
+        return change.data_version
+    if change.new_dataset or not outside_organization(dataset.access_level):
+        return published_version(dataset)
+    return None
+
+
+def privacy_due(change: Change) -> bool:
+    from townsquare.quality.gate import cleared
+
+    return not cleared(data_made_public(change))
 
 
 def is_own(actor: Actor, change: Change) -> bool:
@@ -62,15 +96,19 @@ def is_own(actor: Actor, change: Change) -> bool:
 
 
 def current_step(change: Change) -> dict[str, Any] | None:
+    """The step that waits: the privacy step while it is due, then the policy's steps."""
+    if change.status == Change.Status.IN_REVIEW and privacy_due(change):
+        return PRIVACY_STEP
     return change.steps[change.step] if change.step < len(change.steps) else None
 
 
 def valid_sign_offs(change: Change) -> list[Any]:
-    """Approvals given on the change as it is now (an edit after review started resets them)."""
+    """Approvals given on the change as it is now (an edit after review started resets them).
+    A privacy sign-off is not one: it accepts findings, and may come from an approver too."""
     return [
         s
         for s in change.sign_offs.all()
-        if s.revision == change.revision and s.decision == "approve"
+        if s.revision == change.revision and s.decision == "approve" and s.role != PRIVACY
     ]
 
 

@@ -27,8 +27,9 @@ def approvers_of_step(change: Change) -> list[User]:
             is_coordinator=True
         ) | User.objects.filter(is_active=True, is_superuser=True)
     else:
+        role = OrgRole.PRIVACY if step["role"] == approval.PRIVACY else OrgRole.APPROVER
         ids = Membership.objects.filter(
-            organization_id=change.dataset.organization_id, role=OrgRole.APPROVER
+            organization_id=change.dataset.organization_id, role=role
         ).values_list("user_id", flat=True)
         people = User.objects.filter(pk__in=ids, is_active=True)
     return [p for p in people.distinct() if not approval.is_own(p, change)]

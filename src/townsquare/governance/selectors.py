@@ -8,7 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from townsquare.accounts.models import OrgRole
 from townsquare.accounts.policies import is_coordinator, is_member
 from townsquare.accounts.selectors import organization_ids_with_role
-from townsquare.core.actors import Actor
+from townsquare.core.actors import SYSTEM, Actor
 from townsquare.core.errors import NotFound
 from townsquare.governance import approval
 from townsquare.governance.models import ApprovalPolicy, Change, Document, Signatory, Signature
@@ -134,10 +134,12 @@ def review(change: Change) -> dict[str, Any]:
         )
     data, quality = None, None
     if change.data_version_id:
-        from townsquare.quality.services import report_of
-
         data = diff.compare(published_version(dataset), change.data_version)
-        quality = report_of(change.data_version)
+    checked = change.data_version or approval.data_made_public(change)
+    if checked is not None:  # only members and coordinators see a change: with its samples
+        from townsquare.quality.selectors import version_report
+
+        quality = version_report(actor=SYSTEM, dataset=dataset, version=checked)
     step = approval.current_step(change)
     files = {
         d.pk: d

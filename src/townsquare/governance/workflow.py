@@ -27,6 +27,7 @@ from townsquare.core.errors import Conflict, PermissionDenied
 from townsquare.datastore.models import DataVersion
 from townsquare.governance import approval, notices
 from townsquare.governance.models import Change, SignOff
+from townsquare.quality import gate as privacy
 from townsquare.quality import services as quality
 
 
@@ -54,6 +55,7 @@ def dataset_create(*, actor: Actor, organization: Organization, **values: Any) -
     """A new dataset: a draft to submit for review, or published at once when the policy does
     not review new datasets."""
     dataset = catalog.dataset_create(actor=actor, organization=organization, **values)
+    quality.links_changed(dataset.pk)
     if dataset.state == State.DRAFT:
         if not approval.policy_for(organization.pk).review_new_dataset:
             catalog.dataset_set_state(actor=actor, dataset=dataset, state=State.PUBLISHED)
@@ -86,7 +88,10 @@ def dataset_edit(
             target=dataset,
         )
     if dataset.state != State.PUBLISHED or approval.bypasses_review(actor):
+        if dataset.state == State.PUBLISHED and "access_level" in values:
+            _check_privacy_opening(dataset, str(values["access_level"]))
         catalog.dataset_update(actor=actor, dataset=dataset, organization=organization, **values)
+        quality.links_changed(dataset.pk)
         return Edited(dataset, None)
     proposal = canonical(
         catalog.dataset_check_proposal(
@@ -101,6 +106,7 @@ def dataset_edit(
             catalog.dataset_update(
                 actor=actor, dataset=dataset, organization=organization, **values
             )
+            quality.links_changed(dataset.pk)
         return Edited(dataset, None)
     change = _working_copy(actor, dataset, change)
     change.metadata = merged
@@ -125,6 +131,42 @@ def _check_quality(version: DataVersion, attempt: str) -> None:
             attempt=attempt,
             target=version,
         )
+
+
+def _check_privacy(version: DataVersion | None, attempt: str) -> None:
+    """Data with privacy findings nobody accepted is never shown outside its organization."""
+    if version is None:
+        return
+    found = privacy.open_findings(version)
+    if found:
+        columns = ", ".join(sorted({str(f["column"]) for f in found}))
+        raise Conflict(
+            f"Version {version.number} has privacy findings in {columns}: a privacy officer "
+            "must sign them off, or withhold those columns (exclude, mask or coarsen) and "
+            "load the data again.",
+            attempt=attempt,
+            target=version,
+        )
+
+
+def _check_privacy_opening(dataset: Dataset, level: str) -> None:
+    """Opening a non-public dataset's data to the public passes the privacy gate."""
+    if approval.outside_organization(dataset.access_level):
+        return
+    if approval.outside_organization(level):
+        from townsquare.datastore.selectors import published_version
+
+        _check_privacy(published_version(dataset), attempt="dataset.open")
+
+
+def _held_for_privacy(dataset: Dataset, version: DataVersion) -> bool:
+    """A new version of a published dataset seen outside its organization waits for the
+    privacy sign-off when it has open privacy findings, whatever the approval policy."""
+    return (
+        dataset.state == State.PUBLISHED
+        and approval.outside_organization(dataset.access_level)
+        and not privacy.cleared(version)
+    )
 
 
 def _locked_for_edit(actor: Actor, dataset: Dataset, attempt: str, doing: str) -> Dataset:
@@ -155,6 +197,8 @@ def _edited(actor: Actor, change: Change, what: dict[str, Any]) -> None:
     reset = change.status in (Change.Status.IN_REVIEW, Change.Status.APPROVED)
     if reset:
         change.status, change.step = Change.Status.IN_REVIEW, 0
+        change.steps = _steps(change, approval.policy_for(change.dataset.organization_id))
+        change.reasons = _reasons(change, change.dataset)
     elif change.status == Change.Status.REJECTED:
         change.status = Change.Status.DRAFT
     change.save()
@@ -186,17 +230,47 @@ def version_ready(version: DataVersion) -> None:
     refresh = bool(version.options.get("refresh"))
     from townsquare.datastore import services as datastore
 
-    if dataset.state != State.PUBLISHED or not policy.review_data_version:
+    if _held_for_privacy(dataset, version):
+        actor = version.created_by or SYSTEM
+        change = _working_copy(actor, dataset, open_change(dataset, lock=True))
+        change.data_version = version
+        _edited(actor, change, {"data_version": version.number, "held": "privacy findings"})
+    elif (
+        dataset.state != State.PUBLISHED
+        or not policy.review_data_version
+        or (refresh and policy.auto_publish_refresh and approval.refresh_checks_pass(version))
+        or (not refresh and version.created_by_id is None)  # the operator's own load
+    ):
         datastore.publish_now(version, SYSTEM)
-    elif refresh and policy.auto_publish_refresh and approval.refresh_checks_pass(version):
-        datastore.publish_now(version, SYSTEM)
-    elif not refresh and version.created_by_id is None:  # the operator's own load
-        datastore.publish_now(version, SYSTEM)
+        _supersede(dataset, version)
     else:
         actor = version.created_by or SYSTEM
         change = _working_copy(actor, dataset, open_change(dataset, lock=True))
         change.data_version = version
         _edited(actor, change, {"data_version": version.number})
+
+
+def _supersede(dataset: Dataset, version: DataVersion) -> None:
+    """A newer version was published: an older one waiting in the working copy is dropped
+    (and the working copy withdrawn when it held nothing else)."""
+    change = open_change(dataset, lock=True)
+    if change is None or change.data_version is None:
+        return
+    if change.data_version.number >= version.number:
+        return
+    dropped = change.data_version.number
+    change.data_version = None
+    if change.metadata or change.files_added or change.files_removed:
+        _edited(SYSTEM, change, {"data_version_dropped": dropped, "superseded_by": version.number})
+        return
+    change.status, change.decided_at = Change.Status.WITHDRAWN, timezone.now()
+    change.save()
+    audit.record(
+        SYSTEM,
+        "change.superseded",
+        dataset,
+        after={"change": change.pk, "data_version": dropped, "published": version.number},
+    )
 
 
 @transaction.atomic
@@ -212,7 +286,7 @@ def version_choose(*, actor: Actor, version: DataVersion) -> Change | None:
     from townsquare.datastore import services as datastore
 
     policy = approval.policy_for(dataset.organization_id)
-    if (
+    if not _held_for_privacy(dataset, version) and (
         dataset.state != State.PUBLISHED
         or not policy.review_data_version
         or approval.bypasses_review(actor)
@@ -249,6 +323,8 @@ def distribution_add(
         change = _working_copy(actor, dataset, open_change(dataset, lock=True))
         change.files_added = [*change.files_added, added.pk]
         _edited(actor, change, {"file_added": added.title})
+    else:
+        quality.links_changed(dataset.pk)
     return added
 
 
@@ -260,6 +336,7 @@ def distribution_change(
     working copy that replaces it when approved."""
     dataset = Dataset.objects.select_for_update().get(pk=distribution.dataset_id)
     if distribution.pending or not _files_reviewed(actor, dataset):
+        quality.links_changed(dataset.pk)
         return catalog.distribution_update(
             actor=actor, distribution=distribution, upload=upload, **values
         )
@@ -307,7 +384,7 @@ def submit(*, actor: Actor, dataset: Dataset) -> Change:
     if change.data_version_id:
         _check_quality(change.data_version, attempt="change.submit")
     policy = approval.policy_for(dataset.organization_id)
-    change.steps = approval.check_steps(policy.steps)
+    change.steps = _steps(change, policy)
     change.step = 0
     change.reasons = _reasons(change, dataset)
     change.status = Change.Status.IN_REVIEW
@@ -324,9 +401,24 @@ def submit(*, actor: Actor, dataset: Dataset) -> Change:
     return change
 
 
+def _steps(change: Change, policy: Any) -> list[dict[str, Any]]:
+    """The policy's sign-off steps; none for a new data version the policy does not review,
+    or the operator's own load (it waits only for its privacy findings: the privacy step)."""
+    only_data = not (change.metadata or change.files_added or change.files_removed)
+    if only_data and change.data_version_id and not change.new_dataset:
+        version = change.data_version
+        unreviewed = not policy.review_data_version or (
+            version.created_by_id is None and not version.options.get("refresh")
+        )
+        if unreviewed and approval.privacy_due(change):
+            return []
+    return approval.check_steps(policy.steps)
+
+
 def _reasons(change: Change, dataset: Dataset) -> list[str]:
     if change.new_dataset:
-        return ["new dataset" if dataset.state == State.DRAFT else "republication"]
+        first = ["new dataset" if dataset.state == State.DRAFT else "republication"]
+        return first + (["privacy findings"] if approval.privacy_due(change) else [])
     reasons = approval.edit_reasons(
         approval.policy_for(dataset.organization_id), dataset, change.metadata
     )
@@ -336,6 +428,8 @@ def _reasons(change: Change, dataset: Dataset) -> list[str]:
         reasons.append("files")
     if change.data_version_id:
         reasons.append("new data version")
+    if approval.privacy_due(change):
+        reasons.append("privacy findings")
     return reasons
 
 
@@ -358,7 +452,9 @@ def _check_decision(actor: Actor, change: Change, revision: int, action: str) ->
         refuse(PermissionDenied, "Nobody approves their own change; another approver must.")
     if not approval.may_sign(actor, change, step["role"]):
         refuse(PermissionDenied, f"This step needs the sign-off of a {step['role']}.")
-    if any(s.user_id == actor.pk for s in approval.valid_sign_offs(change)):
+    if step["role"] != approval.PRIVACY and any(
+        s.user_id == actor.pk for s in approval.valid_sign_offs(change)
+    ):
         refuse(Conflict, "You already approved this change.")
     return step
 
@@ -368,10 +464,15 @@ def approve(*, actor: Actor, change: Change, revision: int, comment: str = "") -
     change = Change.objects.select_for_update().select_related("dataset").get(pk=change.pk)
     step = _check_decision(actor, change, revision, "approve")
     _sign(actor, change, step, SignOff.Decision.APPROVE, comment)
-    given = [s for s in approval.valid_sign_offs(change) if s.step == change.step]
-    if len(given) >= step["count"]:
-        change.step += 1
-    if change.step >= len(change.steps):
+    if step["role"] == approval.PRIVACY:  # accepts the findings of the data it would publish
+        quality.accept_privacy(
+            actor=actor, version=approval.data_made_public(change), comment=comment
+        )
+    else:
+        given = [s for s in approval.valid_sign_offs(change) if s.step == change.step]
+        if len(given) >= step["count"]:
+            change.step += 1
+    if approval.current_step(change) is None:
         change.status, change.decided_at = Change.Status.APPROVED, timezone.now()
         change.save()
         audit.record(actor, "change.approved", change.dataset, after={"change": change.pk})
@@ -427,6 +528,7 @@ def _sign(actor: Actor, change: Change, step: dict[str, Any], decision: str, com
 def _publish(actor: Actor, change: Change) -> None:
     """The approved change becomes what the public sees, in this transaction."""
     dataset = change.dataset
+    _check_privacy(approval.data_made_public(change), attempt="change.approve")
     if change.metadata:
         catalog.dataset_apply(actor=actor, dataset=dataset, values=change.metadata)
     if change.data_version_id:
@@ -443,6 +545,7 @@ def _publish(actor: Actor, change: Change) -> None:
         catalog.dataset_set_state(actor=actor, dataset=dataset, state=State.PUBLISHED)
     change.status = Change.Status.PUBLISHED
     change.save(update_fields=["status"])
+    quality.links_changed(dataset.pk)
     audit.record(actor, "change.published", dataset, after={"change": change.pk})
 
 

@@ -56,10 +56,16 @@ NAMES = {
     "ip_address": r"(^|_)ip(_|$)|ip[-_ ]?address",
     "phone": r"phone|(^|_)tel(_|$)|mobile|(^|_)cell(_|$)|(^|_)fax(_|$)",
     "date_of_birth": r"birth|(^|_)dob(_|$)|(^|_)born(_|$)",
-    "street_address": r"address|(^|_)street(_|$)|(^|_)addr(_|$)",
+    "street_address": r"address|(^|_)addr(_|$)",
     "person_name": r"(^|_)(first|last|full|given|family|sur|middle|maiden)_?name(_|$)|"
-    r"^name$|(^|_)(owner|resident|applicant|complainant|patient|employee|tenant)(_|$)",
+    r"(^|_)(owner|resident|applicant|complainant|patient|employee|tenant)(_name)?$",
 }
+# A column called just "name" names places and things as often as people, and "street" holds
+# street names more often than addresses: weaker evidence.
+WEAK_NAMES = {"person_name": r"^name$", "street_address": r"^street(_name)?$"}
+# Name evidence about a category, not a value: "owner_type", "applicant_count".
+CATEGORY = r"_(type|kind|class|category|code|count|status|id)$"
+
 # Kinds Presidio judges, and the entity it reports for each.
 ENTITIES = {
     "email": "EMAIL_ADDRESS",
@@ -82,21 +88,22 @@ def scan_version(version: DataVersion) -> list[dict[str, Any]]:
         found = _judge(match)
         if found is not None:
             findings[(match.column, match.kind)] = found
-    named = [(f, kind) for f in fields for kind, rx in NAMES.items() if _named(f, rx)]
-    counts = scan.non_null_counts(version, sorted({f["name"] for f, _ in named}))
-    for field, kind in named:
+    named = [(f, kind, 0.5) for f in fields for kind, rx in NAMES.items() if _named(f, rx)]
+    named += [(f, k, 0.35) for f in fields for k, rx in WEAK_NAMES.items() if _named(f, rx)]
+    counts = scan.non_null_counts(version, sorted({f["name"] for f, _, _ in named}))
+    for field, kind, confidence in named:
         key = (field["name"], kind)
         if key in findings:
             findings[key]["confidence"] = min(1.0, findings[key]["confidence"] + 0.2)
             findings[key]["evidence"] = "name and values"
         elif counts.get(field["name"]):
-            findings[key] = _finding(kind, field["name"], counts[field["name"]], 0.5, "name")
+            findings[key] = _finding(kind, field["name"], counts[field["name"]], confidence, "name")
     return list(findings.values()) + _small_cells(version, fields)
 
 
 def _named(field: dict[str, Any], pattern: str) -> bool:
     names = (field["name"].lower(), str(field.get("title") or "").lower().replace(" ", "_"))
-    return any(re.search(pattern, name) for name in names)
+    return any(re.search(pattern, name) and not re.search(CATEGORY, name) for name in names)
 
 
 def _finding(

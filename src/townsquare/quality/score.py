@@ -5,14 +5,29 @@ weight; partly met criteria (the data dictionary) earn part of it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.utils import timezone
+
 from townsquare.catalog.models import Dataset
-from townsquare.catalog.vocabularies import LICENSES_BY_ID
+from townsquare.catalog.vocabularies import FREQUENCY_LABELS, LICENSES_BY_ID
 
 # Open, machine-readable formats (data.europa.eu's list, shortened to what portals publish).
 OPEN_FORMATS = {"CSV", "TSV", "JSON", "NDJSON", "GEOJSON", "PARQUET", "XML", "ODS", "SHP", "KML"}
 DESCRIPTION_CHARS = 100
+# How long each update frequency allows between updates, before the data counts as late
+# (half the period again is allowed, and a day).
+PERIODS = {
+    "R/PT1H": timedelta(hours=1),
+    "R/P1D": timedelta(days=1),
+    "R/P1W": timedelta(weeks=1),
+    "R/P2W": timedelta(weeks=2),
+    "R/P1M": timedelta(days=31),
+    "R/P3M": timedelta(days=92),
+    "R/P6M": timedelta(days=183),
+    "R/P1Y": timedelta(days=366),
+}
 
 
 @dataclass
@@ -22,8 +37,29 @@ class Score:
     criteria: list[dict[str, Any]] = field(default_factory=list)
 
 
+def late(periodicity: str, updated: datetime | None, now: datetime | None = None) -> int | None:
+    """Days since the last update when it is later than the update frequency allows."""
+    period = PERIODS.get(periodicity)
+    if period is None or updated is None:
+        return None
+    waited = (now or timezone.now()) - updated
+    return waited.days if waited > period * 1.5 + timedelta(days=1) else None
+
+
+def last_update(dataset: Dataset) -> datetime | None:
+    """When the data last changed: its published version's, else the dataset's files'."""
+    from townsquare.datastore.models import PublishedVersion
+
+    published = PublishedVersion.objects.filter(dataset=dataset).first()
+    if published is not None:
+        return published.published_at
+    return dataset.modified
+
+
 def score(dataset: Dataset, fields: list[dict[str, Any]] | None) -> Score:
     """``fields``: the published data version's table schema fields, if it has data."""
+    from townsquare.quality.links import summary
+
     checks: list[tuple[str, int, float, str]] = []  # (criterion, weight, met 0..1, suggestion)
     license = LICENSES_BY_ID.get(dataset.license)
     checks.append(
@@ -53,12 +89,31 @@ def score(dataset: Dataset, fields: list[dict[str, Any]] | None) -> Score:
     checks.append(
         ("spatial coverage", 10, float(bool(dataset.spatial)), "Say which area the data covers.")
     )
+    days = late(dataset.accrual_periodicity, last_update(dataset))
+    if not dataset.accrual_periodicity:
+        checks.append(("update frequency", 10, 0.0, "The update frequency is not set."))
+    else:
+        label = FREQUENCY_LABELS.get(dataset.accrual_periodicity, "").lower()
+        checks.append(
+            (
+                "update frequency",
+                10,
+                0.5 if days is not None else 1.0,
+                f"The data should be updated {label}, but the last update was {days} days ago: "
+                "load fresh data or correct the update frequency.",
+            )
+        )
+    links = summary(dataset)
+    broken = links["broken"]
+    assert isinstance(broken, list) and isinstance(links["checked"], int)
     checks.append(
         (
-            "update frequency",
+            "links reachable",
             10,
-            float(bool(dataset.accrual_periodicity)),
-            "The update frequency is not set.",
+            1.0 - len(broken) / links["checked"] if links["checked"] else 1.0,
+            f"{len(broken)} link{'s' if len(broken) != 1 else ''} did not answer: "
+            + ", ".join(str(b["url"]) for b in broken[:3])
+            + ".",
         )
     )
     checks.append(("keywords", 5, float(bool(dataset.keywords)), "Add keywords people search for."))

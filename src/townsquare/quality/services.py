@@ -1,13 +1,20 @@
-"""Checking a data version: validation (in the datastore, as SQL over its Parquet file), then
-the policy's severities, saved as the version's report."""
+"""Checking a data version: validation (in the datastore, as SQL over its Parquet file) and
+the privacy scan, with the policy's severities, saved as the version's report; and a privacy
+officer's acceptance of the privacy findings."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.db import transaction
 
+from townsquare.audit import services as audit
+from townsquare.core.actors import Actor
 from townsquare.datastore.models import DataVersion
 from townsquare.datastore.validate import validate
-from townsquare.quality.models import Report
+from townsquare.quality import gate
+from townsquare.quality.models import PrivacySignOff, Report
 from townsquare.quality.policy import severity
 from townsquare.quality.privacy import scan_version
 
@@ -15,7 +22,11 @@ from townsquare.quality.privacy import scan_version
 @transaction.atomic
 def check_version(version: DataVersion) -> Report:
     findings = [{**found, "severity": severity(found["check"])} for found in validate(version)]
-    findings += scan_version(version)
+    withheld = version.withheld
+    for found in scan_version(version):
+        if found["column"] in withheld:  # published masked or coarsened: the raw values are not
+            found["withheld"] = withheld[found["column"]]
+        findings.append(found)
     errors = sum(1 for f in findings if f["severity"] == "error")
     report, _ = Report.objects.update_or_create(
         version=version,
@@ -30,3 +41,36 @@ def check_version(version: DataVersion) -> Report:
 
 def report_of(version: DataVersion) -> Report | None:
     return Report.objects.filter(version=version).first()
+
+
+def accept_privacy(*, actor: Actor, version: DataVersion, comment: str = "") -> PrivacySignOff:
+    """Record that ``actor`` (a privacy officer: the workflow checked) accepts the version's
+    open privacy findings for publication; the findings accepted go into the audit trail."""
+    findings = [_accepted(f) for f in gate.open_findings(version)]
+    sign_off = PrivacySignOff.objects.create(
+        version=version,
+        findings=findings,
+        user=actor,
+        username=actor.get_username(),
+        comment=comment.strip(),
+    )
+    audit.record(
+        actor,
+        "privacy.accepted",
+        version,
+        after={"version": version.number, "findings": findings, "comment": comment.strip()},
+    )
+    return sign_off
+
+
+def _accepted(finding: dict[str, Any]) -> dict[str, Any]:
+    return {k: finding[k] for k in ("check", "column", "count", "confidence") if k in finding}
+
+
+def links_changed(dataset_id: int) -> None:
+    """Check the dataset's links again, in the worker, once this transaction commits."""
+    if not settings.QUALITY_CHECK_LINKS:
+        return
+    from townsquare.quality.tasks import check_links
+
+    transaction.on_commit(lambda: check_links.enqueue(dataset_id=dataset_id))

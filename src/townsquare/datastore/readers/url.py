@@ -145,3 +145,33 @@ def _save(response: http.client.HTTPResponse, target: Path, deadline: float) -> 
                     field="url",
                 )
             out.write(chunk)
+
+
+def probe(url: str, timeout: float) -> int:
+    """The HTTP status ``url`` answers with (after redirects, each checked like a download's);
+    IngestError when it cannot be reached. HEAD first; GET when HEAD is not allowed."""
+    for method in ("HEAD", "GET"):
+        status = _probe(url, method, timeout)
+        if status not in (405, 501):
+            return status
+    return status
+
+
+def _probe(url: str, method: str, timeout: float) -> int:
+    for _ in range(MAX_REDIRECTS + 1):
+        scheme, host, port, path, address = _target(url)
+        kind = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
+        connection = kind(host, port, address, timeout=timeout)
+        try:
+            connection.request(method, path, headers={"User-Agent": "Townsquare link check"})
+            response = connection.getresponse()
+            location = response.getheader("Location")
+            if response.status in (301, 302, 303, 307, 308) and location:
+                url = urljoin(url, location)
+                continue
+            return response.status
+        except (OSError, http.client.HTTPException) as exc:
+            raise IngestError(f"It cannot be reached: {exc}", field="url") from None
+        finally:
+            connection.close()
+    raise IngestError(f"More than {MAX_REDIRECTS} redirects.", field="url")

@@ -120,12 +120,14 @@ def test_non_public_datasets_hide_their_versions(
 def test_reingest_with_an_edited_schema_and_roll_back(
     steward_client: Client, dataset: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    upload(steward_client, "a.csv", b"code,n\n001,1\n002,2\n", django_capture_on_commit_callbacks)
+    upload(
+        steward_client, "a.csv", b"code,amount\n001,1\n002,2\n", django_capture_on_commit_callbacks
+    )
     first = DataVersion.objects.get()
     schema = {
         "fields": [
             {"name": "code", "type": "integer", "title": "Code"},
-            {"name": "n", "type": "number", "description": "How many"},
+            {"name": "amount", "type": "number", "description": "How many"},
         ]
     }
     with django_capture_on_commit_callbacks(execute=True):

@@ -108,7 +108,7 @@ def test_geographic_dataset_has_a_map(public_works: Any, make_dataset: Any, sett
     features = [
         {
             "type": "Feature",
-            "properties": {"n": i},
+            "properties": {"label": f"p{i}"},
             "geometry": {"type": "Point", "coordinates": [i, i]},
         }
         for i in range(3)

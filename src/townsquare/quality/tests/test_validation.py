@@ -137,7 +137,7 @@ def test_a_version_with_errors_cannot_be_published_by_any_path(
 
 
 def test_report_api(dataset: Any, steward: Any, outsider: Any) -> None:
-    first = ingest(dataset, "c.csv", b"id,email\n1,a@example.org\n1,b@example.org\n")
+    first = ingest(dataset, "c.csv", b"id,kind\n1,roof\n1,fence\n")
     bad = with_schema(dataset, first, {"id": {"unique": True}})
     anonymous = Client()
     assert anonymous.get(f"/api/v1/datasets/checked/versions/{bad.pk}/report").status_code == 404

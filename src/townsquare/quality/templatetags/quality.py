@@ -1,0 +1,28 @@
+"""The metadata quality badge on a dataset's page: the score for everyone, the suggestions for
+those who edit the dataset."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from townsquare.catalog.policies import can_edit_dataset
+from townsquare.datastore.selectors import published_version
+from townsquare.quality.score import score
+
+register = template.Library()
+
+
+@register.inclusion_tag("quality/_badge.html", takes_context=True)
+def quality_badge(context: template.Context, dataset: Any) -> dict[str, Any]:
+    version = published_version(dataset)
+    found = score(dataset, version.fields if version else None)
+    level = "good" if found.score >= 80 else "fair" if found.score >= 50 else "poor"
+    return {
+        "score": found,
+        "level": level,
+        "suggestions": found.suggestions
+        if can_edit_dataset(context["request"].user, dataset)
+        else [],
+    }

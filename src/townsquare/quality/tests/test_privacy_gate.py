@@ -1,0 +1,332 @@
+"""The privacy gate: a version with privacy findings is seen outside its organization only
+after a privacy officer signs them off, or once the steward withheld the columns; and then
+no published output holds the raw values."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from typing import Any
+
+import duckdb
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from townsquare.accounts.models import OrgRole
+from townsquare.accounts.services import token_create
+from townsquare.audit.tests.helpers import last
+from townsquare.core.actors import SYSTEM
+from townsquare.core.errors import Conflict, PermissionDenied
+from townsquare.datastore import services as datastore
+from townsquare.datastore.selectors import published_version
+from townsquare.governance import approval, workflow
+from townsquare.governance.models import ApprovalPolicy, Change
+from townsquare.governance.tests.helpers import load, member
+from townsquare.quality import gate
+from townsquare.quality.models import PrivacySignOff
+from townsquare.quality.tests.test_privacy import PLANTED
+
+pytestmark = pytest.mark.django_db
+
+CLEAN = b"id,amount\n1,120\n2,340\n"
+# Raw values of PLANTED that must not be published once their columns are withheld.
+RAW = [
+    "jane.doe@example.org",
+    "omar@example.net",
+    "4111 1111 1111 1111",
+    "5500 0000 0000 0004",
+    "536-90-4399",
+    "612 48 7731",
+    "1980-04-02",
+    "1975-11-30",
+    "Mary Johnson",
+    "42 Maple Street",
+    "10.20.30.40",
+    "192.168.10.7",
+    "(617) 555-0142",
+    "617-555-0199",
+]
+WITHHELD = {
+    "contact": "exclude",
+    "card": {"kind": "mask", "keep": 4},
+    "tax_id": "exclude",
+    "notes": "exclude",
+    "client_ip": "mask",
+    "phone_no": {"kind": "mask", "keep": 2},
+    "date_of_birth": {"kind": "coarsen", "to": "year"},
+}
+
+
+@pytest.fixture
+def officer(public_works: Any) -> Any:
+    return member("officer", public_works, role=OrgRole.PRIVACY)
+
+
+@pytest.fixture
+def dataset(public_works: Any, make_dataset: Any) -> Any:
+    dataset = make_dataset(public_works, slug="people", title="People")
+    load(SYSTEM, dataset, CLEAN)  # the operator's own load: published
+    return dataset
+
+
+def test_privacy_findings_wait_for_a_privacy_officer(
+    dataset: Any, steward: Any, approver: Any, officer: Any
+) -> None:
+    clean = published_version(dataset)
+    people = load(steward, dataset, PLANTED.encode())
+    assert published_version(dataset) == clean  # held: the public still sees the clean data
+    open_findings = {(f["check"], f["column"]) for f in gate.open_findings(people)}
+    assert {("email", "contact"), ("payment_card", "card"), ("ssn", "tax_id")} <= open_findings
+    change = workflow.submit(actor=steward, dataset=dataset)
+    assert "privacy findings" in change.reasons
+    assert approval.current_step(change) == approval.PRIVACY_STEP
+    with pytest.raises(PermissionDenied, match="privacy"):
+        workflow.approve(actor=approver, change=change, revision=change.revision)
+    workflow.approve(
+        actor=officer, change=change, revision=change.revision, comment="Contact list, agreed."
+    )
+    sign_off = PrivacySignOff.objects.get(version=people)
+    accepted = {(f["check"], f["column"]) for f in sign_off.findings}
+    assert accepted == open_findings and sign_off.username == "officer"
+    event = last("privacy.accepted")
+    assert event.actor == "officer" and event.after["comment"] == "Contact list, agreed."
+    assert {(f["check"], f["column"]) for f in event.after["findings"]} == accepted
+    change.refresh_from_db()
+    assert change.status == Change.Status.IN_REVIEW
+    assert approval.current_step(change) == {"role": "approver", "count": 1}
+    assert published_version(dataset) == clean
+    workflow.approve(actor=approver, change=change, revision=change.revision)
+    assert published_version(dataset) == people
+    body = Client().get(f"/api/v1/datasets/people/versions/{people.pk}/report").json()
+    email = next(f for f in body["findings"] if f["check"] == "email")
+    assert email["state"] == "accepted" and email["accepted_by"] == "officer"
+    assert body["privacy_sign_offs"][0]["by"] == "officer"
+    assert not body["privacy_sign_off_needed"]
+
+
+def test_a_policy_without_data_review_still_holds_privacy_findings(
+    dataset: Any, public_works: Any, steward: Any, officer: Any
+) -> None:
+    ApprovalPolicy.objects.create(organization=public_works, review_data_version=False)
+    people = load(steward, dataset, PLANTED.encode())
+    assert published_version(dataset) != people
+    with pytest.raises(Conflict, match="privacy findings in"):
+        workflow._publish(SYSTEM, Change(dataset=dataset, data_version=people))
+    assert workflow.version_choose(actor=SYSTEM, version=people) is not None  # held again
+    change = workflow.submit(actor=steward, dataset=dataset)
+    assert change.steps == []  # only the privacy step: the policy does not review data
+    workflow.approve(actor=officer, change=change, revision=change.revision)
+    assert published_version(dataset) == people
+
+
+def _withhold(steward: Any, version: Any) -> Any:
+    fields = [dict(f) for f in version.table_schema["fields"]]
+    for field in fields:
+        if field["name"] in WITHHELD:
+            field["treatment"] = WITHHELD[field["name"]]
+    again = datastore.version_reingest(
+        actor=steward, version=version, table_schema={"fields": fields}, enqueue=False
+    )
+    return datastore.version_ingest(again.pk)
+
+
+def test_withheld_columns_reach_no_published_output(
+    dataset: Any, public_works: Any, steward: Any
+) -> None:
+    ApprovalPolicy.objects.create(organization=public_works, review_data_version=False)
+    people = load(steward, dataset, PLANTED.encode())
+    assert workflow.open_change(dataset).data_version == people
+    treated = _withhold(steward, people)
+    assert treated.status == "ready", treated.error
+    assert gate.cleared(treated)
+    assert published_version(dataset) == treated  # no findings left: the policy publishes it
+    assert workflow.open_change(dataset) is None  # the held version was superseded
+    assert last("change.superseded").after["data_version"] == people.number
+    assert [f["name"] for f in treated.fields] == [
+        "id", "card", "zip", "client_ip", "phone_no", "date_of_birth", "amount",
+    ]  # fmt: skip
+    assert treated.withheld == {
+        k: (v if isinstance(v, str) else v["kind"]) for k, v in WITHHELD.items()
+    }
+    outputs = _published_outputs(treated)
+    for name, text in outputs.items():
+        for raw in RAW:
+            assert raw not in text, f"{raw!r} is in the published {name}"
+    first = json.loads(outputs["records"])["rows"][0]
+    assert [first[k] for k in ("card", "client_ip", "phone_no", "date_of_birth")] == [
+        "***1111",
+        "***",
+        "***42",
+        1980,
+    ]
+    report = json.loads(outputs["report"])
+    assert report["withheld"]["contact"] == "exclude"
+    card = [f for f in report["findings"] if f["column"] == "card" and f["severity"] == "privacy"]
+    assert all(f["state"] == "withheld (mask)" for f in card)
+
+
+def _published_outputs(version: Any) -> dict[str, str]:
+    """Everything the public can fetch of the dataset's data, as text."""
+    anonymous = Client()
+    got = {
+        "records": anonymous.get("/api/v1/datasets/people/records"),
+        "records.csv": anonymous.get("/api/v1/datasets/people/records?format=csv"),
+        "sql": anonymous.get("/api/v1/sql", {"q": "SELECT * FROM people"}),
+        "preview": anonymous.get("/datasets/people/data"),
+        "page": anonymous.get("/datasets/people"),
+        "version page": anonymous.get(f"/datasets/people/data/versions/{version.pk}"),
+        "versions": anonymous.get("/api/v1/datasets/people/versions"),
+        "version": anonymous.get(f"/api/v1/datasets/people/versions/{version.pk}"),
+        "report": anonymous.get(f"/api/v1/datasets/people/versions/{version.pk}/report"),
+        "dcat": anonymous.get("/api/v1/datasets/people"),
+    }
+    for fmt in ("csv", "json", "ndjson"):
+        got[f"export.{fmt}"] = anonymous.get(f"/api/v1/datasets/people/export.{fmt}")
+    texts = {}
+    for name, response in got.items():
+        assert response.status_code == 200, (name, response.status_code)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        texts[name] = body.decode()
+    xlsx = anonymous.get("/api/v1/datasets/people/export.xlsx")
+    with zipfile.ZipFile(io.BytesIO(b"".join(xlsx.streaming_content))) as book:
+        texts["export.xlsx"] = "".join(book.read(n).decode() for n in book.namelist())
+    parquet = anonymous.get("/api/v1/datasets/people/export.parquet")
+    content = b"".join(parquet.streaming_content) if parquet.streaming else parquet.content
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT * FROM read_parquet(?)", [_saved(content)])
+    texts["export.parquet"] = repr(con.execute("SELECT * FROM t").fetchall())
+    return texts
+
+
+def _saved(content: bytes) -> str:
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".parquet", delete=False) as out:
+        out.write(content)
+    return out.name
+
+
+def test_opening_a_non_public_dataset_passes_the_privacy_gate(
+    public_works: Any, make_dataset: Any, steward: Any, approver: Any, officer: Any
+) -> None:
+    internal = make_dataset(public_works, slug="staff", access_level="non-public", rights="x")
+    people = load(SYSTEM, internal, PLANTED.encode())
+    assert published_version(internal) == people  # only the organization sees it: no gate
+    with pytest.raises(Conflict, match="privacy findings"):
+        workflow.dataset_edit(actor=SYSTEM, dataset=internal, access_level="public")
+    edited = workflow.dataset_edit(actor=steward, dataset=internal, access_level="public")
+    change = workflow.submit(actor=steward, dataset=edited.dataset)
+    assert approval.data_made_public(change) == people
+    assert approval.current_step(change)["role"] == "privacy"
+    assert [s["role"] for s in change.steps] == ["approver"]
+    workflow.approve(actor=officer, change=change, revision=change.revision)
+    workflow.approve(actor=approver, change=change, revision=change.revision)
+    internal.refresh_from_db()
+    assert internal.access_level == "public"
+
+
+def test_a_draft_dataset_waits_for_the_privacy_step(
+    public_works: Any, steward: Any, approver: Any, officer: Any
+) -> None:
+    from conftest import dataset_values
+
+    draft = workflow.dataset_create(
+        actor=steward, organization=public_works, **dataset_values(slug="draft-people")
+    )
+    people = load(steward, draft, PLANTED.encode())
+    assert published_version(draft) == people  # a draft: nobody outside sees it yet
+    change = workflow.submit(actor=steward, dataset=draft)
+    assert change.reasons == ["new dataset", "privacy findings"]
+    with pytest.raises(PermissionDenied):
+        workflow.approve(actor=approver, change=change, revision=change.revision)
+    workflow.approve(actor=officer, change=change, revision=change.revision)
+    workflow.approve(actor=approver, change=change, revision=change.revision)
+    draft.refresh_from_db()
+    assert draft.state == "published"
+
+
+def test_a_privacy_officer_who_is_also_an_approver_signs_both_steps(
+    dataset: Any, public_works: Any, steward: Any, officer: Any
+) -> None:
+    member_role = member("both", public_works, role=OrgRole.APPROVER)
+    from townsquare.accounts.models import Membership
+
+    Membership.objects.create(user=member_role, organization=public_works, role=OrgRole.PRIVACY)
+    people = load(steward, dataset, PLANTED.encode())
+    change = workflow.submit(actor=steward, dataset=dataset)
+    workflow.approve(actor=member_role, change=change, revision=change.revision)
+    workflow.approve(actor=member_role, change=change, revision=change.revision)
+    assert published_version(dataset) == people
+
+
+def test_bad_treatments_are_refused_with_a_reason(dataset: Any, steward: Any) -> None:
+    version = published_version(dataset)
+    cases = [
+        ({"kind": "mask", "keep": 9}, "0 to 4 last characters"),
+        ({"kind": "coarsen", "to": -1}, "positive step"),
+        ("hide", "must be one of exclude, mask, coarsen"),
+        ({"kind": "coarsen", "to": 1, "extra": 1}, "Unknown treatment option"),
+    ]
+    for treatment, message in cases:
+        fields = [dict(f) for f in version.table_schema["fields"]]
+        fields[1]["treatment"] = treatment
+        with pytest.raises(ValidationError, match=message):
+            datastore.version_reingest(
+                actor=steward, version=version, table_schema={"fields": fields}, enqueue=False
+            )
+
+
+def test_the_steward_withholds_columns_on_the_version_page(
+    dataset: Any, steward: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    people = load(steward, dataset, PLANTED.encode())
+    page = Client()
+    page.force_login(steward)
+    html = page.get(f"/datasets/people/data/versions/{people.pk}").content.decode()
+    assert "needs sign-off" in html and 'name="treatment-1"' in html
+    assert "jane.doe@example.org" in html  # the steward sees sample values
+    outsider_view = Client().get(f"/datasets/people/data/versions/{people.pk}")
+    assert outsider_view.status_code == 404  # not published: outsiders do not see it
+    bad = page.post(
+        f"/datasets/people/data/versions/{people.pk}", {"treatment-1": "mask", "option-1": "9"}
+    )
+    assert bad.status_code == 400 and "0 to 4 last characters" in bad.content.decode()
+    form = {f"treatment-{i}": "exclude" for i in (1, 2, 3, 5, 6, 7)}
+    form |= {"treatment-8": "coarsen", "option-8": "month", "description-0": "Row number"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = page.post(f"/datasets/people/data/versions/{people.pk}", form)
+    assert response.status_code == 302
+    treated = dataset.data_versions.order_by("-number").first()
+    assert treated.status == "ready", treated.error
+    assert treated.withheld["date_of_birth"] == "coarsen"
+    assert treated.fields[0]["description"] == "Row number"
+    assert gate.cleared(treated)
+    html = page.get(f"/datasets/people/data/versions/{treated.pk}").content.decode()
+    assert "Withheld from publication" in html and "1980-04" not in html.split("Columns")[0]
+    versions = dataset.data_versions.count()
+    outsider = Client()
+    outsider.force_login(member("someone", dataset.organization, role=OrgRole.VIEWER))
+    refused = outsider.post(f"/datasets/people/data/versions/{treated.pk}", form)
+    assert refused.status_code == 403 and dataset.data_versions.count() == versions
+
+
+def test_the_review_screen_and_api_show_the_privacy_step(
+    dataset: Any, steward: Any, officer: Any
+) -> None:
+    load(steward, dataset, PLANTED.encode())
+    change = workflow.submit(actor=steward, dataset=dataset)
+    page = Client()
+    page.force_login(officer)
+    html = page.get(f"/review/{change.pk}").content.decode()
+    assert "waiting for a privacy officer" in html and "needs sign-off" in html
+    assert "Approving accepts the privacy findings" in html
+    assert f"/review/{change.pk}" in page.get("/review").content.decode()
+    secret = token_create(actor=officer, user=officer, name="t")[1]
+    body = Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get(f"/api/v1/changes/{change.pk}")
+    assert body.status_code == 200, body.content
+    assert body.json()["waiting_for"] == "privacy"
+    assert {"check": "email", "column": "contact"}.items() <= body.json()["privacy_findings"][
+        0
+    ].items() or any(f["check"] == "email" for f in body.json()["privacy_findings"])
