@@ -6,7 +6,7 @@ TOWNSQUARE := $(BIN)/townsquare
 # The PostgreSQL run of the suite; pytest-django creates and drops test_<name>.
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/townsquare
 
-.PHONY: demo test install install-dev lint test-sqlite test-postgres test-browser bench-search bench-datastore clean
+.PHONY: demo test install install-dev lint test-sqlite test-postgres test-browser bench-search bench-datastore bench-quality clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ bench-search: install-dev
 bench-datastore: install-dev
 	@command -v ab >/dev/null 2>&1 || apt-get install -y apache2-utils
 	$(BIN)/python bench/datastore.py
+
+## make bench-quality: validation and privacy scan of flights ×10 and ×1 vs frictionless validate.
+bench-quality: install-dev
+	$(BIN)/python bench/quality.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

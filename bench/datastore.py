@@ -152,8 +152,11 @@ def peers() -> Path:
 # --- ingest ----------------------------------------------------------------------------------
 
 
-def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """Wall seconds, peak resident memory (MB) and output of one command."""
+def measured(
+    command: list[str], env: dict[str, str] | None = None, allowed: tuple[int, ...] = (0,)
+) -> tuple[float, float, str]:
+    """Wall seconds, peak resident memory (MB) and output of one command (whose exit status
+    must be one of ``allowed``)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert process.stdout is not None
@@ -161,7 +164,7 @@ def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[flo
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
-    if process.returncode != 0:
+    if process.returncode not in allowed:
         raise RuntimeError(f"{command[:3]} failed:\n{output[-2000:]}")
     return seconds, usage.ru_maxrss / 1024, output
 
