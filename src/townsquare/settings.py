@@ -200,6 +200,8 @@ QUALITY_ERRORS = env.string_list(
 # the regions whose phone numbers are recognized (ISO 3166 codes).
 QUALITY_SMALL_CELL = env.integer("TOWNSQUARE_QUALITY_SMALL_CELL", 5, minimum=1)
 QUALITY_PHONE_REGIONS = env.string_list("TOWNSQUARE_QUALITY_PHONE_REGIONS", ["US"])
+# DuckDB's memory for the checks of a data version (they spill to disk beyond it).
+QUALITY_MEMORY_LIMIT = env.string("TOWNSQUARE_QUALITY_MEMORY_LIMIT", "500MB")
 # Privacy findings with at least this confidence (percent) need a privacy officer's sign-off
 # (or the column withheld) before the data is published; weaker ones are shown as warnings.
 QUALITY_PRIVACY_SIGN_OFF = env.integer("TOWNSQUARE_QUALITY_PRIVACY_SIGN_OFF", 50, minimum=0)

@@ -22,11 +22,13 @@ def spill_folder() -> Path:
 WIDE = 1000  # columns
 
 
-def connect(*, columns: int = 0) -> duckdb.DuckDBPyConnection:
+def connect(*, columns: int = 0, memory_limit: str = "") -> duckdb.DuckDBPyConnection:
     """A connection for work on a table of ``columns`` columns. DuckDB's memory grows with the
     width of a table (a block of values per column per thread), not with its length: very wide
-    tables get one thread and about 200 KB per column, never less than the configured limit."""
-    threads, memory_limit = settings.DATASTORE_THREADS, settings.DATASTORE_MEMORY_LIMIT
+    tables get one thread and about 200 KB per column, never less than the configured limit
+    (``memory_limit``, or TOWNSQUARE_DATASTORE_MEMORY_LIMIT)."""
+    threads = settings.DATASTORE_THREADS
+    memory_limit = memory_limit or settings.DATASTORE_MEMORY_LIMIT
     if columns > WIDE:
         threads = 1
         memory_limit = _larger(f"{columns * 200 // 1024}MB", memory_limit)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+
 from townsquare.datastore import engine, files
 from townsquare.datastore.engine import literal
 from townsquare.datastore.models import DataVersion
@@ -36,7 +38,7 @@ def pattern_matches(
         return []
     table = _table(version)
     pairs = [(c, k) for c in columns for k in patterns]
-    con = engine.connect(columns=len(columns))
+    con = engine.connect(columns=len(columns), memory_limit=settings.QUALITY_MEMORY_LIMIT)
     try:
         counts = engine.aggregate(
             con,
@@ -86,7 +88,7 @@ def _per_column(
 ) -> dict[str, int]:
     if not version.parquet or not columns:
         return {}
-    con = engine.connect(columns=len(columns))
+    con = engine.connect(columns=len(columns), memory_limit=settings.QUALITY_MEMORY_LIMIT)
     try:
         values = engine.aggregate(con, _table(version), expressions, params)
     finally:
