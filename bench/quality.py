@@ -92,7 +92,7 @@ def version_of(bin_dir: Path) -> str:
     out = subprocess.run(
         [str(bin_dir / "frictionless"), "--version"], capture_output=True, text=True
     ).stdout
-    return out.strip() or FRICTIONLESS
+    return f"frictionless {out.strip()}" if out.strip() else FRICTIONLESS
 
 
 def report(results: dict[str, dict[str, object]], info: str) -> str:

@@ -237,7 +237,9 @@ def version_ingest(version_id: int, listener: Any = None) -> DataVersion:
                 version,
                 after={"rows": version.row_count, "columns": len(version.fields)},
             )
-            workflow.version_ready(version)  # the workflow publishes it or holds it for review
+        # Checked outside that transaction (seconds on millions of rows: SQLite would stay
+        # locked), then the workflow publishes it or holds it for review.
+        workflow.version_ready(version)
     except IngestError as exc:
         _failed(version, exc.message)
     except Exception as exc:  # noqa: BLE001  (anything else is reported on the version too)

@@ -214,10 +214,14 @@ def _edited(actor: Actor, change: Change, what: dict[str, Any]) -> None:
 
 
 def version_ready(version: DataVersion) -> None:
-    """Called by the datastore when a version finished ingesting: publish it, or hold it in
-    the working copy for review."""
+    """Called by the datastore when a version finished ingesting: check it, then publish it
+    or hold it in the working copy for review."""
+    _decide(version, quality.check_version(version))
+
+
+@transaction.atomic
+def _decide(version: DataVersion, report: Any) -> None:
     dataset = Dataset.objects.select_related("organization").get(pk=version.dataset_id)
-    report = quality.check_version(version)
     if report.blocks_publication:
         audit.record(
             SYSTEM,
