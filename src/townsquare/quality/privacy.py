@@ -74,6 +74,17 @@ ENTITIES = {
     "ip_address": "IP_ADDRESS",
     "phone": "PHONE_NUMBER",
 }
+LABELS = {
+    "email": "e-mail addresses",
+    "ssn": "US Social Security numbers",
+    "payment_card": "payment card numbers",
+    "ip_address": "IP addresses",
+    "phone": "phone numbers",
+    "date_of_birth": "dates of birth",
+    "street_address": "street addresses",
+    "person_name": "names of people",
+    "small_cell": "small cells",
+}
 COUNT_COLUMN = r"(^|_)(count|counts|n|number|num|total|cases|people|persons|households)(_|$)"
 
 
@@ -116,7 +127,7 @@ def _finding(
         "confidence": round(confidence, 2),
         "evidence": evidence,
         "severity": "privacy",
-        "message": f"Likely {kind.replace('_', ' ')}s ({evidence}).",
+        "message": f"Likely {LABELS.get(kind, kind)} ({evidence}).",
         "sample": [],
     }
 
