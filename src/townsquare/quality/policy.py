@@ -27,3 +27,13 @@ CHECKS = (
 
 def severity(check: str) -> str:
     return "error" if check in settings.QUALITY_ERRORS else "warning"
+
+
+def summary() -> dict[str, object]:
+    """The quality policy in force, to show people what blocks and what warns."""
+    return {
+        "errors": [c for c in CHECKS if severity(c) == "error"],
+        "warnings": [c for c in CHECKS if severity(c) == "warning"],
+        "privacy_sign_off": settings.QUALITY_PRIVACY_SIGN_OFF,
+        "small_cell": settings.QUALITY_SMALL_CELL,
+    }

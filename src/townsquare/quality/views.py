@@ -18,7 +18,7 @@ from townsquare.datastore import services as datastore
 from townsquare.datastore.models import DataVersion
 from townsquare.datastore.schema import TYPES
 from townsquare.datastore.templatetags.datastore import TYPE_LABELS
-from townsquare.quality import forms, selectors
+from townsquare.quality import forms, policy, selectors
 from townsquare.quality.forms import TREATMENT_CHOICES
 
 
@@ -90,5 +90,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "organizations": Organization.objects.order_by("name"),
             "organization": organization,
+            "policy": policy.summary(),
         },
     )

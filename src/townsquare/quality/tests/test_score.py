@@ -151,6 +151,7 @@ def test_the_coordinators_dashboard_worst_first_by_organization(
     page.force_login(coordinator)
     html = page.get("/quality/").content.decode()
     assert html.index("/datasets/poor") < html.index("/datasets/good")
+    assert "The quality policy in force" in html and "<code>cast_failure</code>" in html
     only = page.get("/quality/?organization=parks").content.decode()
     assert "/datasets/trees" in only and "/datasets/good" not in only
     secret = token_create(actor=coordinator, user=coordinator, name="t")[1]
