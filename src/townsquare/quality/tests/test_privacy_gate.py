@@ -330,3 +330,19 @@ def test_the_review_screen_and_api_show_the_privacy_step(
     assert {"check": "email", "column": "contact"}.items() <= body.json()["privacy_findings"][
         0
     ].items() or any(f["check"] == "email" for f in body.json()["privacy_findings"])
+
+
+def test_the_operators_load_is_held_too_and_the_command_says_why(
+    dataset: Any, tmp_path: Any, capsys: Any
+) -> None:
+    from django.core.management import call_command
+
+    source = tmp_path / "people.csv"
+    source.write_text(PLANTED)
+    clean = published_version(dataset)
+    call_command("ingest", str(source), "--dataset", "people")
+    out = capsys.readouterr().out
+    assert "waits in the working copy" in out and "privacy finding(s)" in out
+    assert published_version(dataset) == clean
+    change = workflow.open_change(dataset)
+    assert change is not None and change.data_version.number == 2

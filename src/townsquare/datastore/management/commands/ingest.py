@@ -16,6 +16,7 @@ from townsquare.core.management.base import TownsquareCommand
 from townsquare.datastore import services
 from townsquare.datastore.models import DataVersion
 from townsquare.datastore.selectors import published_version
+from townsquare.quality import gate
 from townsquare.quality.models import Report
 
 
@@ -81,9 +82,16 @@ class Command(TownsquareCommand):
             )
         current = published_version(dataset)
         if current is None or current.pk != version.pk:
+            held = [f for f in report.findings if gate.needs_sign_off(f)] if report else []
+            why = (
+                f"it has {len(held)} privacy finding(s) for a privacy officer to sign off (or "
+                "withhold those columns and load it again); "
+                if held
+                else ""
+            )
             self.stdout.write(
                 f"Version {version.number} of {dataset.slug} is ready ({shape}) and waits in "
-                "the working copy: submit it for review to publish it."
+                f"the working copy: {why}submit it for review to publish it."
             )
             return
         self.stdout.write(
