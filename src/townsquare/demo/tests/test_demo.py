@@ -86,6 +86,18 @@ def _demo_shows_governance() -> None:
     assert pending.reasons == ["wider access", "metadata edit"]
     approver = User.objects.get(username="pw-director")
     assert [c.pk for c in inbox(actor=approver)] == [pending.pk]
+    # The public registers' addresses were found by the privacy scan and signed off as public
+    # records by the records officer, through the workflow.
+    from townsquare.quality.models import PrivacySignOff
+
+    accepted = {
+        (s.version.dataset.slug, f["check"], f["column"])
+        for s in PrivacySignOff.objects.select_related("version__dataset")
+        for f in s.findings
+    }
+    assert ("building-permits", "street_address", "address") in accepted
+    assert ("land-use-parcels", "street_address", "address") in accepted
+    assert {s.username for s in PrivacySignOff.objects.all()} == {"records-officer"}
 
 
 def _demo_data_is_queryable() -> None:
