@@ -484,7 +484,7 @@ def report(ingest: dict, lat: dict, rate: dict, csv_times: dict, info: str) -> s
     ts_csv = {n: s for n, (s, _) in csv_times.items() if n.startswith("Townsquare")}
     ten_peak = ten["Townsquare"]["peak"]
     targets = [
-        f"1× ingest within 2× of DuckDB by hand: {ts / duck:.1f}× "
+        f"1× ingest within 2× of DuckDB by hand: {ts / duck:.2f}× "
         f"({'met' if ts <= 2 * duck else 'NOT met'})",
         f"10× ingest peak memory under 1 GB: {ten_peak:.0f} MB "
         f"({'met' if ten_peak < 1024 else 'NOT met'})",

@@ -26,3 +26,23 @@ def quality_badge(context: template.Context, dataset: Any) -> dict[str, Any]:
         if can_edit_dataset(context["request"].user, dataset)
         else [],
     }
+
+
+@register.simple_tag
+def version_checks(version: Any) -> str:
+    """What a version's checks found, in a few words (for the versions table)."""
+    from townsquare.quality import gate
+    from townsquare.quality.models import Report
+
+    report = Report.objects.filter(version=version).first()
+    if report is None:
+        return ""
+    words = []
+    if report.errors:
+        words.append(f"{report.errors} error{'s' if report.errors != 1 else ''}")
+    if report.warnings:
+        words.append(f"{report.warnings} warning{'s' if report.warnings != 1 else ''}")
+    waiting = len(gate.open_findings(version))
+    if waiting:
+        words.append(f"{waiting} privacy finding{'s' if waiting != 1 else ''} to sign off")
+    return ", ".join(words) or "no findings"

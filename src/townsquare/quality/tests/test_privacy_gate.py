@@ -11,6 +11,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 
@@ -72,16 +73,26 @@ def dataset(public_works: Any, make_dataset: Any) -> Any:
 
 
 def test_privacy_findings_wait_for_a_privacy_officer(
-    dataset: Any, steward: Any, approver: Any, officer: Any
+    dataset: Any,
+    steward: Any,
+    approver: Any,
+    officer: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     clean = published_version(dataset)
     people = load(steward, dataset, PLANTED.encode())
     assert published_version(dataset) == clean  # held: the public still sees the clean data
     open_findings = {(f["check"], f["column"]) for f in gate.open_findings(people)}
     assert {("email", "contact"), ("payment_card", "card"), ("ssn", "tax_id")} <= open_findings
-    change = workflow.submit(actor=steward, dataset=dataset)
+    page = Client()
+    page.force_login(steward)
+    assert "privacy findings to sign off" in page.get("/datasets/people").content.decode()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mails go when it commits
+        change = workflow.submit(actor=steward, dataset=dataset)
     assert "privacy findings" in change.reasons
     assert approval.current_step(change) == approval.PRIVACY_STEP
+    assert [m.to for m in mail.outbox] == [[officer.email]]  # the privacy officer is asked
     with pytest.raises(PermissionDenied, match="privacy"):
         workflow.approve(actor=approver, change=change, revision=change.revision)
     workflow.approve(
