@@ -24,6 +24,10 @@ from townsquare.datastore.readers.staged import Staged
 # Never found in real data: with it as the null string, empty fields stay "".
 _NO_NULL_STRING = "\x01townsquare-no-null\x01"
 MAX_LINE_BYTES = 8 * 1024 * 1024
+# DuckDB's buffer defaults to 16 lines of the longest size: 128 MB, a whole file of less than
+# that read by one thread. Two lines' worth keeps lines of up to 8 MB readable and the reader
+# parallel (flights: 0.34 s instead of 0.49 s to Parquet).
+BUFFER_BYTES = 2 * MAX_LINE_BYTES
 
 
 def stage(
@@ -72,7 +76,7 @@ def _sniff(con: duckdb.DuckDBPyConnection, path: Path, options: dict[str, Any]) 
     row = con.execute(
         "SELECT Delimiter, Quote, Escape, HasHeader, len(Columns) FROM "
         f"sniff_csv({literal(str(path))}, sample_size=20480, max_line_size={MAX_LINE_BYTES}, "
-        f"null_padding=true{arguments})"
+        f"buffer_size={BUFFER_BYTES}, null_padding=true{arguments})"
     ).fetchone()
     assert row is not None
     delimiter, quote_char, escape, header, width = row
@@ -97,7 +101,7 @@ def _reader(path: Path, dialect: dict[str, Any], width: int, parallel: bool) -> 
         f"quote={literal(dialect['quote'])}, escape={literal(dialect['escape'])}, "
         f"header={str(dialect['header']).lower()}, columns={columns}, null_padding=true, "
         f"nullstr={literal(_NO_NULL_STRING)}, max_line_size={MAX_LINE_BYTES}, "
-        f"parallel={str(parallel).lower()})"
+        f"buffer_size={BUFFER_BYTES}, parallel={str(parallel).lower()})"
     )
 
 
