@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
@@ -47,6 +48,7 @@ def change_out(change: Change) -> dict[str, Any]:
         "steps": change.steps,
         "step": change.step + 1 if change.status == "in_review" else None,
         "waiting_for": (review["step"] or {}).get("role") if change.status == "in_review" else None,
+        "stuck": review["missing"],
         "privacy_findings": [
             {k: f[k] for k in ("check", "column", "count", "confidence", "state") if k in f}
             for f in (review["quality"].findings if review["quality"] else [])
@@ -56,7 +58,7 @@ def change_out(change: Change) -> dict[str, Any]:
         "submitted_at": change.submitted_at,
         "metadata": [
             {"field": f.name, "published": f.published, "proposed": f.proposed}
-            for f in review["fields"]
+            for f in review["metadata_changes"]
         ],
         "data_version": change.data_version.number if change.data_version else None,
         "files_added": [d.title for d in review["files_added"]],
@@ -119,7 +121,9 @@ def decide(
     if decision not in ("approve", "reject"):
         raise NotFound("Decide with approve, reject or withdraw.")
     if payload is None:
-        raise NotFound("Send the revision you reviewed (and a comment).")
+        raise ValidationError(
+            {"revision": "Send the revision of the working copy you reviewed (and a comment)."}
+        )
     decide_with = workflow.approve if decision == "approve" else workflow.reject
     decided = decide_with(
         actor=request.auth, change=found, revision=payload.revision, comment=payload.comment

@@ -8,10 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
-from townsquare.accounts.models import Membership, OrgRole, User
+from townsquare.accounts.models import User
 from townsquare.core import mail
 from townsquare.governance import approval
-from townsquare.governance.models import ApprovalPolicy, Change
+from townsquare.governance.models import Change
 
 
 def _review_link(change: Change) -> str:
@@ -19,23 +19,19 @@ def _review_link(change: Change) -> str:
 
 
 def approvers_of_step(change: Change) -> list[User]:
-    step = approval.current_step(change)
-    if step is None:
-        return []
-    if step["role"] == ApprovalPolicy.Role.COORDINATOR:
-        people = User.objects.filter(is_active=True).filter(
-            is_coordinator=True
-        ) | User.objects.filter(is_active=True, is_superuser=True)
-    else:
-        role = OrgRole.PRIVACY if step["role"] == approval.PRIVACY else OrgRole.APPROVER
-        ids = Membership.objects.filter(
-            organization_id=change.dataset.organization_id, role=role
-        ).values_list("user_id", flat=True)
-        people = User.objects.filter(pk__in=ids, is_active=True)
-    return [p for p in people.distinct() if not approval.is_own(p, change)]
+    return approval.signers(change)
+
+
+def coordinators() -> list[User]:
+    found = User.objects.filter(is_active=True, is_coordinator=True) | User.objects.filter(
+        is_active=True, is_superuser=True
+    )
+    return list(found.distinct())
 
 
 def review_requested(change: Change) -> None:
+    """Tell the people who may sign the step that waits; when nobody (or too few) may, tell the
+    submitter and the coordinators at once what is missing and where to fix it."""
     step = approval.current_step(change)
     if step is None:
         return
@@ -43,8 +39,26 @@ def review_requested(change: Change) -> None:
         mail.send_later(
             to=[person.email],
             template="review_requested",
-            context=_context(change, step_number=change.step + 1, role=step["role"]),
+            context=_context(
+                change, step_number=change.step + 1, role=approval.role_name(step["role"])
+            ),
         )
+    missing = approval.missing_signers(change)
+    if missing is None:
+        return
+    told = {p.email for p in coordinators()}
+    if change.submitted_by is not None:
+        told.add(change.submitted_by.email)
+    mail.send_later(
+        to=sorted(told),
+        template="review_stuck",
+        context=_context(
+            change,
+            missing=missing,
+            members_link=f"{settings.SITE_URL}"
+            f"{reverse('accounts:members', args=[change.dataset.organization.slug])}",
+        ),
+    )
 
 
 def decided(change: Change, actor: Any, decision: str, comment: str) -> None:

@@ -6,7 +6,10 @@ from django.conf import settings
 
 from townsquare.accounts.policies import is_coordinator, is_signed_in
 from townsquare.accounts.selectors import organization_ids_with_role
+from townsquare.catalog.policies import can_edit_dataset
 from townsquare.core.actors import Actor
+from townsquare.governance import approval
+from townsquare.governance.models import Change
 
 
 def can_edit_documents(actor: Actor) -> bool:
@@ -25,3 +28,16 @@ def can_see_document_history(actor: Actor) -> bool:
     """Every version with its signatures (the current text is always public), and the
     versions waiting for signatures: public or staff only (TOWNSQUARE_DOCUMENT_HISTORY)."""
     return settings.DOCUMENT_HISTORY == "public" or is_staff(actor)
+
+
+def can_withdraw_change(actor: Actor, change: Change) -> bool:
+    """The dataset's stewards and the coordinators discard an open working copy."""
+    return change.status in Change.OPEN and can_edit_dataset(actor, change.dataset)
+
+
+def can_decide_change(actor: Actor, change: Change) -> bool:
+    """Sign the step that waits: someone who holds its role, and did not make the change."""
+    step = approval.current_step(change)
+    if change.status != Change.Status.IN_REVIEW or step is None:
+        return False
+    return not approval.is_own(actor, change) and approval.may_sign(actor, change, step["role"])

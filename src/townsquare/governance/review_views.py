@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from townsquare.accounts.policies import is_coordinator
 from townsquare.audit.services import record_refusal
 from townsquare.catalog.selectors import dataset_for_edit, dataset_for_view, organization_by_slug
 from townsquare.core.errors import DomainError, PermissionDenied
@@ -71,7 +72,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     waiting = [
         (change, now - change.submitted_at) for change in selectors.inbox(actor=request.user)
     ]
-    return render(request, "governance/inbox.html", {"waiting": waiting})
+    stuck = selectors.stuck_changes() if is_coordinator(request.user) else []
+    return render(request, "governance/inbox.html", {"waiting": waiting, "stuck": stuck})
 
 
 @login_required
@@ -106,17 +108,17 @@ def review(request: HttpRequest, change_id: int) -> HttpResponse:
             )
             return redirect("governance:review", change.pk)
         change = selectors.change_for_view(actor=request.user, change_id=change_id)
-    step = approval.current_step(change)
-    can_decide = (
-        change.status == "in_review"
-        and step is not None
-        and not approval.is_own(request.user, change)
-        and approval.may_sign(request.user, change, step["role"])
-    )
+    can_decide = policies.can_decide_change(request.user, change)
     return render(
         request,
         "governance/review.html",
-        {"change": change, "form": form, "can_decide": can_decide, **selectors.review(change)},
+        {
+            "change": change,
+            "form": form,
+            "can_decide": can_decide,
+            "can_withdraw": policies.can_withdraw_change(request.user, change),
+            **selectors.review(change),
+        },
     )
 
 

@@ -124,12 +124,12 @@ def review(change: Change) -> dict[str, Any]:
     from townsquare.governance.workflow import published_value
 
     dataset = change.dataset
-    fields = []
+    metadata_changes = []
     for name, proposed in change.metadata.items():
         label = (
             "Publisher" if name == "organization" else Dataset._meta.get_field(name).verbose_name
         )
-        fields.append(
+        metadata_changes.append(
             FieldChange(name, str(label).capitalize(), published_value(dataset, name), proposed)
         )
     data, quality = None, None
@@ -146,7 +146,7 @@ def review(change: Change) -> dict[str, Any]:
         for d in dataset.distributions.filter(pk__in=change.files_added + change.files_removed)
     }
     return {
-        "fields": fields,
+        "metadata_changes": metadata_changes,
         "data": data,
         "quality": quality,
         "files_added": [files[pk] for pk in change.files_added if pk in files],
@@ -155,6 +155,7 @@ def review(change: Change) -> dict[str, Any]:
         "valid": {s.pk for s in approval.valid_sign_offs(change)},
         "step": step,
         "step_number": change.step + 1,
+        "missing": approval.missing_signers(change),
     }
 
 
@@ -197,3 +198,89 @@ def own_access_request(*, actor: Actor, dataset: Any) -> Any:
         .order_by("-requested_at")
         .first()
     )
+
+
+@dataclass
+class RoleNeed:
+    role: str
+    label: str
+    needed: int
+    have: int
+    why: str
+
+    @property
+    def ready(self) -> bool:
+        return self.have >= self.needed
+
+
+def role_readiness(*, organization: Any) -> list[RoleNeed]:
+    """The roles the organization's approval policy and gates need, and how many hold each:
+    stewards publish, approvers and coordinators sign the policy's steps, a privacy officer
+    signs off personal data. A change whose step nobody holds cannot be published."""
+    from townsquare.accounts.models import Membership, User
+
+    policy = approval.policy_for(organization.pk)
+    held = {
+        role: Membership.objects.filter(
+            organization=organization, role=role, user__is_active=True
+        ).count()
+        for role in (OrgRole.STEWARD, OrgRole.APPROVER, OrgRole.PRIVACY)
+    }
+    counts = {"approver": 0, "coordinator": 0}
+    for step in policy.steps:
+        counts[step["role"]] = max(counts.get(step["role"], 0), int(step["count"]))
+    coordinators = (
+        (
+            User.objects.filter(is_active=True, is_coordinator=True)
+            | User.objects.filter(is_active=True, is_superuser=True)
+        )
+        .distinct()
+        .count()
+    )
+    needs = [
+        RoleNeed("steward", "Stewards", 1, held[OrgRole.STEWARD], "publish and update datasets"),
+        RoleNeed(
+            "privacy",
+            "Privacy officers",
+            1,
+            held[OrgRole.PRIVACY],
+            "sign off data in which the privacy scan found personal data",
+        ),
+    ]
+    if counts["approver"]:
+        needs.append(
+            RoleNeed(
+                "approver",
+                "Approvers",
+                counts["approver"],
+                held[OrgRole.APPROVER],
+                f"sign off changes ({approval.role_name('approver', counts['approver'])} "
+                "per change, by the approval policy)",
+            )
+        )
+    if counts["coordinator"]:
+        needs.append(
+            RoleNeed(
+                "coordinator",
+                "Coordinators (site role)",
+                counts["coordinator"],
+                coordinators,
+                "sign off changes, by the approval policy",
+            )
+        )
+    return needs
+
+
+def stuck_changes(*, organization: Any = None) -> list[tuple[Change, str]]:
+    """Changes in review whose waiting step too few people may sign, with what is missing."""
+    found = Change.objects.filter(status=Change.Status.IN_REVIEW).select_related(
+        "dataset", "dataset__organization", "submitted_by"
+    )
+    if organization is not None:
+        found = found.filter(dataset__organization=organization)
+    stuck = []
+    for change in found.prefetch_related("sign_offs"):
+        missing = approval.missing_signers(change)
+        if missing:
+            stuck.append((change, missing))
+    return stuck

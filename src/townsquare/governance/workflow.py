@@ -27,6 +27,7 @@ from townsquare.core.errors import Conflict, PermissionDenied
 from townsquare.datastore.models import DataVersion
 from townsquare.governance import approval, notices
 from townsquare.governance.models import Change, SignOff
+from townsquare.governance.policies import can_withdraw_change
 from townsquare.quality import gate as privacy
 from townsquare.quality import services as quality
 
@@ -566,14 +567,14 @@ def archive(*, actor: Actor, dataset: Dataset) -> Dataset:
 def withdraw(*, actor: Actor, change: Change) -> Change:
     """Discard the working copy: the published copy stays as it is."""
     change = Change.objects.select_for_update().select_related("dataset").get(pk=change.pk)
-    if not can_edit_dataset(actor, change.dataset):
+    if change.status not in Change.OPEN:
+        raise Conflict(f"This change is already {change.get_status_display().lower()}.")
+    if not can_withdraw_change(actor, change):
         raise PermissionDenied(
             "Only the organization's stewards and coordinators withdraw changes.",
             attempt="change.withdraw",
             target=change.dataset,
         )
-    if change.status not in Change.OPEN:
-        raise Conflict(f"This change is already {change.get_status_display().lower()}.")
     change.status, change.decided_at = Change.Status.WITHDRAWN, timezone.now()
     change.save()
     for pending in Distribution.objects.filter(pk__in=change.files_added, pending=True):

@@ -94,7 +94,7 @@ def test_metadata_edit_waits_in_a_working_copy_through_several_steps(
     change.refresh_from_db()
     assert change.step == 1 and selectors.inbox(actor=coordinator) == [change]
     review = selectors.review(change)
-    assert [(f.name, f.published, f.proposed) for f in review["fields"]] == [
+    assert [(f.name, f.published, f.proposed) for f in review["metadata_changes"]] == [
         ("title", "Building permits", "Permits issued")
     ]
     workflow.approve(actor=coordinator, change=change, revision=change.revision)
