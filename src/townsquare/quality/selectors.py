@@ -16,6 +16,10 @@ from townsquare.quality import gate, links, services
 from townsquare.quality.models import Report
 from townsquare.quality.score import Score, last_update, late, score
 
+# Findings whose message is computed from the values (the outlier bounds come from the
+# quartiles): those who may not read the data get these words instead.
+DERIVED_MESSAGES = {"outliers": "Some values are far from the others (outliers)."}
+
 
 @dataclass
 class VersionReport:
@@ -56,6 +60,8 @@ def version_report(*, actor: Actor, dataset: Dataset, version: DataVersion) -> V
         shown = dict(finding)
         if not with_data:
             shown["sample"] = [{"row": s["row"]} for s in finding.get("sample", []) if "row" in s]
+            if finding.get("check") in DERIVED_MESSAGES:  # the message quotes the values' range
+                shown["message"] = DERIVED_MESSAGES[finding["check"]]
         if gate.is_privacy(finding):
             shown["state"] = state_of(finding, accepted)
             signed = accepted.get(gate.key(finding))

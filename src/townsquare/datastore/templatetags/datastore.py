@@ -27,9 +27,11 @@ def data_section(context: template.Context, dataset: Any) -> dict[str, Any]:
     actor = context["request"].user
     published = selectors.published_version(dataset)
     can_load = policies.can_ingest(actor, dataset)
+    can_read = policies.can_read_data(actor, dataset)
     columns = []
     if published is not None:
-        stats = published.profile.get("columns", {})
+        # the profile is derived from the values: only for those who may read the data
+        stats = published.profile.get("columns", {}) if can_read else {}
         for field in published.fields:
             column_stats = stats.get(field["name"], {})
             columns.append(
@@ -42,7 +44,6 @@ def data_section(context: template.Context, dataset: Any) -> dict[str, Any]:
                     "histogram": _bars(column_stats.get("histogram") or []),
                 }
             )
-    can_read = policies.can_read_data(actor, dataset)
     versions = list(selectors.versions_of(actor=actor, dataset=dataset)[:20])
     return {
         "dataset": dataset,
