@@ -301,6 +301,9 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
+        # Presidio tells at INFO of every value it looks at without a language model.
+        "presidio-analyzer": {"level": "WARNING"},
+        "decision_process": {"level": "WARNING"},
     },
 }
 

@@ -15,8 +15,8 @@ from tests.browser.test_review import sign_in
 from townsquare.catalog.models import Dataset
 from townsquare.core.actors import SYSTEM
 from townsquare.datastore.selectors import published_version
-from townsquare.governance import workflow
-from townsquare.governance.tests.helpers import load
+from townsquare.governance import files, workflow
+from townsquare.governance.tests.helpers import load, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,8 +58,9 @@ def widened_access(org: Any, steward: Any) -> Callable[[Dataset], bool]:
 
 
 def files_added(org: Any, steward: Any) -> Callable[[Dataset], bool]:
+    member("officer", org, role="privacy")  # a document is signed off by a privacy officer first
     dataset = _published(org)
-    workflow.distribution_add(
+    files.distribution_add(
         actor=steward,
         dataset=dataset,
         upload=ContentFile(b"%PDF-1.4 notes", name="notes.pdf"),
@@ -94,6 +95,17 @@ def test_an_approver_decides_each_kind_of_change(
     expect(page.get_by_text("Submitted for review; the approvers were told.")).to_be_visible()
     expect(page.get_by_role("button", name="Withdraw this change")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
+
+    officer = "officer" if make_change is files_added else None
+    if officer:
+        sign_in(page, base, officer)
+        page.goto(f"{base}/review")
+        page.get_by_role("link", name="Trees").first.click()
+        expect(page.get_by_text("waiting for a privacy officer's sign-off")).to_be_visible()
+        page.get_by_role("combobox", name="Decision").select_option("approve")
+        page.get_by_role("button", name="Record my decision").click()
+        expect(page.get_by_text("Your decision was recorded: In review.")).to_be_visible()
+        page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, base, "approver")
     page.get_by_role("link", name="Review", exact=True).click()

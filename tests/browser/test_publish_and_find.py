@@ -41,12 +41,14 @@ def test_steward_signs_in_creates_uploads_and_finds_the_dataset(
 
     csv_file = tmp_path / "complaints.csv"
     csv_file.write_text("block,complaints\n100 Main St,4\n200 Oak Ave,2\n")
-    page.get_by_role("link", name="Upload a file").click()
+    page.get_by_role("link", name="Upload a file", exact=True).click()
     page.get_by_label("File").set_input_files(str(csv_file))
     page.get_by_label("Title").fill("Complaints by block")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("The file was uploaded.")).to_be_visible()
-    expect(page.get_by_role("link", name="Download complaints.csv")).to_be_visible()
+    expect(
+        page.get_by_text("It is a table: it becomes version 1 of the data table")
+    ).to_be_visible()
+    expect(page.get_by_role("link", name="Download the original complaints.csv")).to_be_visible()
 
     page.goto(f"{base}/")
     page.get_by_label("Search datasets").fill("sidewalk complaint")
@@ -54,7 +56,7 @@ def test_steward_signs_in_creates_uploads_and_finds_the_dataset(
     expect(page.get_by_role("heading", name="1 dataset for “sidewalk complaint”")).to_be_visible()
     page.get_by_role("link", name="Sidewalk snow complaints").click()
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download complaints.csv").click()
+        page.get_by_role("link", name="Download the original complaints.csv").click()
     downloaded = Path(download_info.value.path()).read_text()
     assert downloaded.startswith("block,complaints")
     assert Dataset.objects.get().keywords == ["snow", "sidewalks", "winter"]

@@ -27,7 +27,9 @@ from townsquare.catalog.schemas import (
 )
 from townsquare.catalog.vocabularies import LICENSES, THEMES
 from townsquare.core.uploads import ensure_upload_within_limit
-from townsquare.governance import workflow
+from townsquare.datastore.presenters import created_out
+from townsquare.datastore.schemas import VersionCreated
+from townsquare.governance import files, workflow
 
 router = Router()
 
@@ -240,17 +242,14 @@ def get_distribution(request: HttpRequest, slug: str, distribution_id: int) -> d
 
 @router.post(
     "/datasets/{slug}/distributions",
-    response={201: DistributionOut},
-    summary="Add a link to a file or to a page that gives access to the data",
+    response={201: DistributionOut, 200: VersionCreated, 202: VersionCreated},
+    summary="Add a link: to a table, it is loaded into the data table from its URL (202, the "
+    "version); to another file or a page, it is added as a distribution (201)",
 )
-def add_link(
-    request: HttpRequest, slug: str, payload: DistributionLinkIn
-) -> Status[dict[str, Any]]:
+def add_link(request: HttpRequest, slug: str, payload: DistributionLinkIn) -> Status[Any]:
     dataset = selectors.dataset_for_edit(actor=request.auth, slug=slug)
-    distribution = workflow.distribution_add(
-        actor=request.auth, dataset=dataset, **_changes(payload)
-    )
-    return Status(201, presenters.distribution_out(request, distribution))
+    added = files.link_add(actor=request.auth, dataset=dataset, **_changes(payload))
+    return _added(request, added)
 
 
 class UploadMeta(Schema):
@@ -260,25 +259,45 @@ class UploadMeta(Schema):
     media_type: str = ""
     license: str = ""
     availability: str = ""
+    reader_format: str = Field(
+        "",
+        description="For a table: read it as csv, xlsx, json, ndjson, geojson, shapefile or "
+        "parquet (empty: detect).",
+    )
+    encoding: str = Field("", description="For a text table: its encoding (empty: detect).")
+    delimiter: str = Field("", description="For a delimited table (empty: detect).")
+    sheet: str = Field("", description="For a spreadsheet: the sheet (empty: the first).")
 
 
 @router.post(
     "/datasets/{slug}/distributions/upload",
-    response={201: DistributionOut},
-    summary="Upload a file as a new distribution (multipart/form-data)",
+    response={201: DistributionOut, 200: VersionCreated, 202: VersionCreated},
+    summary="Upload a file (multipart/form-data): a table becomes a new version of the data "
+    "table (202, or 200 when identical to one); any other file a distribution (201) that a "
+    "privacy officer signs off before it is public",
 )
 def upload_file(
     request: HttpRequest, slug: str, file: File[UploadedFile], meta: Form[UploadMeta]
-) -> Status[dict[str, Any]]:
+) -> Status[Any]:
     ensure_upload_within_limit(request)
     dataset = selectors.dataset_for_edit(actor=request.auth, slug=slug)
-    distribution = workflow.distribution_add(
-        actor=request.auth,
-        dataset=dataset,
-        upload=file,
-        **meta.model_dump(),
+    values = meta.model_dump()
+    options = {
+        "format": values.pop("reader_format"),
+        "encoding": values.pop("encoding"),
+        "delimiter": values.pop("delimiter"),
+        "sheet": values.pop("sheet"),
+    }
+    added = files.file_add(
+        actor=request.auth, dataset=dataset, upload=file, options=options, **values
     )
-    return Status(201, presenters.distribution_out(request, distribution))
+    return _added(request, added)
+
+
+def _added(request: HttpRequest, added: files.Added) -> Status[Any]:
+    if added.version is not None:
+        return Status(*created_out(request, added.version))
+    return Status(201, presenters.distribution_out(request, added.distribution))
 
 
 @router.patch("/datasets/{slug}/distributions/{int:distribution_id}", response=DistributionOut)
@@ -289,7 +308,7 @@ def update_distribution(
     distribution = selectors.distribution_for_view(
         actor=request.auth, dataset=dataset, distribution_id=distribution_id
     )
-    distribution = workflow.distribution_change(
+    distribution = files.distribution_change(
         actor=request.auth, distribution=distribution, **_changes(payload)
     )
     return presenters.distribution_out(request, distribution)
@@ -301,7 +320,7 @@ def delete_distribution(request: HttpRequest, slug: str, distribution_id: int) -
     distribution = selectors.distribution_for_view(
         actor=request.auth, dataset=dataset, distribution_id=distribution_id
     )
-    workflow.distribution_remove(actor=request.auth, distribution=distribution)
+    files.distribution_remove(actor=request.auth, distribution=distribution)
     return Status(204, None)
 
 
@@ -318,7 +337,7 @@ def replace_file(
     distribution = selectors.distribution_for_view(
         actor=request.auth, dataset=dataset, distribution_id=distribution_id
     )
-    distribution = workflow.distribution_change(
+    distribution = files.distribution_change(
         actor=request.auth, distribution=distribution, upload=file
     )
     return presenters.distribution_out(request, distribution)

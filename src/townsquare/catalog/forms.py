@@ -236,12 +236,6 @@ class OrganizationForm(forms.Form):
     )
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(label="File")
-    title = _text("Title", max_length=300, help_text="Leave empty to use the file name.")
-    description = _text("Description", widget=forms.Textarea(attrs={"rows": 3}))
-
-
 class LinkForm(forms.Form):
     download_url = _text(
         "Download URL", max_length=1000, help_text="A direct link to a file (CSV, JSON, …)."

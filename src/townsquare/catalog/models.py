@@ -239,6 +239,17 @@ class Distribution(models.Model):
     pending = models.BooleanField(
         default=False, help_text="Added in a working copy: not public until it is approved."
     )
+
+    class Privacy(models.TextChoices):
+        NOT_NEEDED = "", "Not needed (a link to a page or service)"
+        REQUIRED = "required", "Needs a privacy officer's sign-off"
+        ACCEPTED = "accepted", "Accepted by a privacy officer"
+
+    # A file that cannot be read as a table (a PDF, a zip of documents) is not scanned for
+    # personal data: a privacy officer looks at it and signs it off before the public sees it.
+    privacy = models.CharField(max_length=10, choices=Privacy.choices, default="", blank=True)
+    privacy_accepted_by = models.CharField(max_length=150, blank=True)
+    privacy_accepted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from townsquare.accounts.models import OrgRole
 from townsquare.accounts.policies import has_org_role, is_coordinator, is_member, is_signed_in
-from townsquare.catalog.models import AccessGrant, Dataset, Organization
+from townsquare.catalog.models import AccessGrant, Dataset, Distribution, Organization
 from townsquare.catalog.vocabularies import AccessLevel, State
 from townsquare.core.actors import Actor
 
@@ -38,6 +38,17 @@ def can_download_files(actor: Actor, dataset: Dataset) -> bool:
         and dataset.access_level == AccessLevel.RESTRICTED
         and has_access_grant(actor, dataset)
     )
+
+
+def can_download_distribution(actor: Actor, distribution: Distribution) -> bool:
+    """A file of the dataset: as its data, and a document a privacy officer has not signed off
+    yet only inside the organization."""
+    dataset = distribution.dataset
+    if not can_download_files(actor, dataset):
+        return False
+    if distribution.privacy == Distribution.Privacy.REQUIRED or distribution.pending:
+        return can_see_working_copy(actor, dataset)
+    return True
 
 
 def has_access_grant(actor: Actor, dataset: Dataset) -> bool:

@@ -77,7 +77,7 @@ def distribution_for_download(*, actor: Actor, slug: str, distribution_id: int) 
     distribution = distribution_for_view(
         actor=actor, dataset=dataset, distribution_id=distribution_id
     )
-    if not policies.can_download_files(actor, dataset):
+    if not policies.can_download_distribution(actor, distribution):
         raise PermissionDenied(
             "The files of this dataset are available only to authorized people. "
             + (dataset.rights or "")

@@ -360,10 +360,17 @@ def _store(upload: File[Any], filename: str) -> tuple[str, int, str]:
 
 
 def distribution_add_file(
-    *, actor: Actor, dataset: Dataset, upload: File[Any], pending: bool = False, **values: Any
+    *,
+    actor: Actor,
+    dataset: Dataset,
+    upload: File[Any],
+    pending: bool = False,
+    privacy: str = Distribution.Privacy.REQUIRED,
+    **values: Any,
 ) -> Distribution:
     """Store an uploaded file as a new distribution of the dataset (``pending``: in the
-    dataset's working copy, not public until approved)."""
+    dataset's working copy, not public until approved; ``privacy``: whether a privacy officer
+    must sign it off first)."""
     if not policies.can_edit_dataset(actor, dataset):
         raise PermissionDenied("Only the organization's stewards and coordinators add files.")
     _check_fields(values, DISTRIBUTION_FIELDS - {"download_url", "access_url"})
@@ -386,6 +393,7 @@ def distribution_add_file(
                 or "application/octet-stream",
                 position=values.pop("position", None) or _next_position(dataset),
                 pending=pending,
+                privacy=privacy,
                 **values,
             )
             distribution.full_clean()
@@ -399,7 +407,12 @@ def distribution_add_file(
 
 @transaction.atomic
 def distribution_add_link(
-    *, actor: Actor, dataset: Dataset, pending: bool = False, **values: Any
+    *,
+    actor: Actor,
+    dataset: Dataset,
+    pending: bool = False,
+    privacy: str = Distribution.Privacy.NOT_NEEDED,
+    **values: Any,
 ) -> Distribution:
     if not policies.can_edit_dataset(actor, dataset):
         raise PermissionDenied("Only the organization's stewards and coordinators add links.")
@@ -413,7 +426,7 @@ def distribution_add_link(
     values["title"] = values.get("title") or url.rsplit("/", 1)[-1] or "Link"
     values["position"] = values.get("position") or _next_position(dataset)
     distribution = Distribution(
-        dataset=dataset, kind=Distribution.Kind.LINK, pending=pending, **values
+        dataset=dataset, kind=Distribution.Kind.LINK, pending=pending, privacy=privacy, **values
     )
     distribution.full_clean()
     distribution.save()
@@ -422,7 +435,12 @@ def distribution_add_link(
 
 
 def distribution_update(
-    *, actor: Actor, distribution: Distribution, upload: File[Any] | None = None, **values: Any
+    *,
+    actor: Actor,
+    distribution: Distribution,
+    upload: File[Any] | None = None,
+    privacy: str | None = None,
+    **values: Any,
 ) -> Distribution:
     """Change a distribution's description, and for a file distribution optionally replace
     the file (the old file is removed only once the new one is saved)."""
@@ -447,6 +465,8 @@ def distribution_update(
         with transaction.atomic():
             for name, value in values.items():
                 setattr(distribution, name, value)
+            if privacy is not None and privacy != distribution.privacy:
+                _set_privacy(distribution, privacy)
             distribution.updated_at = timezone.now()
             distribution.full_clean()
             distribution.save()
@@ -474,7 +494,12 @@ def distribution_delete(*, actor: Actor, distribution: Distribution) -> None:
 
 @transaction.atomic
 def distribution_copy(
-    *, actor: Actor, distribution: Distribution, upload: File[Any] | None = None, **values: Any
+    *,
+    actor: Actor,
+    distribution: Distribution,
+    upload: File[Any] | None = None,
+    privacy: str | None = None,
+    **values: Any,
 ) -> Distribution:
     """A pending copy of a distribution with changes (and optionally a new file), to replace it
     once the dataset's working copy is approved. Without a new file, the copy shares the file."""
@@ -493,7 +518,13 @@ def distribution_copy(
             raise ValidationError({"file": "A link distribution has no file to replace."})
         described.pop("format", None), described.pop("media_type", None)
         return distribution_add_file(
-            actor=actor, dataset=dataset, upload=upload, pending=True, **described, **values
+            actor=actor,
+            dataset=dataset,
+            upload=upload,
+            pending=True,
+            privacy=privacy or Distribution.Privacy.REQUIRED,
+            **described,
+            **values,
         )
     copy = Distribution(
         dataset=dataset,
@@ -504,6 +535,12 @@ def distribution_copy(
         pending=True,
         **{**described, **_normalize_lists(values)},
     )
+    if privacy is None or privacy == distribution.privacy:
+        copy.privacy = distribution.privacy
+        copy.privacy_accepted_by = distribution.privacy_accepted_by
+        copy.privacy_accepted_at = distribution.privacy_accepted_at
+    else:
+        _set_privacy(copy, privacy)
     copy.full_clean()
     copy.save()
     _after_distribution_change(actor, "distribution.added", copy)
@@ -515,6 +552,33 @@ def distribution_release(*, actor: Actor, distribution: Distribution) -> Distrib
     distribution.pending = False
     distribution.save(update_fields=["pending"])
     _after_distribution_change(actor, "distribution.published", distribution)
+    return distribution
+
+
+def _set_privacy(distribution: Distribution, privacy: str) -> None:
+    distribution.privacy = privacy
+    distribution.privacy_accepted_by, distribution.privacy_accepted_at = "", None
+
+
+def distribution_accept_privacy(
+    *, actor: Actor, distribution: Distribution, comment: str = ""
+) -> Distribution:
+    """A privacy officer looked at the file (the workflow checked who may) and accepts it for
+    publication; audited with the comment."""
+    distribution.privacy = Distribution.Privacy.ACCEPTED
+    distribution.privacy_accepted_by = actor.get_username()
+    distribution.privacy_accepted_at = timezone.now()
+    distribution.save(update_fields=["privacy", "privacy_accepted_by", "privacy_accepted_at"])
+    audit.record(
+        actor,
+        "privacy.file_accepted",
+        distribution,
+        after={
+            "title": distribution.title,
+            "file": distribution.filename or distribution.download_url,
+            "comment": comment.strip(),
+        },
+    )
     return distribution
 
 

@@ -19,13 +19,13 @@ from townsquare.catalog.forms import (
     DistributionEditForm,
     LinkForm,
     OrganizationForm,
-    UploadForm,
 )
 from townsquare.catalog.vocabularies import FREQUENCY_LABELS, LICENSES_BY_ID, THEMES_BY_CODE
 from townsquare.core.errors import PermissionDenied, UploadTooLarge
 from townsquare.core.uploads import ensure_upload_within_limit
 from townsquare.core.views import domain_errors, error_page, run_service
-from townsquare.governance import workflow
+from townsquare.governance import files, workflow
+from townsquare.governance.forms import FileForm
 from townsquare.governance.models import Document
 from townsquare.governance.selectors import current_document, own_access_request
 
@@ -224,30 +224,54 @@ def dataset_delete(request: HttpRequest, slug: str) -> HttpResponse:
 @domain_errors
 def distribution_upload(request: HttpRequest, slug: str) -> HttpResponse:
     dataset = selectors.dataset_for_edit(actor=request.user, slug=slug)
-    form = UploadForm()
+    form = FileForm()
     if request.method == "POST":
         try:
             ensure_upload_within_limit(request)
         except UploadTooLarge as exc:
             return error_page(request, 413, exc.message)
-        form = UploadForm(request.POST, request.FILES)
+        form = FileForm(request.POST, request.FILES)
         if form.is_valid():
-            values = dict(form.cleaned_data)
-            upload = values.pop("file")
+            upload, options, values = form.split()
             added = run_service(
                 form,
-                lambda: workflow.distribution_add(
-                    actor=request.user, dataset=dataset, upload=upload, **values
+                lambda: files.file_add(
+                    actor=request.user, dataset=dataset, upload=upload, options=options, **values
                 ),
             )
             if added is not None:
-                messages.success(request, "The file was uploaded." + _held(added))
-                return redirect("catalog:dataset", dataset.slug)
+                return _added(request, dataset, added)
     return render(
         request,
         "catalog/distribution_form.html",
         {"form": form, "dataset": dataset, "heading": "Upload a file", "multipart": True},
     )
+
+
+def _added(request: HttpRequest, dataset: Any, added: files.Added) -> HttpResponse:
+    """Say what the file or link became, on the dataset's page."""
+    if added.version is not None:
+        created = added.version
+        if created.duplicate_of is not None:
+            messages.info(
+                request,
+                f"This file is identical to version {created.duplicate_of.number} of the data "
+                "table; nothing new was loaded.",
+            )
+        else:
+            messages.success(
+                request,
+                f"It is a table: it becomes version {created.version.number} of the data table, "
+                "checked and scanned for personal data while it loads. The current version stays "
+                "published until the new one is ready (and approved, if the policy says so).",
+            )
+        return redirect(f"/datasets/{dataset.slug}#data")
+    distribution = added.distribution
+    held = _held(distribution)
+    if distribution.privacy == "required":
+        held += " A privacy officer signs it off before the public sees it."
+    messages.success(request, f"“{distribution.title}” was added.{held}")
+    return redirect("catalog:dataset", dataset.slug)
 
 
 def _held(distribution: Any) -> str:
@@ -264,13 +288,10 @@ def distribution_link(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         added = run_service(
             form,
-            lambda: workflow.distribution_add(
-                actor=request.user, dataset=dataset, **form.cleaned_data
-            ),
+            lambda: files.link_add(actor=request.user, dataset=dataset, **form.cleaned_data),
         )
         if added is not None:
-            messages.success(request, "The link was added." + _held(added))
-            return redirect("catalog:dataset", dataset.slug)
+            return _added(request, dataset, added)
     return render(
         request,
         "catalog/distribution_form.html",
@@ -308,7 +329,7 @@ def distribution_edit(request: HttpRequest, slug: str, distribution_id: int) -> 
             upload = values.pop("file", None)
             saved = run_service(
                 form,
-                lambda: workflow.distribution_change(
+                lambda: files.distribution_change(
                     actor=request.user, distribution=distribution, upload=upload, **values
                 ),
             )
@@ -336,7 +357,7 @@ def distribution_delete(request: HttpRequest, slug: str, distribution_id: int) -
         actor=request.user, dataset=dataset, distribution_id=distribution_id
     )
     if request.method == "POST":
-        workflow.distribution_remove(actor=request.user, distribution=distribution)
+        files.distribution_remove(actor=request.user, distribution=distribution)
         if workflow.open_change(dataset) and not distribution.pending:
             messages.success(
                 request,

@@ -33,24 +33,6 @@ from townsquare.governance import workflow
 router = Router()
 
 
-def _created(request: HttpRequest, created: services.Created) -> tuple[int, dict[str, Any]]:
-    version = created.duplicate_of or created.version
-    published = selectors.published_version_id(version.dataset)
-    if created.duplicate_of:
-        message = f"This file is identical to version {version.number}; nothing new was ingested."
-        return 200, {
-            "version": presenters.version_out(request, version, published, with_data=True),
-            "duplicate_of": version.pk,
-            "message": message,
-        }
-    message = f"Version {version.number} is queued for ingest."
-    return 202, {
-        "version": presenters.version_out(request, version, published, with_data=True),
-        "duplicate_of": None,
-        "message": message,
-    }
-
-
 @router.get(
     "/datasets/{slug}/versions",
     response=list[VersionSummary],
@@ -93,7 +75,7 @@ def upload_version(
     created = services.version_create(
         actor=request.auth, dataset=dataset, upload=file, options=options.model_dump()
     )
-    return Status(*_created(request, created))
+    return Status(*presenters.created_out(request, created))
 
 
 @router.post(
@@ -108,7 +90,7 @@ def version_from_url(request: HttpRequest, slug: str, payload: FromUrlIn) -> Sta
     created = services.version_create_from_url(
         actor=request.auth, dataset=dataset, url=url, options=options
     )
-    return Status(*_created(request, created))
+    return Status(*presenters.created_out(request, created))
 
 
 @router.post(

@@ -136,16 +136,19 @@ def materialize(
     target: Path,
     progress: Callable[[float], None],
     schema: dict[str, Any] | None = None,
+    in_force: dict[str, dict[str, Any]] | None = None,
 ) -> Built:
+    """``in_force``: the treatments of the dataset's previous version, by column name, given
+    to the columns of an inferred schema (a steward's schema says its own)."""
     try:
-        return _materialize(con, staged, missing, target, progress, schema)
+        return _materialize(con, staged, missing, target, progress, schema, in_force or {})
     except duckdb.Error as exc:
         if not (staged.serial_relation and "parallel=false" in str(exc)):
             raise IngestError(_explain(exc)) from None
     # Quoted line breaks with ragged rows: DuckDB reads those on one thread only.
     staged.relation, staged.serial_relation = staged.serial_relation, None
     try:
-        return _materialize(con, staged, missing, target, progress, schema)
+        return _materialize(con, staged, missing, target, progress, schema, in_force or {})
     except duckdb.Error as exc:
         raise IngestError(_explain(exc)) from None
 
@@ -157,6 +160,7 @@ def _materialize(
     target: Path,
     progress: Callable[[float], None],
     schema: dict[str, Any] | None,
+    in_force: dict[str, dict[str, Any]],
 ) -> Built:
     if schema is not None:
         fields = _steward_fields(schema, staged)
@@ -174,11 +178,13 @@ def _materialize(
             f"{len(fields):,} columns: kept as text (types are inferred up to {engine.WIDE:,} "
             "columns); set their types in the table schema and ingest again."
         )
+        _carry(staged, fields, in_force)
         _write(con, staged, fields, [""], None, target, progress)
         return _built(con, staged, fields, target, [])
     # The sample is the first rows: the one-thread reader gets them without splitting the file.
     sample_from = staged.serial_relation or staged.relation
     fields = inference.infer(con, sample_from, staged.columns, staged.titles, missing)
+    _carry(staged, fields, in_force)
     robust: set[int] = set()
     while True:
         try:
@@ -190,7 +196,18 @@ def _materialize(
                 raise
         column = staged.columns[index]
         fields[index] = inference.infer_column(con, staged.relation, column, fields[index], missing)
+        _carry(staged, [fields[index]], in_force)
         robust.add(index)
+
+
+def _carry(
+    staged: Staged, fields: list[dict[str, Any]], in_force: dict[str, dict[str, Any]]
+) -> None:
+    carried = treatments.carry(fields, in_force)
+    if carried:
+        staged.notes["withheld_carried"] = sorted(
+            {*staged.notes.get("withheld_carried", []), *carried}
+        )
 
 
 def _misfit(exc: duckdb.Error) -> int | None:

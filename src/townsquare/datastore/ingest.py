@@ -24,6 +24,7 @@ from townsquare.datastore.engine import literal
 from townsquare.datastore.models import DataVersion
 from townsquare.datastore.profile import profile as compute_profile
 from townsquare.datastore.readers import read
+from townsquare.datastore.selectors import treatments_in_force
 
 # (phase, start percent, end percent). Spreadsheets and geographic files are read into a
 # staging file first; delimited text, JSON and Parquet are read while typing.
@@ -101,6 +102,7 @@ def run(version: DataVersion, source: Path, folder: Path, progress: Progress) ->
     schema = version.options.get("schema")
     missing = list((schema or {}).get("missingValues", inference.MISSING_VALUES))
     parquet = folder / "data.parquet"
+    in_force = treatments_in_force(version) if schema is None else {}
     con = engine.connect(columns=len(staged.columns))
     try:
         built = build.materialize(
@@ -110,6 +112,7 @@ def run(version: DataVersion, source: Path, folder: Path, progress: Progress) ->
             parquet,
             lambda percent: progress.update(percent, int(estimate * percent / 100)),
             schema,
+            in_force,
         )
         progress.phase("profiling", built.rows)
         typed = f"read_parquet({literal(str(parquet))})"

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from townsquare.datastore.models import DataVersion
+from townsquare.datastore.selectors import published_version_id
 
 
 def version_summary(
@@ -51,4 +52,22 @@ def version_out(
         "report": version.report if with_data else {},
         "profile": version.profile if with_data else {},
         "started_at": version.started_at,
+    }
+
+
+def created_out(request: HttpRequest, created: Any) -> tuple[int, dict[str, Any]]:
+    version = created.duplicate_of or created.version
+    published = published_version_id(version.dataset)
+    if created.duplicate_of:
+        message = f"This file is identical to version {version.number}; nothing new was ingested."
+        return 200, {
+            "version": version_out(request, version, published, with_data=True),
+            "duplicate_of": version.pk,
+            "message": message,
+        }
+    message = f"Version {version.number} is queued for ingest."
+    return 202, {
+        "version": version_out(request, version, published, with_data=True),
+        "duplicate_of": None,
+        "message": message,
     }

@@ -30,20 +30,37 @@ def _table(version: DataVersion) -> str:
     return f"read_parquet({literal(str(files.local_path(version.parquet)))})"
 
 
+def _as_text(column: str, kind: str) -> str:
+    """A column's values as text: whole numbers written out in digits (a card number stored as
+    an integer is still a card number)."""
+    name = quote(column)
+    if kind == "integer":
+        return f"CAST({name} AS VARCHAR)"
+    if kind == "number":
+        whole = f"CAST(TRY_CAST({name} AS HUGEINT) AS VARCHAR)"
+        return f"CASE WHEN {name} = trunc({name}) THEN {whole} END"
+    return name
+
+
 def pattern_matches(
-    version: DataVersion, columns: list[str], patterns: dict[str, str]
+    version: DataVersion,
+    columns: list[str],
+    patterns: dict[str, str],
+    types: dict[str, str] | None = None,
 ) -> list[Matches]:
-    """Rows matching each pattern in each column; RE2 patterns, passed as parameters."""
+    """Rows matching each pattern in each column; RE2 patterns, passed as parameters. Columns
+    named in ``types`` as integer or number are matched as their digits."""
     if not version.parquet or not columns or not patterns:
         return []
     table = _table(version)
+    text = {c: _as_text(c, (types or {}).get(c, "string")) for c in columns}
     pairs = [(c, k) for c in columns for k in patterns]
     con = engine.connect(columns=len(columns), memory_limit=settings.QUALITY_MEMORY_LIMIT)
     try:
         counts = engine.aggregate(
             con,
             table,
-            [f"count(*) FILTER (WHERE regexp_matches({quote(c)}, ?))" for c, _ in pairs],
+            [f"count(*) FILTER (WHERE regexp_matches({text[c]}, ?))" for c, _ in pairs],
             [[patterns[k]] for _, k in pairs],
         )
         found = []
@@ -51,8 +68,8 @@ def pattern_matches(
             if not rows:
                 continue
             values = con.execute(
-                f"SELECT {quote(column)}, count(*) AS n FROM {table} "
-                f"WHERE regexp_matches({quote(column)}, ?) GROUP BY 1 ORDER BY n DESC, 1 "
+                f"SELECT {text[column]}, count(*) AS n FROM {table} "
+                f"WHERE regexp_matches({text[column]}, ?) GROUP BY 1 ORDER BY n DESC, 1 "
                 f"LIMIT {DISTINCT + 1}",
                 [patterns[kind]],
             ).fetchall()

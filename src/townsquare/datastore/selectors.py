@@ -98,3 +98,31 @@ def ensure_readable(actor: Actor, dataset: Dataset) -> None:
             "The data of this dataset is available to authorized people only; sign in with an "
             "account that may read it."
         )
+
+
+def treatments_in_force(version: DataVersion) -> dict[str, dict]:  # type: ignore[type-arg]
+    """The withholding of the dataset's newest ready version before this one, by column: a
+    new version of the same columns keeps it, whatever path the version came by."""
+    previous = (
+        DataVersion.objects.filter(
+            dataset_id=version.dataset_id,
+            number__lt=version.number,
+            status=DataVersion.Status.READY,
+        )
+        .order_by("-number")
+        .only("table_schema")
+        .first()
+    )
+    if previous is None:
+        return {}
+    return {
+        f["name"]: f["treatment"]
+        for f in previous.table_schema.get("fields", [])
+        if isinstance(f.get("treatment"), dict)
+    }
+
+
+def original_offered(version: DataVersion) -> bool:
+    """The original file of a version is offered as a download beside its data only when no
+    column is withheld from publication (it holds the raw values)."""
+    return bool(version.original) and not version.withheld

@@ -124,3 +124,21 @@ def expression(typed: str, field: dict[str, Any]) -> str | None:
         cast = "BIGINT" if published_type(field) == "integer" else "DOUBLE"
         return f"CAST(floor({typed} / {step}) * {step} AS {cast})"
     return f"left({typed}, {int(to)})"
+
+
+def carry(fields: list[dict[str, Any]], in_force: dict[str, dict[str, Any]]) -> list[str]:
+    """Give each field the treatment its column had in the dataset's previous version (a
+    withheld column stays withheld on every later version, until a steward lifts it). A
+    coarsening that no longer fits the column's type becomes an exclusion: never the raw
+    values. Returns the names of the columns treated so."""
+    carried = []
+    for field in fields:
+        previous = in_force.get(field["name"])
+        if previous is None or of(field) is not None:
+            continue
+        try:
+            field["treatment"] = normalize(previous, field.get("type", "string"))
+        except ValueError:
+            field["treatment"] = {"kind": "exclude"}
+        carried.append(field["name"])
+    return carried

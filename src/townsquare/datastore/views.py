@@ -4,51 +4,38 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from townsquare.catalog.selectors import dataset_for_edit
-from townsquare.core.errors import UploadTooLarge
-from townsquare.core.uploads import ensure_upload_within_limit
-from townsquare.core.views import domain_errors, error_page, run_service
-from townsquare.datastore import selectors, services
-from townsquare.datastore.forms import LoadForm
+from townsquare.core.errors import NotFound
+from townsquare.core.views import domain_errors
+from townsquare.datastore import selectors
 from townsquare.datastore.preview import OPERATORS, SIZES, preview
 from townsquare.governance import workflow
 
 
-@login_required
 @domain_errors
-@require_POST
-def load(request: HttpRequest, slug: str) -> HttpResponse:
-    dataset = dataset_for_edit(actor=request.user, slug=slug)
-    try:
-        ensure_upload_within_limit(request)
-    except UploadTooLarge as exc:
-        return error_page(request, 413, exc.message)
-    form = LoadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("catalog:dataset", dataset.slug)
-    options = {k: v for k, v in form.cleaned_data.items() if k != "file"}
-    created = run_service(
-        form,
-        lambda: services.version_create(
-            actor=request.user, dataset=dataset, upload=form.cleaned_data["file"], options=options
-        ),
-    )
-    if created is None:
-        messages.error(request, " ".join(form.non_field_errors()))
-    elif created.duplicate_of:
-        messages.info(
-            request,
-            f"This file is identical to version {created.duplicate_of.number}; "
-            "nothing new was ingested.",
+@require_http_methods(["GET", "HEAD"])
+def original(request: HttpRequest, slug: str) -> HttpResponse:
+    """The published data table's original file, as it was uploaded: for those who may read
+    the data, and only while no column is withheld (the original holds the raw values)."""
+    _, version = selectors.readable_data(actor=request.user, slug=slug)
+    if not selectors.original_offered(version):
+        raise NotFound(
+            "The original file is not offered: some of its columns are withheld from "
+            "publication. Download the published data instead."
         )
-    else:
-        messages.success(request, f"Version {created.version.number} is being ingested.")
-    return redirect(f"/datasets/{dataset.slug}#data")
+    response = FileResponse(
+        default_storage.open(version.original, "rb"),
+        as_attachment=True,
+        filename=version.source_name,
+    )
+    response["ETag"] = f'"{version.content_hash}"'
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @login_required

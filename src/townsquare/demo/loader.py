@@ -121,14 +121,7 @@ def _load_dataset(spec: dict, organization: Organization, folder: Path) -> None:
     values["issued"] = date.fromisoformat(values["issued"])
     dataset = catalog.dataset_create(actor=SYSTEM, organization=organization, **values)
     path = GENERATORS[spec["file"]](folder)
-    with path.open("rb") as handle:
-        catalog.distribution_add_file(
-            actor=SYSTEM,
-            dataset=dataset,
-            upload=File(handle, name=path.name),
-            title=spec["file_title"],
-        )
-    with path.open("rb") as handle:  # and into the datastore, ingested right away
+    with path.open("rb") as handle:  # a table: it becomes the data table, ingested right away
         created = datastore.version_create(
             actor=SYSTEM, dataset=dataset, upload=File(handle, name=path.name), enqueue=False
         )

@@ -112,7 +112,6 @@ DATASETS: list[dict[str, Any]] = [
     {
         "organization": "planning-and-development",
         "file": "zoning-districts",
-        "file_title": "Zoning districts (GeoJSON)",
         "values": {
             **_COMMON,
             "slug": "zoning-districts",
@@ -140,7 +139,6 @@ DATASETS: list[dict[str, Any]] = [
     {
         "organization": "planning-and-development",
         "file": "land-use-parcels",
-        "file_title": "Land-use parcels (GeoJSON)",
         "values": {
             **_COMMON,
             "slug": "land-use-parcels",
@@ -165,7 +163,6 @@ DATASETS: list[dict[str, Any]] = [
     {
         "organization": "planning-and-development",
         "file": "building-permits",
-        "file_title": "Building permits (CSV)",
         "values": {
             **_COMMON,
             "slug": "building-permits",
@@ -189,7 +186,6 @@ DATASETS: list[dict[str, Any]] = [
     {
         "organization": "finance",
         "file": "adopted-budget-fy2027",
-        "file_title": "Adopted budget FY2027 (Excel)",
         "values": {
             **_COMMON,
             "slug": "adopted-budget-fy2027",
@@ -213,7 +209,6 @@ DATASETS: list[dict[str, Any]] = [
     {
         "organization": "town-manager",
         "file": "311-service-requests",
-        "file_title": "311 service requests (CSV)",
         "values": {
             **_COMMON,
             "slug": "311-service-requests",
@@ -239,7 +234,6 @@ DATASETS: list[dict[str, Any]] = [
     {
         "organization": "public-works",
         "file": "plow-route-assignments",
-        "file_title": "Plow route assignments (CSV)",
         "values": {
             **_COMMON,
             "slug": "plow-route-assignments",

@@ -7,7 +7,7 @@ from typing import Any
 
 from townsquare.accounts.models import Membership, OrgRole, User
 from townsquare.accounts.policies import has_org_role, is_coordinator
-from townsquare.catalog.models import Dataset
+from townsquare.catalog.models import Dataset, Distribution
 from townsquare.catalog.vocabularies import AccessLevel
 from townsquare.core.actors import Actor, is_system
 from townsquare.governance.models import ApprovalPolicy, Change
@@ -94,10 +94,25 @@ def data_made_public(change: Change) -> Any:
     return None
 
 
+def files_made_public(change: Change) -> list[Distribution]:
+    """The documents and file links this change would show outside the organization that no
+    privacy officer signed off yet: the files it adds, and every file of the dataset when it
+    first publishes the dataset or opens a non-public one."""
+    dataset = change.dataset
+    level = change.metadata.get("access_level", dataset.access_level)
+    if not outside_organization(level):
+        return []
+    found = Distribution.objects.filter(dataset=dataset, privacy=Distribution.Privacy.REQUIRED)
+    if not (change.new_dataset or not outside_organization(dataset.access_level)):
+        found = found.filter(pk__in=change.files_added)
+    removed = set(change.files_removed)
+    return [d for d in found.order_by("position", "pk") if d.pk not in removed]
+
+
 def privacy_due(change: Change) -> bool:
     from townsquare.quality.gate import cleared
 
-    return not cleared(data_made_public(change))
+    return not cleared(data_made_public(change)) or bool(files_made_public(change))
 
 
 def is_own(actor: Actor, change: Change) -> bool:

@@ -156,7 +156,14 @@ def review(change: Change) -> dict[str, Any]:
         "step": step,
         "step_number": change.step + 1,
         "missing": approval.missing_signers(change),
+        "withheld": [
+            f"{name} ({WITHHELD_WORDS.get(kind, kind)})"
+            for name, kind in (change.data_version.withheld if change.data_version else {}).items()
+        ],
     }
+
+
+WITHHELD_WORDS = {"exclude": "excluded", "mask": "masked", "coarsen": "coarsened"}
 
 
 def organizations_and_policies() -> list[tuple[Any, bool]]:

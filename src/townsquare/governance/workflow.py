@@ -109,9 +109,9 @@ def dataset_edit(
             )
             quality.links_changed(dataset.pk)
         return Edited(dataset, None)
-    change = _working_copy(actor, dataset, change)
+    change = working_copy(actor, dataset, change)
     change.metadata = merged
-    _edited(actor, change, {"metadata": proposal})
+    record_edit(actor, change, {"metadata": proposal})
     return Edited(dataset, change)
 
 
@@ -182,13 +182,13 @@ def _locked_for_edit(actor: Actor, dataset: Dataset, attempt: str, doing: str) -
     return dataset
 
 
-def _working_copy(actor: Actor, dataset: Dataset, change: Change | None) -> Change:
+def working_copy(actor: Actor, dataset: Dataset, change: Change | None) -> Change:
     if change is None:
         change = Change(dataset=dataset, created_at=timezone.now(), revision=0)
     return change
 
 
-def _edited(actor: Actor, change: Change, what: dict[str, Any]) -> None:
+def record_edit(actor: Actor, change: Change, what: dict[str, Any]) -> None:
     """Count an edit of the working copy; an edit after review started resets the review."""
     change.revision += 1
     change.updated_at = timezone.now()
@@ -237,9 +237,9 @@ def _decide(version: DataVersion, report: Any) -> None:
 
     if _held_for_privacy(dataset, version):
         actor = version.created_by or SYSTEM
-        change = _working_copy(actor, dataset, open_change(dataset, lock=True))
+        change = working_copy(actor, dataset, open_change(dataset, lock=True))
         change.data_version = version
-        _edited(actor, change, {"data_version": version.number, "held": "privacy findings"})
+        record_edit(actor, change, {"data_version": version.number, "held": "privacy findings"})
     elif (
         dataset.state != State.PUBLISHED
         or not policy.review_data_version
@@ -250,9 +250,9 @@ def _decide(version: DataVersion, report: Any) -> None:
         _supersede(dataset, version)
     else:
         actor = version.created_by or SYSTEM
-        change = _working_copy(actor, dataset, open_change(dataset, lock=True))
+        change = working_copy(actor, dataset, open_change(dataset, lock=True))
         change.data_version = version
-        _edited(actor, change, {"data_version": version.number})
+        record_edit(actor, change, {"data_version": version.number})
 
 
 def _supersede(dataset: Dataset, version: DataVersion) -> None:
@@ -266,7 +266,9 @@ def _supersede(dataset: Dataset, version: DataVersion) -> None:
     dropped = change.data_version.number
     change.data_version = None
     if change.metadata or change.files_added or change.files_removed:
-        _edited(SYSTEM, change, {"data_version_dropped": dropped, "superseded_by": version.number})
+        record_edit(
+            SYSTEM, change, {"data_version_dropped": dropped, "superseded_by": version.number}
+        )
         return
     change.status, change.decided_at = Change.Status.WITHDRAWN, timezone.now()
     change.save()
@@ -298,79 +300,10 @@ def version_choose(*, actor: Actor, version: DataVersion) -> Change | None:
     ):
         datastore.publish_now(version, actor)
         return None
-    change = _working_copy(actor, dataset, open_change(dataset, lock=True))
+    change = working_copy(actor, dataset, open_change(dataset, lock=True))
     change.data_version = version
-    _edited(actor, change, {"data_version": version.number})
+    record_edit(actor, change, {"data_version": version.number})
     return change
-
-
-def _files_reviewed(actor: Actor, dataset: Dataset) -> bool:
-    """Files of a published dataset are metadata: reviewed when its metadata edits are."""
-    if dataset.state != State.PUBLISHED or approval.bypasses_review(actor):
-        return False
-    return approval.policy_for(dataset.organization_id).review_metadata_edit
-
-
-@transaction.atomic
-def distribution_add(
-    *, actor: Actor, dataset: Dataset, upload: Any = None, **values: Any
-) -> Distribution:
-    """A new file or link: public at once, or pending in the working copy."""
-    dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
-    held = _files_reviewed(actor, dataset)
-    if upload is not None:
-        added = catalog.distribution_add_file(
-            actor=actor, dataset=dataset, upload=upload, pending=held, **values
-        )
-    else:
-        added = catalog.distribution_add_link(actor=actor, dataset=dataset, pending=held, **values)
-    if held:
-        change = _working_copy(actor, dataset, open_change(dataset, lock=True))
-        change.files_added = [*change.files_added, added.pk]
-        _edited(actor, change, {"file_added": added.title})
-    else:
-        quality.links_changed(dataset.pk)
-    return added
-
-
-@transaction.atomic
-def distribution_change(
-    *, actor: Actor, distribution: Distribution, upload: Any = None, **values: Any
-) -> Distribution:
-    """Change a file or link (or replace its file): at once, or as a pending copy in the
-    working copy that replaces it when approved."""
-    dataset = Dataset.objects.select_for_update().get(pk=distribution.dataset_id)
-    if distribution.pending or not _files_reviewed(actor, dataset):
-        quality.links_changed(dataset.pk)
-        return catalog.distribution_update(
-            actor=actor, distribution=distribution, upload=upload, **values
-        )
-    copy = catalog.distribution_copy(
-        actor=actor, distribution=distribution, upload=upload, **values
-    )
-    change = _working_copy(actor, dataset, open_change(dataset, lock=True))
-    change.files_added = [*change.files_added, copy.pk]
-    change.files_removed = [*change.files_removed, distribution.pk]
-    _edited(actor, change, {"file_replaced": distribution.title})
-    return copy
-
-
-@transaction.atomic
-def distribution_remove(*, actor: Actor, distribution: Distribution) -> None:
-    """Remove a file or link: at once, or when the working copy is approved."""
-    dataset = Dataset.objects.select_for_update().get(pk=distribution.dataset_id)
-    change = open_change(dataset, lock=True)
-    if distribution.pending or not _files_reviewed(actor, dataset):
-        catalog.distribution_delete(actor=actor, distribution=distribution)
-        if change is not None and distribution.pk in change.files_added:
-            change.files_added = [pk for pk in change.files_added if pk != distribution.pk]
-            _edited(actor, change, {"file_dropped": distribution.title})
-        return
-    if change is not None and distribution.pk in change.files_removed:
-        return
-    change = _working_copy(actor, dataset, change)
-    change.files_removed = [*change.files_removed, distribution.pk]
-    _edited(actor, change, {"file_removed": distribution.title})
 
 
 @transaction.atomic
@@ -407,23 +340,35 @@ def submit(*, actor: Actor, dataset: Dataset) -> Change:
 
 
 def _steps(change: Change, policy: Any) -> list[dict[str, Any]]:
-    """The policy's sign-off steps; none for a new data version the policy does not review,
-    or the operator's own load (it waits only for its privacy findings: the privacy step)."""
-    only_data = not (change.metadata or change.files_added or change.files_removed)
-    if only_data and change.data_version_id and not change.new_dataset:
-        version = change.data_version
-        unreviewed = not policy.review_data_version or (
-            version.created_by_id is None and not version.options.get("refresh")
-        )
-        if unreviewed and approval.privacy_due(change):
-            return []
-    return approval.check_steps(policy.steps)
+    """The policy's sign-off steps; none when what the change holds is not reviewed by the
+    policy and waits only for a privacy sign-off (the privacy step): a data version the policy
+    does not review or the operator's own load, documents the policy would publish at once."""
+    if change.new_dataset or change.metadata or change.files_removed:
+        return approval.check_steps(policy.steps)
+    if not approval.privacy_due(change):
+        return approval.check_steps(policy.steps)
+    version = change.data_version
+    data_reviewed = version is not None and (
+        policy.review_data_version
+        and not (version.created_by_id is None and not version.options.get("refresh"))
+    )
+    files_reviewed = bool(change.files_added) and policy.review_metadata_edit
+    return approval.check_steps(policy.steps) if data_reviewed or files_reviewed else []
+
+
+def _privacy_reasons(change: Change) -> list[str]:
+    reasons = []
+    if not privacy.cleared(approval.data_made_public(change)):
+        reasons.append("privacy findings")
+    if approval.files_made_public(change):
+        reasons.append("files to sign off")
+    return reasons
 
 
 def _reasons(change: Change, dataset: Dataset) -> list[str]:
     if change.new_dataset:
         first = ["new dataset" if dataset.state == State.DRAFT else "republication"]
-        return first + (["privacy findings"] if approval.privacy_due(change) else [])
+        return first + _privacy_reasons(change)
     reasons = approval.edit_reasons(
         approval.policy_for(dataset.organization_id), dataset, change.metadata
     )
@@ -433,9 +378,7 @@ def _reasons(change: Change, dataset: Dataset) -> list[str]:
         reasons.append("files")
     if change.data_version_id:
         reasons.append("new data version")
-    if approval.privacy_due(change):
-        reasons.append("privacy findings")
-    return reasons
+    return reasons + _privacy_reasons(change)
 
 
 def _check_decision(actor: Actor, change: Change, revision: int, action: str) -> dict[str, Any]:
@@ -469,10 +412,12 @@ def approve(*, actor: Actor, change: Change, revision: int, comment: str = "") -
     change = Change.objects.select_for_update().select_related("dataset").get(pk=change.pk)
     step = _check_decision(actor, change, revision, "approve")
     _sign(actor, change, step, SignOff.Decision.APPROVE, comment)
-    if step["role"] == approval.PRIVACY:  # accepts the findings of the data it would publish
-        quality.accept_privacy(
-            actor=actor, version=approval.data_made_public(change), comment=comment
-        )
+    if step["role"] == approval.PRIVACY:  # accepts what it would publish: findings and files
+        version = approval.data_made_public(change)
+        if not privacy.cleared(version):
+            quality.accept_privacy(actor=actor, version=version, comment=comment)
+        for document in approval.files_made_public(change):
+            catalog.distribution_accept_privacy(actor=actor, distribution=document, comment=comment)
     else:
         given = [s for s in approval.valid_sign_offs(change) if s.step == change.step]
         if len(given) >= step["count"]:
@@ -534,6 +479,12 @@ def _publish(actor: Actor, change: Change) -> None:
     """The approved change becomes what the public sees, in this transaction."""
     dataset = change.dataset
     _check_privacy(approval.data_made_public(change), attempt="change.approve")
+    if approval.files_made_public(change):
+        raise Conflict(
+            "A privacy officer must sign off the files of this change before they are public.",
+            attempt="change.approve",
+            target=dataset,
+        )
     if change.metadata:
         catalog.dataset_apply(actor=actor, dataset=dataset, values=change.metadata)
     if change.data_version_id:

@@ -31,6 +31,20 @@ PATTERNS = {
     r"Boulevard|Ln|Lane|Dr|Drive|Way|Ct|Court|Pl|Place|Ter|Terrace)\b",
     "person_name": r"\b(?:Mr|Mrs|Ms|Dr)\.? [A-Z][a-z]+|\b(?:FIRST_NAMES) [A-Z][a-z]+\b",
 }
+# Identifiers written as bare digits, in columns typed as numbers: the whole value is the
+# identifier (a US SSN, a payment card number, a North American phone number).
+DIGIT_PATTERNS = {
+    "ssn": r"^[0-9]{9}$",
+    "payment_card": r"^[0-9]{13,19}$",
+    "phone": r"^1?[2-9][0-9]{2}[2-9][0-9]{6}$",
+}
+# How far bare digits alone go as evidence, when every value is a valid one and the values are
+# spread like identifiers handed out at random, not counted up like record numbers. A card
+# number's check digit is strong evidence (a random number passes it one time in ten); nine or
+# ten digits alone are not, until the column's name agrees (+0.2).
+DIGIT_WEIGHT = {"payment_card": 0.95, "ssn": 0.45, "phone": 0.45}
+COUNTED_GAP = 100  # distinct values closer together than this (median) are counted, not random
+
 # Common US first names (Social Security Administration's most frequent, abridged): a name
 # pattern needs one of them, so "Main Street" or "New York" are not taken for people.
 FIRST_NAMES = (
@@ -94,9 +108,14 @@ SCANNED_COLUMNS = 200  # very wide tables: the first 200 columns
 def scan_version(version: DataVersion) -> list[dict[str, Any]]:
     fields = [f for f in version.fields if f["type"] != "geojson"][:SCANNED_COLUMNS]
     text = [f["name"] for f in fields if f["type"] == "string"]
+    numbers = {f["name"]: f["type"] for f in fields if f["type"] in ("integer", "number")}
     findings: dict[tuple[str, str], dict[str, Any]] = {}
     for match in scan.pattern_matches(version, text, PATTERNS):
         found = _judge(match)
+        if found is not None:
+            findings[(match.column, match.kind)] = found
+    for match in scan.pattern_matches(version, list(numbers), DIGIT_PATTERNS, numbers):
+        found = _judge_digits(match)
         if found is not None:
             findings[(match.column, match.kind)] = found
     named = [(f, kind, 0.5) for f in fields for kind, rx in NAMES.items() if _named(f, rx)]
@@ -106,7 +125,7 @@ def scan_version(version: DataVersion) -> list[dict[str, Any]]:
         key = (field["name"], kind)
         if key in findings:
             findings[key]["confidence"] = min(1.0, findings[key]["confidence"] + 0.2)
-            findings[key]["evidence"] = "name and values"
+            findings[key]["evidence"] = f"name and {findings[key]['evidence']}"
         elif counts.get(field["name"]):
             findings[key] = _finding(kind, field["name"], counts[field["name"]], confidence, "name")
     return list(findings.values()) + _small_cells(version, fields)
@@ -132,30 +151,66 @@ def _finding(
     }
 
 
-def _judge(match: scan.Matches) -> dict[str, Any] | None:
-    """Confirm the distinct matching values (Presidio, where it has a recognizer)."""
+def _confirm(match: scan.Matches) -> tuple[list[tuple[str, int]], list[float]]:
+    """The distinct matching values Presidio confirms (where it has a recognizer), with its
+    scores; street addresses and names: the shape is the evidence."""
     entity = ENTITIES.get(match.kind)
-    if entity is None:  # street addresses and names: the shape is the evidence
-        confirmed = match.values
-        scores = [0.6] * len(confirmed)
-    else:
-        analyzer = _analyzer()
-        confirmed, scores = [], []
-        for value, rows in match.values:
-            results = analyzer.analyze(text=value[:1000], language="en", entities=[entity])
-            if results:
-                confirmed.append((value, rows))
-                scores.append(max(r.score for r in results))
+    if entity is None:
+        return match.values, [0.6] * len(match.values)
+    analyzer = _analyzer()
+    confirmed, scores = [], []
+    for value, rows in match.values:
+        results = analyzer.analyze(text=value[:1000], language="en", entities=[entity])
+        if results:
+            confirmed.append((value, rows))
+            scores.append(max(r.score for r in results))
+    return confirmed, scores
+
+
+def _judge(match: scan.Matches) -> dict[str, Any] | None:
+    """Confirm the distinct matching values of a text column."""
+    confirmed, scores = _confirm(match)
     if not confirmed:
         return None
-    looked = sum(rows for _, rows in match.values)
-    share = sum(rows for _, rows in confirmed) / looked if looked else 0.0
-    count = sum(rows for _, rows in confirmed) if match.complete else round(match.rows * share)
+    share = _share(match, confirmed)
     confidence = (sum(scores) / len(scores)) * (0.5 + 0.5 * share)
-    found = _finding(match.kind, match.column, count, max(confidence, 0.3), "values")
+    return _found(match, confirmed, share, max(confidence, 0.3), "values")
+
+
+def _share(match: scan.Matches, confirmed: list[tuple[str, int]]) -> float:
+    looked = sum(rows for _, rows in match.values)
+    return sum(rows for _, rows in confirmed) / looked if looked else 0.0
+
+
+def _found(
+    match: scan.Matches,
+    confirmed: list[tuple[str, int]],
+    share: float,
+    confidence: float,
+    evidence: str,
+) -> dict[str, Any]:
+    count = sum(rows for _, rows in confirmed) if match.complete else round(match.rows * share)
+    found = _finding(match.kind, match.column, count, confidence, evidence)
     found["sample"] = [{"value": value} for value, _ in confirmed[:5]]
     if not match.complete:
         found["estimated"] = True
+    return found
+
+
+def _judge_digits(match: scan.Matches) -> dict[str, Any] | None:
+    """Bare digits in a number column: Presidio's validity checks (Luhn, SSN areas and groups,
+    phone numbering plans) confirm each value; the share confirmed, and how the values are
+    spread, decide the confidence."""
+    confirmed, _ = _confirm(match)
+    if not confirmed:
+        return None
+    share = _share(match, confirmed)
+    valid = sorted(int(value) for value, _ in confirmed)
+    gaps = sorted(b - a for a, b in zip(valid, valid[1:], strict=False))
+    counted = match.kind != "payment_card" and (len(gaps) < 2 or gaps[len(gaps) // 2] < COUNTED_GAP)
+    confidence = 0.3 if counted else max(DIGIT_WEIGHT[match.kind] * share**2, 0.3)
+    found = _found(match, confirmed, share, confidence, "digits")
+    found["message"] = f"Likely {LABELS[match.kind]}, written as bare digits."
     return found
 
 

@@ -205,25 +205,42 @@ def test_upload_and_download_a_file(
 ) -> None:
     make_dataset(public_works)
     headers = bearer(steward)
-    upload = SimpleUploadedFile("permits.csv", b"id,kind\n1,roof\n", content_type="text/csv")
+    pdf = b"%PDF-1.4 permit rules"
+    upload = SimpleUploadedFile("rules.pdf", pdf, content_type="application/pdf")
     response = client.post(
         "/api/v1/datasets/building-permits/distributions/upload",
-        {"file": upload, "title": "All permits"},
+        {"file": upload, "title": "Permit rules"},
         **headers,
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["title"], body["format"], body["byte_size"]) == ("All permits", "CSV", 15)
-    download = client.get(body["download_url"])
+    assert (body["title"], body["format"], body["byte_size"]) == ("Permit rules", "PDF", len(pdf))
+    assert Client().get(body["download_url"]).status_code == 404  # the public: not yet
+    client.force_login(steward)
+    download = client.get(body["download_url"])  # the steward: before the sign-off too
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == b"id,kind\n1,roof\n"
-    assert download["Content-Disposition"] == 'attachment; filename="permits.csv"'
+    assert b"".join(download.streaming_content) == pdf
+    assert download["Content-Disposition"] == 'attachment; filename="rules.pdf"'
     replaced = client.post(
         f"/api/v1/datasets/building-permits/distributions/{body['id']}/file",
-        {"file": SimpleUploadedFile("v2.csv", b"id\n2\n")},
+        {"file": SimpleUploadedFile("v2.pdf", b"%PDF-2")},
         **headers,
     )
-    assert replaced.json()["byte_size"] == 5
+    assert replaced.json()["byte_size"] == 6
+    table = client.post(
+        f"/api/v1/datasets/building-permits/distributions/{body['id']}/file",
+        {"file": SimpleUploadedFile("v3.csv", b"id\n2\n")},
+        **headers,
+    )
+    assert table.status_code == 400 and table.json()["errors"][0]["field"] == "file"
+    # A table uploaded the same way becomes the data table.
+    response = client.post(
+        "/api/v1/datasets/building-permits/distributions/upload",
+        {"file": SimpleUploadedFile("permits.csv", b"id,kind\n1,roof\n")},
+        **headers,
+    )
+    assert response.status_code == 202, response.content
+    assert response.json()["version"]["number"] == 1
 
 
 def test_upload_over_the_limit_is_413_and_leaves_nothing(

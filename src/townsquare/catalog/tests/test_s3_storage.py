@@ -109,14 +109,15 @@ def test_files_live_in_the_bucket(
     payload = b"id,kind\n" + b"1,roof\n" * 50_000
     response = client.post(
         "/api/v1/datasets/building-permits/distributions/upload",
-        {"file": SimpleUploadedFile("permits.csv", payload)},
+        {"file": SimpleUploadedFile("permits.pdf", payload)},
         **headers,
     )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["byte_size"] == len(payload)
     stored = keys(s3_storage)
-    assert len(stored) == 1 and stored[0].endswith("/permits.csv")
+    assert len(stored) == 1 and stored[0].endswith("/permits.pdf")
+    client.force_login(steward)  # the file waits for its privacy sign-off: insiders only
     download = client.get(body["download_url"])
     assert b"".join(download.streaming_content) == payload
     health = client.get("/healthz").json()["storage"]

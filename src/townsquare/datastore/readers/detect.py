@@ -169,3 +169,38 @@ def _copy_limited(source: object, target: Path, limit: int) -> Path:
 def copy_stream(source: object, target: Path) -> None:
     with target.open("wb") as out:
         shutil.copyfileobj(source, out, 1024 * 1024)  # type: ignore[arg-type]
+
+
+# Names of files that are tables (read into the data table) rather than documents.
+TABLE_SUFFIXES = (
+    ".csv", ".tsv", ".tab", ".psv", ".xlsx", ".xlsm", ".xls", ".ods", ".json", ".geojson",
+    ".ndjson", ".jsonl", ".parquet", ".csv.gz", ".tsv.gz", ".ndjson.gz", ".jsonl.gz",
+)  # fmt: skip
+TABLE_MEDIA_TYPES = (
+    "text/csv", "text/tab-separated-values", "application/json", "application/geo+json",
+    "application/x-ndjson", "application/vnd.apache.parquet",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.ms-excel", "application/vnd.oasis.opendocument.spreadsheet",
+)  # fmt: skip
+
+
+def is_table(name: str, handle: object | None = None, media_type: str = "") -> bool:
+    """Can this file be read as a table (so it goes into the data table, where it is checked
+    and scanned), or is it a document (a PDF, a zip of documents)? From its name, its media
+    type, and for a zip archive the names it holds (``handle``: the file, seekable)."""
+    lowered = name.lower().split("?", 1)[0]
+    if lowered.endswith(TABLE_SUFFIXES) or media_type.split(";")[0].strip() in TABLE_MEDIA_TYPES:
+        return True
+    if handle is None or not lowered.endswith(".zip"):
+        return False
+    try:
+        with zipfile.ZipFile(handle) as archive:  # type: ignore[arg-type]
+            names = [
+                n.lower() for n in archive.namelist() if not n.endswith("/") and not _hidden(n)
+            ]
+    except (zipfile.BadZipFile, OSError):
+        return False
+    finally:
+        handle.seek(0)  # type: ignore[attr-defined]
+    tables = [n for n in names if n.endswith((".csv", ".tsv"))]
+    return any(n.endswith(".shp") for n in names) or (len(tables) == 1 and len(names) == 1)

@@ -7,7 +7,6 @@ from django import template
 from django.conf import settings
 
 from townsquare.datastore import policies, selectors
-from townsquare.datastore.forms import LoadForm
 
 register = template.Library()
 
@@ -57,7 +56,6 @@ def data_section(context: template.Context, dataset: Any) -> dict[str, Any]:
         "map": _map(dataset, published)
         if published and published.is_geographic and can_read
         else None,
-        "form": LoadForm() if can_load else None,
         "request": context["request"],
         "working": any(v.status in ("queued", "ingesting") for v in versions),
         "csrf_token": context.get("csrf_token"),
@@ -89,4 +87,22 @@ def _map(dataset: Any, version: Any) -> dict[str, Any]:
         "bbox": json.dumps(version.bbox) if version.bbox else "",
         "tiles": settings.MAP_TILES_URL,
         "attribution": settings.MAP_TILES_ATTRIBUTION,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def data_table_resource(context: template.Context, dataset: Any) -> dict[str, Any] | None:
+    """The published data table as one of the dataset's resources: its original file (when
+    nothing is withheld) and its exports, for those who may read it."""
+    published = selectors.published_version(dataset)
+    if published is None:
+        return None
+    can_read = policies.can_read_data(context["request"].user, dataset)
+    return {
+        "version": published,
+        "can_read": can_read,
+        "original": can_read and selectors.original_offered(published),
+        "format": published.source_name.rsplit(".", 1)[-1].upper()
+        if "." in published.source_name
+        else "",
     }

@@ -241,3 +241,35 @@ def test_urls_are_fetched_and_redirects_checked(
     assert failed.status == "failed" and "link-local or metadata address" in failed.error
     from_url(steward_client, f"{source_server}/missing.csv", django_capture_on_commit_callbacks)
     assert "answered 404" in DataVersion.objects.get(number=3).error
+
+
+def test_a_link_to_a_table_is_loaded_into_the_data_table(
+    settings: Any,
+    steward_client: Client,
+    dataset: Any,
+    source_server: str,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.DATASTORE_ALLOW_PRIVATE_URLS = True  # the test's server is on 127.0.0.1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = steward_client.post(
+            "/api/v1/datasets/permits/distributions",
+            json.dumps({"download_url": f"{source_server}/moved", "media_type": "text/csv"}),
+            content_type="application/json",
+        )
+    assert response.status_code == 202, response.content
+    version = DataVersion.objects.get()
+    assert (version.status, version.source_url, version.row_count) == (
+        "ready",
+        f"{source_server}/moved",
+        2,
+    )
+    assert not dataset.distributions.exists()  # the table is the data table, not a link
+    with django_capture_on_commit_callbacks(execute=True):
+        response = steward_client.post(
+            "/api/v1/datasets/permits/distributions",
+            json.dumps({"download_url": f"{source_server}/report.pdf"}),
+            content_type="application/json",
+        )
+    assert response.status_code == 201, response.content
+    assert dataset.distributions.get().privacy == "required"  # a file: signed off first

@@ -42,14 +42,14 @@ def test_demo_loads_once_and_reuses_what_exists() -> None:
             dataset.description and dataset.keywords and dataset.license and dataset.contact_email
         )
         assert dataset.accrual_periodicity and dataset.temporal and dataset.spatial
-        distribution = dataset.distributions.get()
-        assert default_storage.exists(distribution.file.name)
+        assert not dataset.distributions.exists()  # each file is the dataset's data table
+        assert default_storage.exists(dataset.published_data.version.original)
     _demo_data_is_queryable()
     _demo_shows_governance()
     again = StringIO()
     call_command("demo", stdout=again)
     assert "exists already" in again.getvalue() and "Password" not in again.getvalue()
-    assert Dataset.objects.count() == 6 and Distribution.objects.count() == 6
+    assert Dataset.objects.count() == 6 and not Distribution.objects.exists()
     assert User.objects.get(username="admin").check_password(password)
 
 

@@ -55,7 +55,10 @@ def town(public_works: Any, make_dataset: Any) -> dict[str, Dataset]:
     for dataset in made.values():
         assert ingest(dataset, "r.csv", b"road,km\nMain,3\nOak,2\n").status == "ready"
         catalog.distribution_add_file(
-            actor=SYSTEM, dataset=dataset, upload=ContentFile(b"road\nMain\n", name="r.csv")
+            actor=SYSTEM,
+            dataset=dataset,
+            upload=ContentFile(b"%PDF road map", name="r.pdf"),
+            privacy="accepted",
         )
     return {k: Dataset.objects.get(pk=v.pk) for k, v in made.items()}
 

@@ -11,14 +11,14 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from conftest import dataset_values
-from townsquare.audit.tests.helpers import actions
+from townsquare.audit.tests.helpers import actions, last
 from townsquare.catalog.models import Dataset
 from townsquare.catalog.policies import can_view_dataset
 from townsquare.core.actors import ANONYMOUS, SYSTEM
 from townsquare.core.errors import Conflict, PermissionDenied
 from townsquare.datastore.selectors import published_version
-from townsquare.governance import selectors, services, workflow
-from townsquare.governance.models import Change
+from townsquare.governance import approval, files, selectors, services, workflow
+from townsquare.governance.models import ApprovalPolicy, Change
 from townsquare.governance.tests.helpers import load, member
 
 pytestmark = pytest.mark.django_db
@@ -275,7 +275,7 @@ def test_archiving_hides_and_republishing_needs_review(
 
 
 def test_files_of_a_published_dataset_change_through_the_working_copy(
-    published: Dataset, steward: Any, approver: Any, client: Any
+    published: Dataset, public_works: Any, steward: Any, approver: Any, client: Any
 ) -> None:
     from django.core.files.base import ContentFile
 
@@ -283,34 +283,71 @@ def test_files_of_a_published_dataset_change_through_the_working_copy(
     from townsquare.catalog.models import Distribution
 
     old = catalog.distribution_add_file(
-        actor=SYSTEM, dataset=published, upload=ContentFile(b"v1\n", name="permits.csv")
+        actor=SYSTEM,
+        dataset=published,
+        upload=ContentFile(b"%PDF v1", name="permits.pdf"),
+        privacy="accepted",
     )
-    added = workflow.distribution_add(
-        actor=steward, dataset=published, upload=ContentFile(b"extra\n", name="extra.csv")
+    added = files.distribution_add(
+        actor=steward, dataset=published, upload=ContentFile(b"%PDF extra", name="extra.pdf")
     )
-    replaced = workflow.distribution_change(
+    replaced = files.distribution_change(
         actor=steward,
         distribution=old,
-        upload=ContentFile(b"v2\n", name="permits.csv"),
+        upload=ContentFile(b"%PDF v2", name="permits.pdf"),
         title="Permits, corrected",
     )
     assert added.pending and replaced.pending and not Distribution.objects.get(pk=old.pk).pending
+    assert added.privacy == replaced.privacy == "required"  # new files: a privacy sign-off
     public = client.get("/api/v1/datasets/permits").json()["distributions"]
     assert [d["title"] for d in public] == [old.title]  # the public sees the published file only
     url = f"/datasets/permits/distributions/{added.pk}/download"
     assert client.get(url).status_code == 404
     change = workflow.submit(actor=steward, dataset=published)
-    assert change.reasons == ["files"]
+    assert change.reasons == ["files", "files to sign off"]
+    assert approval.current_step(change) == approval.PRIVACY_STEP
     review = selectors.review(change)
-    assert [d.title for d in review["files_added"]] == ["extra.csv", "Permits, corrected"]
+    assert [d.title for d in review["files_added"]] == ["extra.pdf", "Permits, corrected"]
     assert [d.title for d in review["files_removed"]] == [old.title]
+    with pytest.raises(PermissionDenied, match="privacy"):
+        workflow.approve(actor=approver, change=change, revision=change.revision)
+    officer = member("officer", public_works, role="privacy")
+    workflow.approve(
+        actor=officer, change=change, revision=change.revision, comment="No one named."
+    )
+    assert {d.privacy_accepted_by for d in Distribution.objects.filter(pending=True)} == {"officer"}
+    assert last("privacy.file_accepted").after["comment"] == "No one named."
     workflow.approve(actor=approver, change=change, revision=change.revision)
     titles = [d["title"] for d in client.get("/api/v1/datasets/permits").json()["distributions"]]
-    assert sorted(titles) == ["Permits, corrected", "extra.csv"]
+    assert sorted(titles) == ["Permits, corrected", "extra.pdf"]
     assert not Distribution.objects.filter(pk=old.pk).exists()
     corrected = Distribution.objects.get(title="Permits, corrected")
     download = client.get(f"/datasets/permits/distributions/{corrected.pk}/download")
-    assert b"".join(download.streaming_content) == b"v2\n"
+    assert b"".join(download.streaming_content) == b"%PDF v2"
+
+
+def test_a_document_waits_for_its_privacy_sign_off_whatever_the_policy(
+    published: Dataset, public_works: Any, steward: Any, client: Any
+) -> None:
+    from django.core.files.base import ContentFile
+
+    ApprovalPolicy.objects.create(review_metadata_edit=False)
+    link = files.distribution_add(
+        actor=steward, dataset=published, access_url="https://town.example/permits"
+    )
+    assert not link.pending  # a page: metadata, which this policy does not review
+    document = files.distribution_add(
+        actor=steward, dataset=published, upload=ContentFile(b"%PDF x", name="letters.zip")
+    )
+    assert document.pending and document.privacy == "required"
+    change = workflow.submit(actor=steward, dataset=published)
+    assert change.steps == []  # only the privacy step: the policy does not review files
+    officer = member("officer", public_works, role="privacy")
+    workflow.approve(actor=officer, change=change, revision=change.revision)
+    change.refresh_from_db()
+    assert change.status == "published"
+    url = f"/datasets/permits/distributions/{document.pk}/download"
+    assert client.get(url).status_code == 200
 
 
 def test_withdrawing_removes_pending_files(
@@ -319,7 +356,7 @@ def test_withdrawing_removes_pending_files(
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    added = workflow.distribution_add(
+    added = files.distribution_add(
         actor=steward, dataset=published, upload=ContentFile(b"x\n", name="x.csv")
     )
     name = added.file.name

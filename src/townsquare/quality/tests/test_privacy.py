@@ -100,3 +100,53 @@ def test_privacy_findings_in_the_report_api(dataset: Any, steward: Any) -> None:
     kinds = {f["check"] for f in body["findings"] if f["severity"] == "privacy"}
     assert {"email", "payment_card", "ssn", "ip_address", "phone", "date_of_birth"} <= kinds
     assert {"street_address", "person_name"} <= kinds
+
+
+def _luhn(digits: str) -> str:
+    """``digits`` with its Luhn check digit appended."""
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        n = int(d) * (2 if i % 2 == 0 else 1)
+        total += n - 9 if n > 9 else n
+    return digits + str((10 - total % 10) % 10)
+
+
+def test_identifiers_written_as_bare_digits_are_found_in_number_columns(dataset: Any) -> None:
+    import random
+
+    chance = random.Random(7)
+    header = "id,card_no,ssn,home_phone,amount_paid,parcel_id,permit_no,ref"
+    rows = [header]
+    for i in range(40):
+        card = _luhn("4" + "".join(chance.choice("0123456789") for _ in range(14)))
+        ssn = f"{chance.randint(101, 665)}{chance.randint(10, 99)}{chance.randint(1000, 9999)}"
+        area = chance.choice(["617", "212", "415", "312", "202", "303", "713", "206"])
+        phone = f"{area}{chance.randint(200, 999)}{chance.randint(1000, 9999)}"
+        # a card number in a column that also holds a fraction: typed as a (double) number
+        paid = (
+            "0.5"
+            if i == 0
+            else _luhn("51" + "".join(chance.choice("0123456789") for _ in range(13)))
+        )
+        ref = "".join(chance.choice("123456789") for _ in range(16))  # random: ~1 in 10 pass Luhn
+        rows.append(f"{i},{card},{ssn},{phone},{paid},{100000001 + i},{2610000000 + i},{ref}")
+    version = ingest(dataset, "payments.csv", "\n".join(rows).encode())
+    types = {f["name"]: f["type"] for f in version.fields}
+    assert types["card_no"] == types["ssn"] == types["home_phone"] == "integer"
+    assert types["amount_paid"] == "number"
+    found = privacy(version)
+    assert found[("card_no", "payment_card")]["confidence"] >= 0.9  # the check digit: strong
+    assert found[("card_no", "payment_card")]["count"] == 40
+    assert found[("amount_paid", "payment_card")]["confidence"] >= 0.8
+    assert found[("ssn", "ssn")]["confidence"] >= 0.6, found[("ssn", "ssn")]
+    assert found[("ssn", "ssn")]["evidence"] == "name and digits"
+    assert found[("home_phone", "phone")]["confidence"] >= 0.6
+    for column in ("parcel_id", "permit_no", "ref", "id"):  # counted up, or random failing Luhn
+        assert all(f["confidence"] < 0.5 for (c, _), f in found.items() if c == column), column
+    blocking = {key for key, f in found.items() if f["confidence"] >= 0.5}
+    assert blocking == {
+        ("card_no", "payment_card"),
+        ("amount_paid", "payment_card"),
+        ("ssn", "ssn"),
+        ("home_phone", "phone"),
+    }

@@ -357,3 +357,75 @@ def test_the_operators_load_is_held_too_and_the_command_says_why(
     assert published_version(dataset) == clean
     change = workflow.open_change(dataset)
     assert change is not None and change.data_version.number == 2
+
+
+def test_withholding_stays_on_every_later_version_until_a_steward_lifts_it(
+    dataset: Any, public_works: Any, steward: Any, approver: Any
+) -> None:
+    ApprovalPolicy.objects.create(organization=public_works, review_data_version=False)
+    treated = _withhold(steward, load(steward, dataset, PLANTED.encode()))
+    assert published_version(dataset) == treated
+    # The next file, loaded by hand (a new upload, not a re-read): the treatments stay.
+    more = PLANTED + "\n4,ann@example.org,4111 1111 1111 1111,536-90-4399,02134,x,10.0.0.1,,,5"
+    later = load(steward, dataset, more.encode())
+    assert later.status == "ready", later.error
+    assert later.withheld == treated.withheld
+    assert set(later.report["withheld_carried"]) == set(WITHHELD)
+    assert gate.cleared(later) and published_version(dataset) == later
+    for name, text in _published_outputs(later).items():
+        for raw in [*RAW, "ann@example.org"]:
+            assert raw not in text, f"{raw!r} is in the published {name}"
+    # With review of data versions, the review screen says what stays withheld.
+    ApprovalPolicy.objects.filter(organization=public_works).update(review_data_version=True)
+    third = load(steward, dataset, (more + "\n5,bo@example.org,,,,,,,,6").encode())
+    change = workflow.submit(actor=steward, dataset=dataset)
+    page = Client()
+    page.force_login(approver)
+    review = page.get(f"/review/{change.pk}").content.decode()
+    assert "Withheld from publication" in review and "contact (excluded)" in review
+    assert third.withheld == treated.withheld
+    workflow.withdraw(actor=steward, change=change)
+    # Lifting a treatment on the version page: later versions follow the steward's choice.
+    fields = [dict(f) for f in third.table_schema["fields"]]
+    for field in fields:
+        if field["name"] == "date_of_birth":
+            field.pop("treatment")
+    lifted = datastore.version_ingest(
+        datastore.version_reingest(
+            actor=steward, version=third, table_schema={"fields": fields}, enqueue=False
+        ).pk
+    )
+    assert "date_of_birth" not in lifted.withheld
+    fourth = load(steward, dataset, (more + "\n6,cy@example.org,,,,,,,,7").encode())
+    assert "date_of_birth" not in fourth.withheld and "contact" in fourth.withheld
+
+
+def test_a_table_uploaded_as_a_file_is_scanned_and_its_original_gated_like_its_data(
+    dataset: Any, steward: Any, approver: Any, officer: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    page = Client()
+    page.force_login(steward)
+    upload = SimpleUploadedFile("contacts.csv", PLANTED.encode(), content_type="text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = page.post("/datasets/people/files/new", {"file": upload, "title": "Contacts"})
+    assert response.status_code == 302
+    people = dataset.data_versions.get(number=2)
+    assert gate.open_findings(people)  # scanned like every data version
+    assert not dataset.distributions.exists()  # not a file that bypasses the scan
+    assert published_version(dataset).number == 1
+    original = "/datasets/people/data/original"
+    assert b"jane.doe" not in b"".join(Client().get(original).streaming_content)
+    change = workflow.submit(actor=steward, dataset=dataset)
+    workflow.approve(actor=officer, change=change, revision=change.revision, comment="Agreed.")
+    workflow.approve(actor=approver, change=change, revision=change.revision)
+    assert published_version(dataset) == people
+    assert b"jane.doe" in b"".join(Client().get(original).streaming_content)  # accepted: public
+    # Withheld columns: the original (with the raw values) is offered to nobody outside.
+    treated = _withhold(steward, people)
+    workflow.version_choose(actor=SYSTEM, version=treated)
+    assert published_version(dataset) == treated
+    assert Client().get(original).status_code == 404
+    body = Client().get("/datasets/people").content.decode()
+    assert "the original file is not offered" in body

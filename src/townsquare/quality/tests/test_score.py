@@ -17,7 +17,7 @@ from django.utils import timezone
 from townsquare.accounts.services import token_create
 from townsquare.core.actors import SYSTEM
 from townsquare.datastore.models import PublishedVersion
-from townsquare.governance import workflow
+from townsquare.governance import files
 from townsquare.governance.tests.helpers import load
 from townsquare.quality import links
 from townsquare.quality.models import LinkCheck
@@ -74,12 +74,11 @@ def test_links_are_checked_in_the_background_when_they_change(
         score(dataset, None).score > 0 and criterion(score(dataset, None), "links reachable") == 1
     )
     with django_capture_on_commit_callbacks(execute=True):  # the task runs on commit
-        workflow.distribution_add(
+        files.distribution_add(
             actor=SYSTEM,
             dataset=dataset,
-            title="Old file",
-            download_url=f"{server}/gone",
-            media_type="text/csv",
+            title="Old page",
+            access_url=f"{server}/gone",
         )
     checks = {c.url: c for c in LinkCheck.objects.filter(dataset=dataset)}
     assert checks[f"{server}/ok"].ok and checks[f"{server}/ok"].status == 200
