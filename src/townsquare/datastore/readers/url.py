@@ -1,9 +1,11 @@
 """Fetching a source from a URL without letting it reach inside the portal's network.
 
 Only http and https. Every address a host name resolves to is checked, at every redirect, and
-the connection goes to the checked address (so a second DNS answer cannot swap it). Loopback
-and private addresses are refused unless TOWNSQUARE_DATASTORE_ALLOW_PRIVATE_URLS allows them;
-link-local and cloud metadata addresses are always refused. Size and time are limited.
+the connection goes to the checked address (so a second DNS answer cannot swap it). Only
+globally routable addresses are fetched from unless TOWNSQUARE_DATASTORE_ALLOW_PRIVATE_URLS
+allows loopback, private and shared ones; link-local and cloud metadata addresses are always
+refused, in every form (IPv4-mapped IPv6, 6to4, Teredo, NAT64, decimal, octal). Size and time
+are limited. Downloads (uploads from a URL, refreshes) and the link checker all come here.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import socket
 import ssl
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
@@ -21,7 +24,56 @@ from django.conf import settings
 from townsquare.datastore.errors import IngestError
 
 MAX_REDIRECTS = 5
-_METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
+# Cloud metadata services (AWS, GCP and Azure at the link-local one; AWS over IPv6; Alibaba in
+# the shared address space; Oracle's legacy one): refused even where private ones are allowed.
+_METADATA = {
+    ipaddress.ip_address(a)
+    for a in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200", "192.0.0.192")
+}
+_SHARED = ipaddress.ip_network("100.64.0.0/10")
+_BROADCAST = ipaddress.IPv4Address("255.255.255.255")  # carrier-grade NAT: not globally routable
+
+
+def _forms(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> list[Any]:
+    """The address and every IPv4 address it carries (IPv4-mapped, 6to4, Teredo, NAT64), so
+    ``::ffff:169.254.169.254`` is judged as the metadata address it is."""
+    forms: list[Any] = [address]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            forms.append(address.ipv4_mapped)
+        if address.sixtofour is not None:
+            forms.append(address.sixtofour)
+        if address.teredo is not None:
+            forms.extend(address.teredo)
+        if address in ipaddress.ip_network("64:ff9b::/96"):
+            forms.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return forms
+
+
+def refusal(text: str) -> str | None:
+    """Why this resolved address is not fetched from, or None. By default only globally
+    routable addresses are; TOWNSQUARE_DATASTORE_ALLOW_PRIVATE_URLS adds loopback, private and
+    shared ones, never link-local, multicast, unspecified or metadata addresses."""
+    address = ipaddress.ip_address(text.split("%", 1)[0])
+    forms = _forms(address)
+    for form in forms:
+        if (
+            form in _METADATA
+            or form.is_link_local
+            or form.is_multicast
+            or form.is_unspecified
+            or form == _BROADCAST
+        ):
+            return "a link-local or metadata address"
+    if all(_global(form) for form in forms):
+        return None
+    if settings.DATASTORE_ALLOW_PRIVATE_URLS:
+        return None
+    return "on a private, shared or loopback network, which this portal does not fetch from"
+
+
+def _global(address: Any) -> bool:
+    return bool(address.is_global) and address not in _SHARED
 
 
 def check_url(url: str) -> None:
@@ -46,30 +98,19 @@ def _target(url: str) -> tuple[str, str, int, str, str]:
 
 
 def _allowed_address(host: str, port: int) -> str:
+    """The address to connect to: every address the host resolves to must pass (numeric hosts
+    in decimal, octal or short forms resolve to the address they mean), and the connection
+    goes to the first of them, so no second lookup can swap it."""
     try:
         answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror:
+    except (socket.gaierror, UnicodeError):
         raise IngestError(f"The host {host!r} cannot be found.", field="url") from None
-    addresses = {answer[4][0] for answer in answers}
+    addresses = sorted({str(answer[4][0]) for answer in answers})
     for text in addresses:
-        address = ipaddress.ip_address(text.split("%", 1)[0])
-        if (
-            address in _METADATA
-            or address.is_link_local
-            or address.is_multicast
-            or address.is_unspecified
-        ):
-            raise IngestError(
-                f"The host {host!r} is a link-local or metadata address.", field="url"
-            )
-        inside = address.is_loopback or address.is_private or address.is_reserved
-        if inside and not settings.DATASTORE_ALLOW_PRIVATE_URLS:
-            raise IngestError(
-                f"The host {host!r} is on a private or loopback network, which this portal does "
-                "not fetch from.",
-                field="url",
-            )
-    return sorted(addresses)[0]
+        why = refusal(text)
+        if why is not None:
+            raise IngestError(f"The host {host!r} is {why}.", field="url")
+    return addresses[0]
 
 
 class _PinnedHTTP(http.client.HTTPConnection):

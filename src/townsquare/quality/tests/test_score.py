@@ -105,7 +105,7 @@ def test_the_scheduled_check_follows_redirects_and_refuses_private_addresses(
     settings.DATASTORE_ALLOW_PRIVATE_URLS = False
     call_command("check_links", "linked")
     check = LinkCheck.objects.get(dataset=dataset, url=f"{server}/moved")
-    assert not check.ok and "private or loopback" in check.error
+    assert not check.ok and "private, shared or loopback" in check.error
 
 
 def test_the_update_frequency_is_honoured_or_not(public_works: Any, make_dataset: Any) -> None:
