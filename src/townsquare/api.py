@@ -52,7 +52,76 @@ class StrictParser(Parser):
         return parsed
 
 
-api = NinjaAPI(
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "An error, as RFC 9457 problem details.",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "description": "Field problems: the field (a dotted path, empty for the whole "
+            "request) and what is wrong with it.",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+ERRORS = {
+    "400": "The request is not valid: `errors` names each field.",
+    "401": "The API token is unknown, expired or revoked.",
+    "403": "Not allowed for this account (or a session write without its CSRF token).",
+    "404": "There is no such thing, or it is not visible to this account.",
+    "409": "A rule of the portal refuses it now (a conflict, a check or a sign-off missing).",
+    "413": "The upload is larger than this portal's limit.",
+    "429": "Too many requests: wait the seconds `Retry-After` says.",
+}
+
+
+class TownsquareAPI(NinjaAPI):
+    """ninja's API, whose OpenAPI document lists the problem responses each operation can
+    give: every one 400, 401 and 429; with a path parameter 404; writes 403 and 409; uploads
+    413."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        document = super().get_openapi_schema(**kwargs)
+        document.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        for path, operations in document["paths"].items():
+            for method, operation in operations.items():
+                for status in _errors_of(path, method, operation):
+                    operation["responses"].setdefault(
+                        status,
+                        {
+                            "description": ERRORS[status],
+                            "content": {
+                                "application/problem+json": {
+                                    "schema": {"$ref": "#/components/schemas/Problem"}
+                                }
+                            },
+                        },
+                    )
+        return document
+
+
+def _errors_of(path: str, method: str, operation: dict[str, Any]) -> list[str]:
+    statuses = ["400", "401", "429"]
+    if "{" in path:
+        statuses.append("404")
+    if method != "get":
+        statuses += ["403", "409"]
+    else:
+        statuses.append("403")  # data of datasets a person may not read
+    if "multipart/form-data" in operation.get("requestBody", {}).get("content", {}):
+        statuses.append("413")
+    return statuses
+
+
+api = TownsquareAPI(
     title="Townsquare API",
     version="1",
     description=(

@@ -25,7 +25,7 @@ class EventParams(Schema):
 
 class PageParams(EventParams):
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=2**62, description="Events to skip.")
 
 
 def _filter(params: EventParams) -> selectors.EventFilter:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -321,15 +321,33 @@ def _touch(dataset: Dataset) -> None:
     dataset.revision += 1
 
 
+# Apps above the catalog that keep things of a dataset register here what to remove with it
+# (the datastore: its versions' files); called inside the deleting transaction.
+DATASET_DELETED: list[Callable[[Dataset], None]] = []
+
+
 @transaction.atomic
 def dataset_delete(*, actor: Actor, dataset: Dataset) -> None:
+    """Delete a draft or archived dataset with its files and data; a published one is
+    archived first (taking it out of public view), so nothing disappears by accident."""
     if not policies.can_delete_dataset(actor, dataset):
         raise PermissionDenied(
             "Only the organization's stewards and coordinators delete this dataset."
         )
+    if dataset.state == State.PUBLISHED:
+        raise Conflict(
+            "A published dataset cannot be deleted: archive it first (that takes it out of "
+            "public view), then delete it.",
+            attempt="dataset.delete",
+            target=dataset,
+        )
     names = [d.file.name for d in dataset.distributions.all() if d.file]
     search.unindex(Dataset.objects.filter(pk=dataset.pk))
-    audit.record(actor, "dataset.deleted", dataset, before={"slug": dataset.slug})
+    audit.record(
+        actor, "dataset.deleted", dataset, before={"slug": dataset.slug, "title": dataset.title}
+    )
+    for forget in DATASET_DELETED:
+        forget(dataset)
     dataset.delete()
     _delete_files_after_commit(names)
 

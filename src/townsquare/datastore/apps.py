@@ -5,3 +5,9 @@ class DatastoreConfig(AppConfig):
     name = "townsquare.datastore"
     label = "datastore"
     verbose_name = "Datastore"
+
+    def ready(self) -> None:
+        from townsquare.catalog import services as catalog
+        from townsquare.datastore.services import dataset_forget
+
+        catalog.DATASET_DELETED.append(dataset_forget)

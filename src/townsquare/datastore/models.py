@@ -86,7 +86,8 @@ class PublishedVersion(models.Model):
     dataset = models.OneToOneField(
         "catalog.Dataset", on_delete=models.CASCADE, primary_key=True, related_name="published_data"
     )
-    version = models.ForeignKey(DataVersion, on_delete=models.PROTECT, related_name="+")
+    # RESTRICT: a version cannot be deleted while it is published, except with its dataset.
+    version = models.ForeignKey(DataVersion, on_delete=models.RESTRICT, related_name="+")
     published_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

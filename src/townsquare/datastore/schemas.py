@@ -80,13 +80,13 @@ class QueryParams(Schema):
 
 class RecordsParams(QueryParams):
     limit: int = Field(100, ge=0, le=10_000, description="Rows per page, at most 10,000.")
-    offset: int = Field(0, ge=0, description="Rows to skip.")
+    offset: int = Field(0, ge=0, le=2**62, description="Rows to skip.")
     format: Literal["json", "csv", "geojson"] = "json"
 
 
 class ExportParams(QueryParams):
     limit: int = Field(0, ge=0, description="At most this many rows; 0: all of them.")
-    offset: int = Field(0, ge=0, description="Rows to skip.")
+    offset: int = Field(0, ge=0, le=2**62, description="Rows to skip.")
 
 
 class SqlParams(Schema):

@@ -3,6 +3,7 @@ re-ingesting with an edited schema, publishing, and cleaning up after failures."
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from townsquare.core.errors import PermissionDenied
 from townsquare.datastore import files, ingest, policies, schema
 from townsquare.datastore.errors import IngestError
 from townsquare.datastore.models import DataVersion, PublishedVersion
+from townsquare.datastore.readers.detect import FORMATS
 from townsquare.governance import workflow  # decides publication (and imports us lazily)
 
 READER_OPTIONS = {"format", "encoding", "delimiter", "sheet", "header"}
@@ -38,10 +40,38 @@ class Created:
 
 
 def _check_options(options: dict[str, Any]) -> dict[str, Any]:
+    """The reading options, checked before anything is stored: each wrong one is named."""
     unknown = set(options) - READER_OPTIONS
     if unknown:
         raise ValidationError({name: "Unknown reader option." for name in sorted(unknown)})
-    return {key: value for key, value in options.items() if value not in ("", None)}
+    given = {key: value for key, value in options.items() if value not in ("", None)}
+    problems = {}
+    for name, value in given.items():
+        problem = _option_problem(name, value)
+        if problem:
+            problems[name] = problem
+    if problems:
+        raise ValidationError(problems)
+    return given
+
+
+def _option_problem(name: str, value: Any) -> str | None:
+    if name == "header":
+        return None if isinstance(value, bool) else "Say true or false."
+    if not isinstance(value, str):
+        return "Give it as text."
+    if name == "format" and value not in FORMATS:
+        return f"Choose one of {', '.join(FORMATS)}, or leave it empty to detect."
+    if name == "delimiter" and (len(value) != 1 or value in ('"', "\n", "\r")):
+        return "A delimiter is one character, such as , ; | or a tab; leave it empty to detect."
+    if name == "encoding":
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            return f"{value[:40]!r} is not a text encoding this portal knows (utf-8, latin-1, …)."
+    if name == "sheet" and len(value) > 100:
+        return "A sheet's name has at most 100 characters."
+    return None
 
 
 def _next_number(dataset: Dataset) -> int:
@@ -340,6 +370,14 @@ def cleanup(*, stale_after: timedelta = timedelta(minutes=15)) -> dict[str, int]
         files.remove_empty(folder)
     scratch = files.remove_stale_scratch(cutoff)
     return {"interrupted": interrupted, "files_removed": removed, "scratch_removed": scratch}
+
+
+def dataset_forget(dataset: Dataset) -> None:
+    """The dataset is being deleted: its versions go with it, and their stored files once the
+    deletion commits."""
+    folders = {version_folder_of(v) for v in DataVersion.objects.filter(dataset=dataset)}
+    for folder in folders:
+        transaction.on_commit(lambda folder=folder: files.delete_folder(folder))
 
 
 def version_refresh(*, actor: Actor, dataset: Dataset, enqueue: bool = True) -> Created:

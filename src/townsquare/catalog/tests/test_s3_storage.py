@@ -122,6 +122,8 @@ def test_files_live_in_the_bucket(
     assert b"".join(download.streaming_content) == payload
     health = client.get("/healthz").json()["storage"]
     assert (health["status"], health["backend"]) == ("ok", "S3Storage")
+    archived = client.post("/api/v1/datasets/building-permits/archive", **headers)
+    assert archived.status_code == 200  # a published dataset is archived before it is deleted
     with django_capture_on_commit_callbacks(execute=True):
         assert client.delete("/api/v1/datasets/building-permits", **headers).status_code == 204
     assert keys(s3_storage) == []

@@ -174,6 +174,7 @@ def test_non_public_datasets_are_invisible_to_outsiders_even_in_counts(
 
 
 def test_deleted_datasets_leave_the_index(catalog: Any, anonymous: Any) -> None:
+    services.dataset_set_state(actor=SYSTEM, dataset=catalog["title"], state="archived")
     services.dataset_delete(actor=SYSTEM, dataset=catalog["title"])
     assert "trees-title" not in slugs(find(anonymous, "trees"))
 
@@ -228,6 +229,7 @@ def test_term_counts_stay_exact_through_every_change(catalog: Any, public_works:
         rights="x",
     )
     assert stored_counts_are_exact()
+    services.dataset_set_state(actor=SYSTEM, dataset=catalog["keyword"], state="archived")
     services.dataset_delete(actor=SYSTEM, dataset=catalog["keyword"])
     assert stored_counts_are_exact()
     from townsquare.catalog.models import FacetTerm

@@ -227,8 +227,9 @@ def test_deleting_a_dataset_deletes_its_files(
 ) -> None:
     dataset = make_dataset(public_works)
     distribution = services.distribution_add_file(
-        actor=steward, dataset=dataset, upload=ContentFile(b"x", name="x.csv")
+        actor=steward, dataset=dataset, upload=ContentFile(b"x", name="x.pdf")
     )
+    services.dataset_set_state(actor=SYSTEM, dataset=dataset, state="archived")
     with django_capture_on_commit_callbacks(execute=True):
         services.dataset_delete(actor=steward, dataset=dataset)
     assert not default_storage.exists(distribution.file.name)
@@ -265,3 +266,40 @@ def test_renaming_an_organization_reindexes_its_datasets(
 def test_system_actor_may_do_anything(public_works: Any) -> None:
     dataset = services.dataset_create(actor=SYSTEM, organization=public_works, **dataset_values())
     assert dataset.created_by is None
+
+
+def test_a_dataset_with_data_is_deleted_once_archived_and_its_files_go_with_it(
+    public_works: Any, steward: Any, make_dataset: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core.files.storage import default_storage
+    from django.test import Client
+
+    from townsquare.accounts.services import token_create
+    from townsquare.audit.tests.helpers import last
+    from townsquare.datastore.tests.helpers import ingest
+    from townsquare.governance import workflow
+
+    dataset = make_dataset(public_works, slug="roads", title="Roads")
+    version = ingest(dataset, "roads.csv", b"road,km\nMain,3\n")
+    assert dataset.published_data.version == version
+    _, secret = token_create(actor=steward, user=steward, name="t")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    refused = api.delete("/api/v1/datasets/roads")
+    assert refused.status_code == 409 and "archive it first" in refused.json()["detail"]
+    page = Client()
+    page.force_login(steward)
+    assert page.post("/datasets/roads/delete").status_code == 409
+    workflow.archive(actor=steward, dataset=dataset)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.delete("/api/v1/datasets/roads").status_code == 204
+    assert not Dataset.objects.filter(slug="roads").exists()
+    assert not default_storage.exists(version.original)
+    assert not default_storage.exists(version.parquet)
+    event = last("dataset.deleted")
+    assert event.actor == "steward" and event.before["title"] == "Roads"
+    # The page path deletes an archived dataset with data too.
+    other = make_dataset(public_works, slug="trees", title="Trees")
+    ingest(other, "trees.csv", b"id\n1\n")
+    workflow.archive(actor=steward, dataset=other)
+    assert page.post("/datasets/trees/delete").status_code == 302
+    assert not Dataset.objects.filter(slug="trees").exists()

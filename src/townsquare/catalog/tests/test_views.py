@@ -151,6 +151,9 @@ def test_edit_and_delete(public_works: Any, steward: Any, make_dataset: Any, vie
     assert Dataset.objects.get().changes.get().metadata["title"] == "Permits issued"
     form = client.get("/datasets/building-permits/edit").content.decode()
     assert 'value="Permits issued"' in form  # the form shows the working copy
+    refused = client.post("/datasets/building-permits/delete")
+    assert refused.status_code == 409 and "archive it first" in refused.content.decode()
+    assert client.post("/datasets/building-permits/archive").status_code == 302
     assert client.get("/datasets/building-permits/delete").status_code == 200
     assert client.post("/datasets/building-permits/delete").status_code == 302
     assert not Dataset.objects.exists()

@@ -82,8 +82,9 @@ def test_reader_options_and_unknown_ones(
     bad = upload(
         steward_client, "p.csv", b"a\n1\n", django_capture_on_commit_callbacks, format="docx"
     )
-    assert bad.status_code == 202  # accepted, then the version fails with the reason
-    assert DataVersion.objects.get(number=2).error.startswith("Unknown format 'docx'")
+    assert bad.status_code == 400  # refused before anything is stored, the option named
+    assert bad.json()["errors"][0]["field"] == "format"
+    assert DataVersion.objects.count() == 1
 
 
 def test_only_stewards_load_data(client: Client, viewer: Any, dataset: Any) -> None:
@@ -273,3 +274,39 @@ def test_a_link_to_a_table_is_loaded_into_the_data_table(
         )
     assert response.status_code == 201, response.content
     assert dataset.distributions.get().privacy == "required"  # a file: signed off first
+
+
+def test_reading_options_are_checked_before_anything_is_stored(
+    steward_client: Client, dataset: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    for option, value in (
+        ("delimiter", "ab"),
+        ("encoding", "klingon-8"),
+        ("format", "docx"),
+    ):
+        response = upload(
+            steward_client,
+            "a.csv",
+            b"a;b\n1;2\n",
+            django_capture_on_commit_callbacks,
+            **{option: value},
+        )
+        assert response.status_code == 400, (option, response.content)
+        assert [e["field"] for e in response.json()["errors"]] == [option]
+    assert not DataVersion.objects.exists()
+    good = upload(
+        steward_client, "a.csv", b"a;b\n1;2\n", django_capture_on_commit_callbacks, delimiter=";"
+    )
+    assert good.status_code == 202, good.content
+    assert DataVersion.objects.get().row_count == 1
+
+
+def test_huge_offsets_are_refused_plainly(steward_client: Client, dataset: Any) -> None:
+    huge = "9" * 20
+    for path in (
+        f"/api/v1/audit/events?offset={huge}",
+        f"/api/v1/datasets/permits/records?offset={huge}",
+    ):
+        response = steward_client.get(path)
+        assert response.status_code == 400, (path, response.content)
+        assert response.json()["errors"][0]["field"] == "offset"

@@ -238,6 +238,49 @@ def test_geojson_with_invalid_and_missing_geometries(dataset: Any) -> None:
     assert [f["type"] for f in version.fields] == ["string", "geojson"]
 
 
+def _features(*geometries: Any) -> bytes:
+    return _geojson(
+        [
+            {"type": "Feature", "properties": {"n": i + 1}, "geometry": geometry}
+            for i, geometry in enumerate(geometries)
+        ]
+    )
+
+
+SQUARE = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}
+
+
+def test_geojson_features_are_repaired_or_refused_one_by_one(dataset: Any) -> None:
+    unclosed = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1]]]}
+    version = ingest(dataset, "u.geojson", _features(SQUARE, unclosed, SQUARE))
+    assert version.status == "ready", version.error  # one unclosed ring does not fail the file
+    assert version.row_count == 3 and version.report["repaired_features"] == [2]
+    far = ingest(
+        dataset, "f.geojson", _features(SQUARE, {"type": "Point", "coordinates": [500, -900]})
+    )
+    assert far.status == "failed"
+    assert "feature 2" in far.error and "500, -900" in far.error
+    unknown = {"type": "Circle", "coordinates": [1, 2], "radius": 3}
+    odd = ingest(dataset, "c.geojson", _features(SQUARE, SQUARE, unknown))
+    assert odd.status == "failed"
+    assert "(Circle)" in odd.error and "feature 3" in odd.error
+
+
+def test_geographic_errors_do_not_show_the_servers_paths(dataset: Any, tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("broken/broken.shp", b"not a shapefile at all")
+        archive.writestr("broken/broken.dbf", b"nor a table")
+    version = ingest(dataset, "broken.zip", buffer.getvalue())
+    assert version.status == "failed"
+    assert "could not be read" in version.error
+    assert (
+        "/tmp" not in version.error
+        and "/vsizip" not in version.error
+        and "/work" not in version.error
+    )
+
+
 def _shapefile(tmp_path: Path, crs: str | None, x: float, y: float) -> bytes:
     import pyogrio
     import shapely
