@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from townsquare.datastore.readers.detect import detect_format
+from townsquare.datastore.readers.detect import check_archive, detect_format
 from townsquare.datastore.readers.staged import Staged
 
 READERS = {
@@ -29,6 +29,7 @@ def read(
     options: dict[str, Any],
     progress: Callable[[float], None],
 ) -> Staged:
+    check_archive(path)  # a zip bomb is refused before anything is unpacked
     kind = detect_format(path, filename, options.get("format", ""))
     # Only the reader the file needs is imported: the geographic one loads GDAL and PROJ.
     reader = importlib.import_module(f"townsquare.datastore.readers.{READERS[kind]}")

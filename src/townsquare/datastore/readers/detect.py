@@ -128,11 +128,11 @@ def to_utf8(path: Path, encoding: str, target: Path) -> Path:
 def unwrap(path: Path, filename: str, folder: Path) -> tuple[Path, str]:
     """A gzip- or zip-wrapped text file, unpacked (within the size limit); others unchanged."""
     head = _head(path, 4)
-    limit = settings.DATASTORE_MAX_UNPACKED_BYTES
     if head.startswith(b"\x1f\x8b"):
         inner = filename[:-3] if filename.lower().endswith(".gz") else f"{filename}.csv"
         with gzip.open(path, "rb") as source:
-            return _copy_limited(source, folder / "unpacked", limit), inner
+            cap = _unpack_cap(path.stat().st_size, folder)
+            return _copy_limited(source, folder / "unpacked", cap), inner
     if head.startswith(b"PK\x03\x04") and _zip_format(path) == "csv":
         with zipfile.ZipFile(path) as archive:
             members = [i for i in archive.infolist() if not i.is_dir() and not _hidden(i.filename)]
@@ -143,8 +143,9 @@ def unwrap(path: Path, filename: str, folder: Path) -> tuple[Path, str]:
                     "The zip archive should hold one CSV file; it holds "
                     f"{len(chosen)}: {', '.join(i.filename for i in chosen[:5])}."
                 )
+            cap = min(chosen[0].file_size, _unpack_cap(chosen[0].compress_size, folder))
             with archive.open(chosen[0]) as source:
-                return _copy_limited(source, folder / "unpacked", limit), chosen[0].filename
+                return _copy_limited(source, folder / "unpacked", cap), chosen[0].filename
     return path, filename
 
 
@@ -152,17 +153,73 @@ def _hidden(name: str) -> bool:
     return name.startswith("__MACOSX/") or Path(name).name.startswith(".")
 
 
-def _copy_limited(source: object, target: Path, limit: int) -> Path:
+def check_archive(path: Path) -> None:
+    """Refuse a zip archive (a zipped table, Shapefile or spreadsheet) whose members declare
+    more than the portal unpacks, or unpack to many times their compressed size (a zip bomb),
+    before anything is unpacked."""
+    if _head(path, 4) != b"PK\x03\x04":
+        return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [i for i in archive.infolist() if not i.is_dir()]
+    except zipfile.BadZipFile:
+        raise IngestError("The file looks like a zip archive but cannot be opened.") from None
+    limit, ratio = settings.DATASTORE_MAX_UNPACKED_BYTES, settings.DATASTORE_MAX_UNPACK_RATIO
+    total = sum(i.file_size for i in members)
+    if total > limit:
+        raise IngestError(_too_big(f"would unpack to {_mb(total)}", limit))
+    for member in members:
+        if member.file_size > 1024 * 1024 and member.file_size > ratio * max(
+            member.compress_size, 1
+        ):
+            raise IngestError(
+                f"The archive's {member.filename!r} would unpack to {_mb(member.file_size)}, "
+                f"{member.file_size // max(member.compress_size, 1):,} times its packed size: "
+                f"more than the {ratio} times this portal unpacks "
+                "(TOWNSQUARE_DATASTORE_MAX_UNPACK_RATIO), as a zip bomb would."
+            )
+
+
+def _unpack_cap(packed: int, folder: Path) -> int:
+    """The most a packed stream may unpack to: the portal's limit, its ratio to the packed
+    size, and what the scratch disk can hold (keeping a reserve free)."""
+    free = shutil.disk_usage(folder).free - DISK_RESERVE
+    ratio = settings.DATASTORE_MAX_UNPACK_RATIO * max(packed, 1)
+    return max(0, min(settings.DATASTORE_MAX_UNPACKED_BYTES, max(ratio, 1024 * 1024), free))
+
+
+DISK_RESERVE = 512 * 1024 * 1024  # an unpacked file never leaves less free on the scratch disk
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):,.0f} MB"
+
+
+def _too_big(what: str, limit: int) -> str:
+    return (
+        f"The archive {what}, more than this portal's limit of {_mb(limit)} "
+        "(TOWNSQUARE_DATASTORE_MAX_UNPACKED_BYTES)."
+    )
+
+
+def _copy_limited(source: object, target: Path, cap: int) -> Path:
+    """Unpack ``source`` into ``target``, stopping (and removing what was written) as soon as
+    it passes ``cap``."""
     written = 0
-    with target.open("wb") as out:
-        while chunk := source.read(1024 * 1024):  # type: ignore[attr-defined]
-            written += len(chunk)
-            if written > limit:
-                raise IngestError(
-                    f"The archive unpacks to more than {limit // (1024 * 1024)} MB, this portal's "
-                    "limit (TOWNSQUARE_DATASTORE_MAX_UNPACKED_BYTES)."
-                )
-            out.write(chunk)
+    try:
+        with target.open("wb") as out:
+            while chunk := source.read(1024 * 1024):  # type: ignore[attr-defined]
+                written += len(chunk)
+                if written > cap:
+                    raise IngestError(
+                        f"The archive unpacks to more than {_mb(cap)}: more than this portal "
+                        "unpacks for a file of its size (TOWNSQUARE_DATASTORE_MAX_UNPACKED_BYTES, "
+                        "TOWNSQUARE_DATASTORE_MAX_UNPACK_RATIO) or than the disk can hold."
+                    )
+                out.write(chunk)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
     return target
 
 

@@ -180,6 +180,48 @@ def test_a_zip_bomb_is_stopped(dataset: Any, settings: Any) -> None:
     assert "unpacks to more than 1 MB" in version.error
 
 
+def _zipped(name: str, content: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_zip_bombs_are_refused_before_unpacking(
+    dataset: Any, settings: Any, monkeypatch: Any
+) -> None:
+    from townsquare.datastore.readers import detect
+
+    def never(*args: Any) -> Any:
+        raise AssertionError("nothing may be unpacked")
+
+    monkeypatch.setattr(detect, "_copy_limited", never)
+    zeros = b"a\n" + b"0\n" * 10_000_000  # 20 MB that packs into about 20 KB
+    bomb = ingest(dataset, "bomb.zip", _zipped("a.csv", zeros))
+    assert bomb.status == "failed"
+    assert "times its packed size" in bomb.error and "zip bomb" in bomb.error
+    shapes = ingest(dataset, "shapes.zip", _zipped("x/x.shp", zeros), format="shapefile")
+    assert shapes.status == "failed" and "zip bomb" in shapes.error
+    settings.DATASTORE_MAX_UNPACKED_BYTES = 1024 * 1024
+    declared = ingest(dataset, "big.zip", _zipped("a.csv", b"a,b\n" + b"1,2\n" * 400_000))
+    assert declared.status == "failed" and "would unpack to 2 MB" in declared.error
+
+
+def test_a_gzip_stream_stops_at_its_ratio_and_at_the_free_disk(
+    dataset: Any, monkeypatch: Any
+) -> None:
+    import shutil
+    from collections import namedtuple
+
+    bomb = ingest(dataset, "bomb.csv.gz", gzip.compress(b"a\n" + b"0\n" * 10_000_000))
+    assert bomb.status == "failed" and "unpacks to more than 2 MB" in bomb.error
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(0, 0, 512 * 1024**2 + 50_000))
+    plain = b"a,b\n" + b"".join(f"{i},{i * 7}\n".encode() for i in range(20_000))
+    full = ingest(dataset, "rows.csv.gz", gzip.compress(plain))
+    assert full.status == "failed" and "than the disk can hold" in full.error
+
+
 def test_spreadsheets(dataset: Any) -> None:
     workbook = Workbook()
     first = workbook.active
