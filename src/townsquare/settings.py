@@ -33,7 +33,18 @@ if PRODUCTION and DEBUG:
 if PRODUCTION and len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("TOWNSQUARE_SECRET_KEY must be at least 32 characters long.")
 
-DATA_DIR = Path(env.string("TOWNSQUARE_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+
+def _default_data_dir() -> Path:
+    """The same folder wherever a command runs: ``var/`` of the source checkout Townsquare runs
+    from (``make demo``), else the user's data folder (``$XDG_DATA_HOME/townsquare``)."""
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "src" / "townsquare").is_dir():
+        return checkout / "var"
+    home = env.string("XDG_DATA_HOME", "") or str(Path.home() / ".local" / "share")
+    return Path(home) / "townsquare"
+
+
+DATA_DIR = Path(env.string("TOWNSQUARE_DATA_DIR", "") or _default_data_dir()).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database and files live here
 SITE_URL = env.string("TOWNSQUARE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env.string("TOWNSQUARE_SITE_NAME", "Townsquare")
@@ -293,6 +304,11 @@ USE_TZ = True
 
 # --- API --------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 20
+
+# The audit trail's newest (number, hash), appended after every event commits, outside the
+# database: `townsquare audit verify` compares the trail with it (a removed tail, forged
+# appends, a rewritten chain). Keep it on another disk or volume than the database, backed up.
+AUDIT_HEAD_FILE = Path(env.string("TOWNSQUARE_AUDIT_HEAD_FILE", str(DATA_DIR / "audit-head.log")))
 
 LOGGING = {
     "version": 1,

@@ -50,10 +50,15 @@ class Break:
     reason: str
 
 
-def first_break(events: Iterable[Any], head: str | None = None) -> Break | None:
-    """Walk the events in order of number; the first one that does not fit, and why."""
+def first_break(events: Iterable[Any], head: str | None = None, kept: Any = None) -> Break | None:
+    """Walk the events in order of number; the first one that does not fit, and why.
+    ``head``: the hash the newest event must have; ``kept``: the head kept outside the
+    database (number and hash), which the trail must reach, match, and not pass."""
     expected_number, previous, last = 1, GENESIS, None
+    kept_hash = None  # the hash of the event numbered like the kept head, as stored now
     for event in events:
+        if kept is not None and event.number == kept.number:
+            kept_hash = event.hash
         if event.number != expected_number:
             return Break(
                 event.number,
@@ -78,5 +83,30 @@ def first_break(events: Iterable[Any], head: str | None = None) -> Break | None:
             expected_number,
             "the newest event is not the one whose hash was given: events after "
             f"#{expected_number - 1} were removed",
+        )
+    return _against_kept(kept, kept_hash, expected_number - 1)
+
+
+def _against_kept(kept: Any, stored_hash: str | None, newest: int) -> Break | None:
+    if kept is None:
+        return None
+    if newest < kept.number:
+        return Break(
+            newest + 1,
+            f"events after #{newest} were removed: event #{kept.number} was written, as the "
+            "head kept outside the database records",
+        )
+    if stored_hash != kept.hash:
+        return Break(
+            kept.number,
+            f"event #{kept.number} is not the event that was written (the head kept outside "
+            "the database has another hash): the chain up to it was rewritten",
+        )
+    if newest > kept.number:
+        return Break(
+            kept.number + 1,
+            f"events #{kept.number + 1} to #{newest} were not written by the portal (the head "
+            f"kept outside the database ends at #{kept.number}): they were added to the "
+            "database directly",
         )
     return None

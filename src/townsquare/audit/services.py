@@ -9,6 +9,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from townsquare.audit import heads
 from townsquare.audit.chain import GENESIS, canonical, digest
 from townsquare.audit.context import current_actor, current_address
 from townsquare.audit.models import AuditEvent
@@ -90,7 +91,10 @@ def record(
         last = AuditEvent.objects.order_by("-number").values_list("number", "hash").first()
         fields["number"], fields["previous_hash"] = (last[0] + 1, last[1]) if last else (1, GENESIS)
         fields["hash"] = digest(fields)
-        return AuditEvent.objects.create(**fields)
+        event = AuditEvent.objects.create(**fields)
+    number, hash_ = event.number, event.hash
+    transaction.on_commit(lambda: heads.keep(number, hash_), robust=True)
+    return event
 
 
 def changes(instance: Any, names: list[str], values: dict[str, Any]) -> tuple[dict, dict]:

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import connection
 
+from townsquare.audit import triggers
 from townsquare.audit.models import AuditEvent
 
 
@@ -19,10 +20,26 @@ def last(action: str) -> AuditEvent:
 
 def tamper(sql: str, params: list[Any]) -> None:
     """Change the table behind the application's back, as someone with database access could
-    (on PostgreSQL, past the append-only trigger, as its owner may)."""
+    (past the append-only triggers, as the database's owner may)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only")
+        else:
+            drop_sqlite_triggers()
         cursor.execute(sql, params)
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_append_only")
+        else:
+            create_sqlite_triggers()
+
+
+def drop_sqlite_triggers() -> None:
+    with connection.cursor() as cursor:
+        for statement in triggers.SQLITE_REMOVE:
+            cursor.execute(statement)
+
+
+def create_sqlite_triggers() -> None:
+    with connection.cursor() as cursor:
+        for statement in triggers.SQLITE_APPEND_ONLY:
+            cursor.execute(statement)

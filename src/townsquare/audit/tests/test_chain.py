@@ -4,6 +4,7 @@ change events."""
 
 from __future__ import annotations
 
+import json
 import threading
 from io import StringIO
 from typing import Any
@@ -35,13 +36,23 @@ def broken(*args: str) -> str:
 
 
 @pytest.fixture
-def trail(coordinator: Any) -> list[AuditEvent]:
-    return [
-        services.record(
-            coordinator, "test.step", after={"step": n, "note": "é ✓"}, address="10.0.0.1"
-        )
-        for n in range(1, 6)
-    ]
+def trail(coordinator: Any, django_capture_on_commit_callbacks: Any) -> list[AuditEvent]:
+    """Five events, committed (so their heads are kept outside the database)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return [
+            services.record(
+                coordinator, "test.step", after={"step": n, "note": "é ✓"}, address="10.0.0.1"
+            )
+            for n in range(1, 6)
+        ]
+
+
+def forge(after: AuditEvent, **changes: Any) -> dict[str, Any]:
+    """An event that would follow ``after``, with its hash computed as the portal would."""
+    fields = {name: getattr(after, name) for name in COVERED}
+    fields.update(number=after.number + 1, previous_hash=after.hash, **changes)
+    fields["hash"] = digest(fields)
+    return fields
 
 
 def test_each_event_links_to_the_one_before(trail: list[AuditEvent]) -> None:
@@ -107,9 +118,51 @@ def test_removing_the_newest_events_is_found_against_a_kept_head(
 ) -> None:
     head = trail[-1].hash
     assert "intact" in verify("--head", head)
-    tamper("DELETE FROM audit_auditevent WHERE number = %s", [5])
-    assert "intact" in verify()  # the chain alone cannot see a missing tail
-    assert "events after #4 were removed" in broken("--head", head)
+    tamper("DELETE FROM audit_auditevent WHERE number >= %s", [4])
+    message = broken()  # by default: against the head kept outside the database
+    assert "broken at event #4" in message and "events after #3 were removed" in message
+    assert "event #5 was written" in message
+    assert "events after #3 were removed" in broken("--head", head)
+
+
+def test_a_forged_append_with_its_hash_recomputed_is_named(trail: list[AuditEvent]) -> None:
+    forged = forge(trail[-1], actor="system", action="dataset.published")
+    AuditEvent.objects.bulk_create([AuditEvent(**forged)])  # an INSERT behind the portal's back
+    message = broken()
+    assert "broken at event #6" in message and "were not written by the portal" in message
+    assert "removed" not in message
+
+
+def test_a_chain_rewritten_with_recomputed_hashes_is_named(trail: list[AuditEvent]) -> None:
+    """Someone with the database alone edits #2 and recomputes every later hash and link."""
+    cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    previous = trail[0]
+    for event in trail[1:]:
+        changes = (
+            {"after": {"step": event.number, "note": "rewritten"}} if event.number == 2 else {}
+        )
+        fields = {name: getattr(event, name) for name in COVERED}
+        fields.update(previous_hash=previous.hash, **changes)
+        fields["hash"] = digest(fields)
+        tamper(
+            f"UPDATE audit_auditevent SET after = %s{cast}, previous_hash = %s, hash = %s "  # noqa: S608
+            "WHERE number = %s",
+            [json.dumps(fields["after"]), fields["previous_hash"], fields["hash"], event.number],
+        )
+        previous = AuditEvent.objects.get(number=event.number)
+    message = broken()
+    assert "broken at event #5" in message and "the chain up to it was rewritten" in message
+
+
+def test_a_missing_head_file_is_said_and_can_be_started_again(
+    trail: list[AuditEvent], settings: Any
+) -> None:
+    settings.AUDIT_HEAD_FILE.unlink()
+    assert "head kept outside the database" in broken() and "is missing" in broken()
+    assert "intact" in verify("--head", trail[-1].hash)  # against a head the operator kept
+    out = StringIO()
+    call_command("audit", "head", "--keep", stdout=out)
+    assert "Kept in" in out.getvalue() and "intact: 5 events" in verify()
 
 
 def test_head_prints_the_newest_hash(trail: list[AuditEvent]) -> None:
@@ -132,9 +185,7 @@ def test_the_application_never_changes_events(trail: list[AuditEvent]) -> None:
     assert "intact" in verify()
 
 
-def test_postgresql_refuses_changes_whoever_asks(trail: list[AuditEvent]) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("the trigger is PostgreSQL's; SQLite relies on the application")
+def test_the_database_refuses_changes_whoever_asks(trail: list[AuditEvent]) -> None:
     for sql in (
         "UPDATE audit_auditevent SET actor = 'x' WHERE number = 1",
         "DELETE FROM audit_auditevent WHERE number = 1",
@@ -145,11 +196,14 @@ def test_postgresql_refuses_changes_whoever_asks(trail: list[AuditEvent]) -> Non
     assert "intact" in verify()
 
 
-def test_an_event_rolled_back_with_its_change_leaves_no_gap(trail: list[AuditEvent]) -> None:
+def test_an_event_rolled_back_with_its_change_leaves_no_gap(
+    trail: list[AuditEvent], django_capture_on_commit_callbacks: Any
+) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         services.record(SYSTEM, "test.doomed")
         raise IntegrityError("the change failed")
-    services.record(SYSTEM, "test.after")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record(SYSTEM, "test.after")
     assert list(AuditEvent.objects.order_by("number").values_list("number", flat=True)) == [
         1,
         2,

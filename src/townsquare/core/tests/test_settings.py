@@ -101,3 +101,32 @@ def test_env_helpers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("X_FILE_FILE", "/nonexistent/secret")
     with pytest.raises(ImproperlyConfigured, match="cannot read"):
         env.string("X_FILE")
+
+
+def test_commands_find_the_same_data_wherever_they_run(tmp_path: Path) -> None:
+    """Without TOWNSQUARE_DATA_DIR, the data folder is the checkout's var/, not the current
+    folder's: a command run from elsewhere finds the portal's data, it creates no new one."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("TOWNSQUARE_") and k != "DATABASE_URL"
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='townsquare.settings'; "
+            "django.setup(); from django.conf import settings; "
+            "print(settings.DATA_DIR); print(settings.DATABASES['default']['NAME'])",
+        ],
+        env=clean,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    data_dir, database = result.stdout.split()
+    assert Path(data_dir) == ROOT / "var"
+    assert database == str(ROOT / "var" / "townsquare.sqlite3")
+    assert not (tmp_path / "var").exists()
