@@ -24,6 +24,7 @@ def _flush_past_the_audit_triggers() -> None:
     """Transactional tests end with Django's flush (a DELETE per table on SQLite), which the
     audit trail's append-only triggers refuse: the test runner's flush lifts them for its own
     statements and puts them back."""
+    from django.db.backends.sqlite3 import base  # noqa: F401  (imports its operations)
     from django.db.backends.sqlite3.operations import DatabaseOperations
 
     from townsquare.audit.triggers import SQLITE_APPEND_ONLY, SQLITE_REMOVE
@@ -69,6 +70,10 @@ def _fast_isolated_settings(settings: Any, tmp_path: Any) -> None:
     }
     settings.FILE_UPLOAD_TEMP_DIR = str(_mkdir(tmp_path / "uploads"))
     settings.AUDIT_HEAD_FILE = tmp_path / "audit-head.log"
+    settings.RATE_LIMITS = {}  # rate limits have their own tests (thousands of requests here)
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 def _mkdir(path: Any) -> Any:

@@ -21,6 +21,7 @@ from townsquare.catalog.api import router as catalog_router
 from townsquare.core.errors import DomainError, UploadTooLarge
 from townsquare.core.nul import NulCharacter, find_nul
 from townsquare.core.problems import field_errors_from_django, field_errors_from_schema
+from townsquare.core.throttle import RateLimited
 from townsquare.core.uploads import limit_message
 from townsquare.datastore.api import router as datastore_router
 from townsquare.governance.api import router as governance_router
@@ -168,7 +169,10 @@ def problem(
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     record_refusal(exc)
     errors = [{"field": exc.field, "message": exc.message}] if exc.field else None
-    return problem(request, exc.status, exc.title, exc.message, errors)
+    response = problem(request, exc.status, exc.title, exc.message, errors)
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(DjangoValidationError)

@@ -5,6 +5,7 @@ Every variable is listed in docs/configuration.md (a test checks it).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "csp",
     "ninja",
     "django_tasks",
     "django_tasks_db",
@@ -87,7 +89,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "townsquare.core.middleware.ThrottleMiddleware",
 ]
 
 ROOT_URLCONF = "townsquare.urls"
@@ -269,8 +273,60 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION and SITE_URL.startswith("https://"):
-    SECURE_HSTS_SECONDS = env.integer("TOWNSQUARE_HSTS_SECONDS", 0, minimum=0)
+    SECURE_HSTS_SECONDS = env.integer("TOWNSQUARE_HSTS_SECONDS", 31_536_000, minimum=0)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+if PRODUCTION and SITE_URL.startswith("https://"):
+    # Plain HTTP is redirected (load balancers' health checks excepted), HSTS for a year on
+    # the portal's host and its subdomains by default.
+    SECURE_SSL_REDIRECT = env.boolean("TOWNSQUARE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.boolean("TOWNSQUARE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env.boolean("TOWNSQUARE_HSTS_PRELOAD", True)
+
+# --- Content Security Policy (django-csp) ------------------------------------------------
+# No inline script or style anywhere: scripts, styles, images and connections from the portal
+# itself, map tiles from their server. The API's browsable docs page is its own exception.
+_TILES = re.match(r"^(https?://[^/{]+)", MAP_TILES_URL)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *([_TILES.group(1)] if _TILES else [])],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# --- Rate limits (townsquare.core.throttle) and the cache that counts them ---------------
+RATE_VARIABLES = {
+    "api": ("TOWNSQUARE_RATE_API", "1200/m"),
+    "queries": ("TOWNSQUARE_RATE_QUERIES", "600/m"),
+    "sql": ("TOWNSQUARE_RATE_SQL", "60/m"),
+    "bad_token": ("TOWNSQUARE_RATE_BAD_TOKENS", "10/m"),
+    "password_reset": ("TOWNSQUARE_RATE_PASSWORD_RESETS", "5/h"),
+    "registration": ("TOWNSQUARE_RATE_REGISTRATIONS", "5/h"),
+}
+RATE_LIMITS = {rule: env.string(name, default) for rule, (name, default) in RATE_VARIABLES.items()}
+for _rule, (_name, _) in RATE_VARIABLES.items():
+    if not re.fullmatch(r"0|off|\d+/[smh]", RATE_LIMITS[_rule].strip().lower()):
+        raise ImproperlyConfigured(
+            f"{_name} must be a number per s, m or h (for example 600/m), or 0 for none: "
+            f"{RATE_LIMITS[_rule]!r}."
+        )
+CACHE_URL = env.string("TOWNSQUARE_CACHE_URL", "")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("TOWNSQUARE_CACHE_URL must be a redis:// address (or empty).")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 # --- Mail -------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.string("TOWNSQUARE_EMAIL_FROM", "Townsquare <noreply@localhost>")

@@ -12,7 +12,9 @@ from ninja.security.http import HttpAuthBase
 from ninja.utils import check_csrf
 
 from townsquare.accounts.services import token_authenticate
-from townsquare.core.errors import PermissionDenied
+from townsquare.core import throttle
+from townsquare.core.addresses import client_address
+from townsquare.core.errors import NotAuthenticated, PermissionDenied
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -34,7 +36,11 @@ class ActorAuth(HttpAuthBase):
         if header:
             scheme, _, rest = header.partition(" ")
             secret = rest if scheme.lower() in ("bearer", "token") else header
-            user = token_authenticate(secret)
+            try:
+                user = token_authenticate(secret)
+            except NotAuthenticated:  # unknown, expired or revoked: a guessing client is counted
+                throttle.hit("bad_token", client_address(request))
+                raise
             request.user = user
             return user
         user = request.user

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from townsquare.accounts.models import OrgRole
+from townsquare.core import throttle
 from townsquare.core.mail import send_rendered_later
 
 
@@ -34,6 +35,10 @@ class QueuedPasswordResetForm(PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
+        try:  # the same address asked too often: no more mails to it (and nothing said)
+            throttle.hit("password_reset", f"email:{to_email.lower()}")
+        except throttle.RateLimited:
+            return
         context = {**context, "site_name": settings.SITE_NAME}  # not the request's host name
         subject = " ".join(render_to_string(subject_template_name, context).split())
         text = render_to_string(email_template_name, context)

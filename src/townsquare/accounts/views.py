@@ -23,7 +23,10 @@ from townsquare.accounts.forms import (
 )
 from townsquare.accounts.models import ApiToken
 from townsquare.catalog.selectors import organization_by_slug
+from townsquare.core import throttle
+from townsquare.core.addresses import client_address
 from townsquare.core.errors import NotFound, PermissionDenied
+from townsquare.core.middleware import too_many
 from townsquare.core.views import domain_errors, run_service
 from townsquare.governance.selectors import awaiting_signature
 
@@ -33,7 +36,7 @@ sign_in = auth_views.LoginView.as_view(
     redirect_authenticated_user=True,
 )
 sign_out = auth_views.LogoutView.as_view()
-password_reset = auth_views.PasswordResetView.as_view(
+_password_reset = auth_views.PasswordResetView.as_view(
     form_class=QueuedPasswordResetForm,
     template_name="accounts/password_reset.html",
     email_template_name="emails/password_reset_body.txt",
@@ -41,6 +44,18 @@ password_reset = auth_views.PasswordResetView.as_view(
     subject_template_name="emails/password_reset_subject.txt",
     success_url=reverse_lazy("accounts:password-reset-sent"),
 )
+
+
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Django's password reset, at most TOWNSQUARE_RATE_PASSWORD_RESETS asked per address."""
+    if request.method == "POST":
+        try:
+            throttle.hit("password_reset", client_address(request))
+        except throttle.RateLimited as exc:
+            return too_many(request, exc)
+    return _password_reset(request)
+
+
 password_reset_sent = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_sent.html"
 )

@@ -6,20 +6,11 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from townsquare.core.addresses import client_address
+
 _request: ContextVar[HttpRequest | None] = ContextVar("audit_request", default=None)
-
-
-def client_address(request: HttpRequest) -> str:
-    """REMOTE_ADDR or, behind TOWNSQUARE_PROXY_COUNT proxies, the address the outermost one
-    saw (X-Forwarded-For, counted from the right: entries further left are the client's word)."""
-    address = request.META.get("REMOTE_ADDR", "")
-    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
-    if settings.PROXY_COUNT and len(hops) >= settings.PROXY_COUNT:
-        address = hops[-settings.PROXY_COUNT]
-    return address[:64]
 
 
 def current_address() -> str:

@@ -7,9 +7,9 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
-from townsquare.audit.context import client_address
 from townsquare.audit.services import record
 from townsquare.core.actors import ANONYMOUS
+from townsquare.core.addresses import client_address
 
 
 @receiver(user_login_failed, dispatch_uid="audit-sign-in-failed")

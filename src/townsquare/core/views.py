@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET
 from townsquare.audit.services import record, record_refusal
 from townsquare.core import health
 from townsquare.core.errors import DomainError, NotAuthenticated, NotFound, PermissionDenied
+from townsquare.core.middleware import too_many
+from townsquare.core.throttle import RateLimited
 
 View = Callable[..., HttpResponse]
 T = TypeVar("T")
@@ -40,6 +42,8 @@ def domain_errors(view: View) -> View:
             return error_page(request, 403, exc.message)
         except NotFound as exc:
             return error_page(request, 404, exc.message)
+        except RateLimited as exc:
+            return too_many(request, exc)
         except DomainError as exc:  # a conflict or another refusal: say why, never a 500
             record_refusal(exc)
             return render(

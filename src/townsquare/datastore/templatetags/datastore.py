@@ -70,6 +70,7 @@ def _bars(histogram: list[dict[str, Any]]) -> dict[str, Any] | None:
     bars = [
         {
             "height": max(1, round(100 * b["count"] / largest)),
+            "top": 100 - max(1, round(100 * b["count"] / largest)),
             "label": f"{b['from']} to {b['to']}: {b['count']}",
         }
         for b in histogram
