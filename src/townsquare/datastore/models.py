@@ -46,6 +46,9 @@ class DataVersion(models.Model):
     rows_done = models.BigIntegerField(default=0)
     percent = models.FloatField(default=0)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Ingests started; one whose worker died is retried once."
+    )
     # Who and when.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -22,7 +22,7 @@ from townsquare.audit import services as audit
 from townsquare.catalog.models import Dataset
 from townsquare.core.actors import SYSTEM, Actor, user_or_none
 from townsquare.core.errors import PermissionDenied
-from townsquare.datastore import files, ingest, policies, schema
+from townsquare.datastore import files, ingest, policies, recovery, schema
 from townsquare.datastore.errors import IngestError
 from townsquare.datastore.models import DataVersion, PublishedVersion
 from townsquare.datastore.readers.detect import FORMATS
@@ -249,9 +249,16 @@ def version_ingest(version_id: int, listener: Any = None) -> DataVersion:
         started_at=timezone.now(),
         heartbeat_at=timezone.now(),
         phase="starting",
+        attempts=F("attempts") + 1,
     )
     progress = ingest.Progress(version_id, listener)
     work = ingest.scratch()
+    with recovery.Heartbeat(version_id):
+        return _ingest(version, progress, work)
+
+
+def _ingest(version: DataVersion, progress: ingest.Progress, work: Path) -> DataVersion:
+    version_id = version.pk
     try:
         source = _source(version, work, progress)
         folder = version_folder_of(version)
