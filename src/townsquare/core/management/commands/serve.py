@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import threading
@@ -36,6 +38,8 @@ class _WorkerProcess:
     def __init__(self) -> None:
         self.process: subprocess.Popen[bytes] | None = None
         self.stopping = False
+        self.signalled = False
+        self.owner = os.getpid()  # gunicorn's web workers are forks: the worker is not theirs
 
     def start(self) -> None:
         threading.Thread(target=self._run, name="task-worker", daemon=True).start()
@@ -59,12 +63,32 @@ class _WorkerProcess:
 
     def stop(self) -> None:
         self.stopping = True
+        if os.getpid() != self.owner:
+            return
         if self.process and self.process.poll() is None:
-            self.process.terminate()
+            if not self.signalled:  # once: a second SIGTERM would abort its task
+                self.process.terminate()  # it finishes the task it runs, then exits
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+
+    def stop_with_server(self, server: Any) -> None:
+        """Gunicorn's ``when_ready`` hook: when the server is told to stop (SIGTERM, SIGINT,
+        SIGQUIT), the worker is stopped at once too, never restarted on the way out."""
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT):
+            previous = signal.getsignal(signum)
+
+            def stopping(number: int, frame: Any, previous: Any = previous) -> None:
+                self.stopping = True
+                if os.getpid() == self.owner and not self.signalled:
+                    if self.process and self.process.poll() is None:
+                        self.process.send_signal(signal.SIGTERM)
+                        self.signalled = True
+                if callable(previous):
+                    previous(number, frame)
+
+            signal.signal(signum, stopping)
 
 
 class Command(BaseCommand):
@@ -99,6 +123,8 @@ class Command(BaseCommand):
                     "threads": options["threads"],
                     "worker_class": "gthread",
                     "timeout": 120,
+                    "graceful_timeout": 10,  # requests in flight finish; then it stops
+                    "when_ready": worker.stop_with_server,
                     "accesslog": "-",
                     "errorlog": "-",
                     "loglevel": "warning",
