@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 
 from townsquare.datastore.engine import any_of, literal
-from townsquare.datastore.names import safe_names
+from townsquare.datastore.names import quote, safe_names
 
 MISSING_VALUES = ["", "NA", "N/A", "n/a", "na", "null", "NULL", "Null", "None", "none", "-"]
 TRUE_VALUES = ["true", "yes", "t", "y"]
@@ -180,3 +180,49 @@ def _decide(result: dict[str, Any]) -> dict[str, Any]:
         ],
     ]
     return next((verdict for fits, verdict in candidates if fits), {"type": "string"})
+
+
+NEAR_MISS_SHARE = 0.9  # a text column whose values are at least this share numbers
+NEAR_MISS_SAMPLE = 5
+
+
+def near_misses(
+    con: duckdb.DuckDBPyConnection, table: str, fields: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Text columns that are numbers but for a few values (one "n/a?" among thousands of
+    amounts): which values keep them text, with their rows, so the steward can fix the file or
+    set the type. ``table``: the typed Parquet file, read with ``file_row_number``."""
+    text = [f for f in fields if f["type"] == "string" and "treatment" not in f]
+    if not text:
+        return []
+    tests = []
+    for field in text:
+        name = quote(field["name"])
+        tests += [
+            f"count({name})",
+            f"count(*) FILTER (WHERE {_number_tests(name)['number']})",
+            f"count(*) FILTER (WHERE {_number_tests(name)['integer']})",
+        ]
+    counts = con.execute(f"SELECT {', '.join(tests)} FROM {table}").fetchone()
+    assert counts is not None
+    found = []
+    for i, field in enumerate(text):
+        values, numbers, integers = counts[3 * i : 3 * i + 3]
+        if not values or numbers == values or numbers < NEAR_MISS_SHARE * values:
+            continue
+        name = quote(field["name"])
+        sample = con.execute(
+            f"SELECT file_row_number + 1, {name} FROM {table} WHERE {name} IS NOT NULL "
+            f"AND NOT {_number_tests(name)['number']} ORDER BY file_row_number "
+            f"LIMIT {NEAR_MISS_SAMPLE}"
+        ).fetchall()
+        found.append(
+            {
+                "column": field["name"],
+                "from": "integer" if integers == numbers else "number",
+                "to": "string",
+                "count": int(values - numbers),
+                "sample": [{"row": int(n), "value": str(v)[:100]} for n, v in sample],
+            }
+        )
+    return found

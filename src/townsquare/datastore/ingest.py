@@ -117,6 +117,9 @@ def run(version: DataVersion, source: Path, folder: Path, progress: Progress) ->
         progress.phase("profiling", built.rows)
         typed = f"read_parquet({literal(str(parquet))})"
         stats = compute_profile(con, typed, treatments.published(built.fields))
+        misses = inference.near_misses(
+            con, f"read_parquet({literal(str(parquet))}, file_row_number = true)", built.fields
+        )
         bbox = _bbox(con, typed) if staged.geographic else None
     finally:
         con.close()
@@ -128,6 +131,8 @@ def run(version: DataVersion, source: Path, folder: Path, progress: Progress) ->
         report["ragged_rows"] = built.ragged
     if built.cast_failures:
         report["cast_failures"] = built.cast_failures
+    if misses:
+        report["fell_back"] = misses
     return Outcome(fields, missing, built.rows, parquet, report, stats, staged.geographic, bbox)
 
 

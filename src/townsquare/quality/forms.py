@@ -49,7 +49,9 @@ def schema_from(post: QueryDict, version: Any) -> dict[str, Any]:
             if k not in ("treatment",)
         }
         i = row["index"]
-        field["title"] = post.get(f"title-{i}", row["title"]).strip()[:300]
+        # A title left empty is the column's own header (or name): never a "blank header".
+        title = post.get(f"title-{i}", row["title"]).strip()[:300]
+        field["title"] = title or row["title"] or row["name"]
         field["description"] = post.get(f"description-{i}", row["description"]).strip()[:2000]
         kind = post.get(f"type-{i}", row["type"])
         field["type"] = kind if kind in TYPES else row["type"]

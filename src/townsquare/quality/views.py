@@ -65,6 +65,7 @@ def version(request: HttpRequest, slug: str, version_id: int) -> HttpResponse:
             "qr": report,
             "published_id": data_selectors.published_version_id(dataset),
             "can_load": can_load,
+            "can_read": data_policies.can_read_data(request.user, dataset),
             "editable": editable,
             "columns": forms.columns(found) if editable else None,
             "published_fields": [

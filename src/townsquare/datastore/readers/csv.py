@@ -48,6 +48,8 @@ def stage(
     encoding = (options.get("encoding") or detect.detect_encoding(path)).lower()
     if encoding not in ("utf-8", "utf8"):
         path = detect.to_utf8(path, encoding, folder / "utf8.csv")
+    if detect.mixed_line_endings(path):  # DuckDB reads one kind of line break per file
+        path = detect.to_lf(path, folder / "lf.csv")
     con = engine.connect()
     try:
         dialect = _sniff(con, path, options)

@@ -125,6 +125,37 @@ def to_utf8(path: Path, encoding: str, target: Path) -> Path:
     return target
 
 
+def mixed_line_endings(path: Path) -> bool:
+    """Some lines end with CR LF and others with LF (or CR alone), judged on the start and the
+    end of the file."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        sample = handle.read(SAMPLE_BYTES)
+        if size > SAMPLE_BYTES:
+            handle.seek(max(size - 1024 * 1024, SAMPLE_BYTES))
+            sample += b"\n" + handle.read()
+    windows = sample.count(b"\r\n")
+    unix = sample.count(b"\n") - windows - (1 if size > SAMPLE_BYTES else 0)
+    old_mac = sample.count(b"\r") - windows
+    return sum(1 for kind in (windows, unix, old_mac) if kind > 0) > 1
+
+
+def to_lf(path: Path, target: Path) -> Path:
+    """A copy whose line breaks are all LF, converted in chunks (a CR LF cut between two
+    chunks is caught)."""
+    with path.open("rb") as source, target.open("wb") as out:
+        carry = b""
+        while chunk := source.read(1024 * 1024):
+            chunk = carry + chunk
+            carry = b"\r" if chunk.endswith(b"\r") else b""
+            if carry:
+                chunk = chunk[:-1]
+            out.write(chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
+        if carry:
+            out.write(b"\n")
+    return target
+
+
 def unwrap(path: Path, filename: str, folder: Path) -> tuple[Path, str]:
     """A gzip- or zip-wrapped text file, unpacked (within the size limit); others unchanged."""
     head = _head(path, 4)

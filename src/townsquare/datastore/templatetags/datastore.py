@@ -21,6 +21,12 @@ TYPE_LABELS = {
 }
 
 
+@register.filter
+def type_label(kind: str) -> str:
+    """A column type in words: "whole number", "text"."""
+    return TYPE_LABELS.get(kind, kind)
+
+
 @register.inclusion_tag("datastore/_section.html", takes_context=True)
 def data_section(context: template.Context, dataset: Any) -> dict[str, Any]:
     actor = context["request"].user

@@ -432,3 +432,41 @@ def test_cleanup_after_a_killed_ingest(dataset: Any) -> None:
     assert default_storage.exists(good.parquet)
     assert default_storage.exists(kept_export)
     assert PublishedVersion.objects.get(dataset=dataset).version == good
+
+
+def test_mixed_line_endings_are_read(dataset: Any) -> None:
+    """A file edited on two systems: some lines end with CR LF, others with LF (34 KB)."""
+    lines = [f"{i},name {i},{i * 3.5}" for i in range(1700)]
+    body = "id,name,amount\r\n" + "".join(
+        line + ("\r\n" if i % 3 else "\n") for i, line in enumerate(lines)
+    )
+    assert 30_000 < len(body) < 40_000
+    version = ingest(dataset, "mixed.csv", body.encode())
+    assert version.status == "ready", version.error
+    assert version.row_count == 1700 and types(version)["amount"] == "number"
+
+
+def test_a_column_that_falls_back_to_text_says_because_of_which_values(
+    dataset: Any, public_works: Any, steward: Any
+) -> None:
+    from django.test import Client
+
+    rows = [f"{i},{i * 10}" for i in range(1, 3000)]
+    rows[2500] = '2501,"12,5"'  # a decimal comma, deep in the file…
+    rows[2700] = "2701,n/a?"  # …and a value that is no number at all
+    version = ingest(dataset, "amounts.csv", ("id,amount\n" + "\n".join(rows) + "\n").encode())
+    assert version.status == "ready", version.error
+    assert types(version)["amount"] == "string"
+    (fell,) = version.report["fell_back"]
+    assert (fell["column"], fell["from"], fell["to"], fell["count"]) == (
+        "amount",
+        "integer",
+        "string",
+        2,
+    )
+    assert fell["sample"] == [{"row": 2501, "value": "12,5"}, {"row": 2701, "value": "n/a?"}]
+    page = Client()
+    page.force_login(steward)
+    body = page.get(f"/datasets/{dataset.slug}/data/versions/{version.pk}").content.decode()
+    assert "Column <code>amount</code> is text, not whole number" in body
+    assert "row 2501 “12,5”, row 2701 “n/a?”" in body

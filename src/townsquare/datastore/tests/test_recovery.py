@@ -85,12 +85,16 @@ def test_a_killed_worker_is_noticed_and_its_ingest_retried(
 
     ingest_version.enqueue(version_id=created.version.pk)  # into the queue the workers read
     environ = _worker_environment(settings, tmp_path)
-    worker = subprocess.Popen([sys.executable, "-m", "townsquare.cli", "worker", "--no-reload"], env=environ)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "townsquare.cli", "worker", "--no-reload"], env=environ
+    )
     try:
         _until(lambda: DataVersion.objects.get(pk=created.version.pk).status == "ingesting", 30)
         os.kill(worker.pid, signal.SIGKILL)  # the worker dies mid-ingest
         worker.wait(10)
-        worker = subprocess.Popen([sys.executable, "-m", "townsquare.cli", "worker", "--no-reload"], env=environ)
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "townsquare.cli", "worker", "--no-reload"], env=environ
+        )
         started = time.monotonic()
         _until(lambda: DataVersion.objects.get(pk=created.version.pk).status == "ready", 120)
         version = DataVersion.objects.get(pk=created.version.pk)

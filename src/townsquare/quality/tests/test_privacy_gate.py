@@ -429,3 +429,20 @@ def test_a_table_uploaded_as_a_file_is_scanned_and_its_original_gated_like_its_d
     assert Client().get(original).status_code == 404
     body = Client().get("/datasets/people").content.decode()
     assert "the original file is not offered" in body
+
+
+def test_titles_left_empty_in_the_column_editor_are_no_blank_headers(
+    dataset: Any, steward: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    version = load(SYSTEM, dataset, b"id,amount,\n1,120,x\n2,340,y\n")  # the third: no header
+    page = Client()
+    page.force_login(steward)
+    form = {f"title-{i}": "" for i in range(3)}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = page.post(f"/datasets/people/data/versions/{version.pk}", form)
+    assert response.status_code == 302
+    again = dataset.data_versions.order_by("-number").first()
+    assert [f["title"] for f in again.fields][:2] == ["id", "amount"]
+    report = page.get(f"/api/v1/datasets/people/versions/{again.pk}/report").json()
+    blank = [f["column"] for f in report["findings"] if f["check"] == "blank_header"]
+    assert blank == [again.fields[2]["name"]]  # only the header blank in the file
