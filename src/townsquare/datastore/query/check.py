@@ -88,13 +88,31 @@ def parse(text: str, clause: str, *, prefix: str = "") -> exp.Expression:
     return tree
 
 
+# sqlglot names what is missing by its own classes ("for <class '…And'>"): in words instead.
+_MISSING = re.compile(r"Required keyword: '\w+' missing for <class '[\w.]+\.(\w+)'>")
+_CLASS = re.compile(r"<class '[\w.]+\.(\w+)'>")
+OPERATORS = {
+    "And": "and", "Or": "or", "Not": "not", "EQ": "=", "NEQ": "!=", "GT": ">", "GTE": ">=",
+    "LT": "<", "LTE": "<=", "Add": "+", "Sub": "-", "Mul": "*", "Div": "/", "Like": "like",
+    "ILike": "ilike", "In": "in", "Between": "between", "Is": "is",
+}  # fmt: skip
+
+
+def _plain(description: str) -> str:
+    found = _MISSING.search(description)
+    if found:
+        word = OPERATORS.get(found[1], found[1].lower())
+        return f"something is missing after {word!r}"
+    return _CLASS.sub(lambda m: OPERATORS.get(m[1], m[1].lower()), description)
+
+
 def _parse_message(error: ParseError, clause: str, offset: int) -> str:
     details = error.errors[0] if error.errors else {}
-    description = _first_line(str(details.get("description") or error))
+    description = _plain(_first_line(str(details.get("description") or error)))
     near = str(details.get("highlight") or "").strip()
     column = details.get("col")
     where = ""
-    if near:
+    if near and not description.startswith("something is missing after"):
         where = f" near {near!r}"
     if isinstance(column, int) and column - offset > 0:
         where += f" (character {column - offset})"

@@ -20,7 +20,7 @@ from townsquare.datastore.build import HIDDEN_COLUMNS
 from townsquare.datastore.engine import literal
 from townsquare.datastore.errors import QueryError
 from townsquare.datastore.names import quote
-from townsquare.datastore.query import grammar
+from townsquare.datastore.query import grammar, literals
 from townsquare.datastore.query.check import Parameters, Scope, check, parse
 
 DEFAULT_LIMIT = 100
@@ -173,6 +173,7 @@ def _conditions(table: _Table, query: RecordsQuery, params: Parameters) -> list[
     conditions = []
     if query.where.strip():
         tree = parse(query.where, "where")
+        literals.check(tree, _types(table), "where")
         conditions.append(_sql(check(tree, _scope("where", table), params)))
     if query.q.strip():
         conditions.append(_words(table, query.q, params))
@@ -191,8 +192,13 @@ def _having(
             "having filters groups: use it with group_by or aggregates.", field="having"
         )
     tree = parse(text, "having")
+    literals.check(tree, _types(table), "having")
     scope = _scope("having", table, aliases=aliases, aggregates=True)
     return f" HAVING {_sql(check(tree, scope, params))}"
+
+
+def _types(table: _Table) -> dict[str, str]:
+    return {f["name"].lower(): f.get("type", "string") for f in table.fields}
 
 
 def _scope(

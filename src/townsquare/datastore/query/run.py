@@ -88,8 +88,55 @@ _KIND = re.compile(
 )
 
 
+TYPE_WORDS = {
+    "INT64": "a whole number", "INT32": "a whole number", "INT16": "a whole number",
+    "INT8": "a whole number", "INT128": "a whole number", "BIGINT": "a whole number",
+    "INTEGER": "a whole number", "DOUBLE": "a number", "FLOAT": "a number",
+    "DECIMAL": "a number", "DATE": "a date (YYYY-MM-DD)",
+    "TIMESTAMP": "a date and time (YYYY-MM-DD HH:MM)", "BOOLEAN": "true or false",
+    "VARCHAR": "text", "STRING_LITERAL": "text", "INTEGER_LITERAL": "a number",
+}  # fmt: skip
+PLAIN = [
+    (
+        re.compile(r"Could not convert string '(.*?)' to (\w+)"),
+        lambda m: f"{m[1]!r} is not {_type_words(m[2])}.",
+    ),
+    (
+        re.compile(r'invalid (?:date|timestamp) field format: "(.*?)"'),
+        lambda m: f"{m[1]!r} is not a date: write dates as YYYY-MM-DD (and times as HH:MM).",
+    ),
+    (
+        re.compile(r"No function matches the given name and argument types '(\w+)\((.*?)\)'"),
+        lambda m: (
+            f"{m[1]}() cannot be used on {_type_words(m[2])}: "
+            "check the column it is given and its type."
+        ),
+    ),
+    (
+        re.compile(r'column "(.+?)" must appear in the GROUP BY clause'),
+        lambda m: (
+            f"{m[1]} must be in group_by, or inside an aggregate such as count(), min() or max()."
+        ),
+    ),
+    (
+        re.compile(r"Type (\w+) with value (\S+) can't be cast .*"),
+        lambda m: f"{m[2]} is too large.",
+    ),
+]
+
+
+def _type_words(names: str) -> str:
+    words = [TYPE_WORDS.get(n.strip().split("(")[0], n.strip().lower()) for n in names.split(",")]
+    return " and ".join(dict.fromkeys(w for w in words if w))
+
+
 def message(error: duckdb.Error) -> str:
-    """DuckDB's message for a person: first part only, no file paths, no generated SQL."""
+    """DuckDB's message for a person: in plain words where we know the error, else its first
+    part, with no file paths and no generated SQL."""
+    for pattern, plain in PLAIN:
+        found = pattern.search(str(error))
+        if found:
+            return plain(found)
     text = _LINE.sub("", str(error)).strip()
     text = _PATH.sub("<file>", text)
     text = text.replace("read_parquet(<file>, file_row_number = true)", "the dataset")

@@ -335,3 +335,33 @@ def test_a_query_costs_one_catalog_query(
         response = client.get(path)
         assert response.status_code == 200
         b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_query_errors_are_plain_words_naming_the_column_operator_or_value(
+    public_works: Any, make_dataset: Any
+) -> None:
+    from django.test import Client
+
+    from townsquare.datastore.tests.helpers import flights_csv, ingest
+
+    ingest(make_dataset(public_works, slug="planes"), "f.csv", flights_csv(40))
+    client = Client()
+    expected = {
+        (("where", "dep_delay > 'abc'"),): "dep_delay > 'abc' compares dep_delay, which holds "
+        "whole numbers, with 'abc', which is not one.",
+        (("where", "flight_date > 'yesterday'"),): "which holds dates",
+        (("where", "carrier > 5 and"),): "something is missing after 'and' (character 15)",
+        (("select", "sum(carrier)"),): "sum() cannot be used on text",
+        (("select", "month"), ("group_by", "carrier")): "month must be in group_by",
+        (("where", "dep_delay + 'x' > 1"),): "'x' is not a whole number.",
+    }
+    for params, words in expected.items():
+        response = client.get("/api/v1/datasets/planes/records", dict(params))
+        detail = response.json()["detail"]
+        assert response.status_code == 400 and words in detail, (params, detail)
+        for internal in ("sqlglot", "<class", "INT64", "VARCHAR", "Binder", "Conversion"):
+            assert internal not in detail, (params, detail)
+    page = client.get("/datasets/planes/data", {"column": "dep_delay", "op": "gt", "value": "abc"})
+    assert "which holds whole numbers, with &#x27;abc&#x27;, which is not one" in (
+        page.content.decode()
+    )
