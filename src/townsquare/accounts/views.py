@@ -3,6 +3,7 @@ organization members for coordinators."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -30,13 +31,19 @@ from townsquare.core.middleware import too_many
 from townsquare.core.views import domain_errors, run_service
 from townsquare.governance.selectors import awaiting_signature
 
+# Django's auth views name the site after the request's host (no sites framework here): they
+# get the portal's name instead, as every other page does.
+PORTAL = {"site_name": settings.SITE_NAME}
+
 sign_in = auth_views.LoginView.as_view(
+    extra_context=PORTAL,
     template_name="accounts/sign_in.html",
     authentication_form=SignInForm,
     redirect_authenticated_user=True,
 )
 sign_out = auth_views.LogoutView.as_view()
 _password_reset = auth_views.PasswordResetView.as_view(
+    extra_context=PORTAL,
     form_class=QueuedPasswordResetForm,
     template_name="accounts/password_reset.html",
     email_template_name="emails/password_reset_body.txt",
@@ -57,16 +64,20 @@ def password_reset(request: HttpRequest) -> HttpResponse:
 
 
 password_reset_sent = auth_views.PasswordResetDoneView.as_view(
+    extra_context=PORTAL,
     template_name="accounts/password_reset_sent.html"
 )
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    extra_context=PORTAL,
     template_name="accounts/password_reset_confirm.html",
     success_url=reverse_lazy("accounts:password-reset-done"),
 )
 password_reset_done = auth_views.PasswordResetCompleteView.as_view(
+    extra_context=PORTAL,
     template_name="accounts/password_reset_done.html"
 )
 password_change = auth_views.PasswordChangeView.as_view(
+    extra_context=PORTAL,
     template_name="accounts/password_change.html",
     success_url=reverse_lazy("accounts:account"),
 )

@@ -142,6 +142,14 @@ class Change(models.Model):
     data_version = models.ForeignKey(
         "datastore.DataVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    replaced_version = models.ForeignKey(
+        "datastore.DataVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The data version its publication replaced (what its diff compares with).",
+    )
     files_added = models.JSONField(
         default=list, blank=True, help_text="Pending distributions (ids) it publishes."
     )

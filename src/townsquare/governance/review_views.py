@@ -3,6 +3,8 @@ submitting and withdrawing a working copy, and the approval policies."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -42,27 +44,48 @@ class PolicyForm(forms.Form):
         label="A data refresh publishes without review when its checks pass",
         help_text="Same columns and types as the published data, every value read.",
     )
-    steps = forms.CharField(
-        label="Sign-offs, in order",
-        help_text="Roles with how many sign-offs each, for example: approver:1, coordinator:1. "
-        "Widening a dataset's access level always needs review.",
-    )
+    MAX_STEPS = 3
 
-    def clean_steps(self) -> list[dict[str, object]]:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for n in range(1, self.MAX_STEPS + 1):
+            self.fields[f"step{n}_role"] = forms.ChoiceField(
+                label=f"Sign-off {n}: who",
+                required=n == 1,
+                choices=([] if n == 1 else [("", "No further sign-off")])
+                + [
+                    ("approver", "Approvers of the dataset's organization"),
+                    ("coordinator", "Coordinators"),
+                ],
+                help_text="Widening a dataset's access level always needs review; a privacy "
+                "officer signs off personal data first, whatever this says."
+                if n == 1
+                else "",
+            )
+            self.fields[f"step{n}_count"] = forms.TypedChoiceField(
+                label=f"Sign-off {n}: how many of them",
+                coerce=int,
+                choices=[(c, str(c)) for c in range(1, 6)],
+                initial=1,
+                required=False,
+            )
+
+    def clean(self) -> dict[str, object]:
+        values = super().clean() or {}
         steps = []
-        for part in self.cleaned_data["steps"].split(","):
-            role, _, count = part.strip().partition(":")
-            if not role:
-                continue
-            if count and not count.strip().isdigit():
-                raise forms.ValidationError(f"“{part.strip()}”: the count must be a number.")
-            steps.append({"role": role.strip(), "count": int(count) if count else 1})
-        return steps
+        for n in range(1, self.MAX_STEPS + 1):
+            role = values.pop(f"step{n}_role", "")
+            count = values.pop(f"step{n}_count", None) or 1
+            if role:
+                steps.append({"role": role, "count": count})
+        values["steps"] = steps
+        return values
 
     @staticmethod
     def initial_for(policy: object) -> dict[str, object]:
         initial = {name: getattr(policy, name) for name in services.POLICY_FIELDS}
-        initial["steps"] = ", ".join(f"{s['role']}:{s['count']}" for s in initial["steps"])
+        for n, step in enumerate(initial.pop("steps"), start=1):
+            initial[f"step{n}_role"], initial[f"step{n}_count"] = step["role"], step["count"]
         return initial
 
 

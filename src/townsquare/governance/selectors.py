@@ -134,7 +134,13 @@ def review(change: Change) -> dict[str, Any]:
         )
     data, quality = None, None
     if change.data_version_id:
-        data = diff.compare(published_version(dataset), change.data_version)
+        # Once published, the diff is with the version its publication replaced.
+        before = (
+            change.replaced_version
+            if change.status == Change.Status.PUBLISHED
+            else published_version(dataset)
+        )
+        data = diff.compare(before, change.data_version)
     checked = change.data_version or approval.data_made_public(change)
     if checked is not None:  # only members and coordinators see a change: with its samples
         from townsquare.quality.selectors import version_report

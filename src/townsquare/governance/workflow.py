@@ -25,6 +25,7 @@ from townsquare.catalog.vocabularies import State
 from townsquare.core.actors import SYSTEM, Actor, user_or_none
 from townsquare.core.errors import Conflict, PermissionDenied
 from townsquare.datastore.models import DataVersion
+from townsquare.datastore.selectors import published_version
 from townsquare.governance import approval, notices
 from townsquare.governance.models import Change, SignOff
 from townsquare.governance.policies import can_withdraw_change
@@ -155,8 +156,6 @@ def _check_privacy_opening(dataset: Dataset, level: str) -> None:
     if approval.outside_organization(dataset.access_level):
         return
     if approval.outside_organization(level):
-        from townsquare.datastore.selectors import published_version
-
         _check_privacy(published_version(dataset), attempt="dataset.open")
 
 
@@ -492,6 +491,7 @@ def _publish(actor: Actor, change: Change) -> None:
 
         version = DataVersion.objects.get(pk=change.data_version_id)
         _check_quality(version, attempt="change.approve")
+        change.replaced_version = published_version(dataset)
         datastore.publish_now(version, actor)
     for added in Distribution.objects.filter(pk__in=change.files_added, pending=True):
         catalog.distribution_release(actor=actor, distribution=added)
@@ -500,7 +500,7 @@ def _publish(actor: Actor, change: Change) -> None:
     if change.new_dataset:
         catalog.dataset_set_state(actor=actor, dataset=dataset, state=State.PUBLISHED)
     change.status = Change.Status.PUBLISHED
-    change.save(update_fields=["status"])
+    change.save(update_fields=["status", "replaced_version"])
     quality.links_changed(dataset.pk)
     audit.record(actor, "change.published", dataset, after={"change": change.pk})
 

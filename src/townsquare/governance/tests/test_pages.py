@@ -110,17 +110,26 @@ def test_approval_policy_pages(public_works: Any, coordinator: Any, steward: Any
         "review_new_dataset": "on",
         "review_metadata_edit": "on",
         "review_data_version": "on",
-        "steps": "approver:1, coordinator:1",
+        "step1_role": "approver",
+        "step1_count": "1",
+        "step2_role": "coordinator",
+        "step2_count": "1",
+        "step3_role": "",
     }
+    form = staff.get("/governance/approval").content.decode()
+    assert 'name="step1_role"' in form and "approver:1" not in form  # chosen, not typed
     assert staff.post("/governance/approval", values).status_code == 302
     site = ApprovalPolicy.objects.get(organization__isnull=True)
     assert site.steps == [{"role": "approver", "count": 1}, {"role": "coordinator", "count": 1}]
     assert not site.auto_publish_refresh
-    bad = staff.post("/governance/approval", {**values, "steps": "boss:1"})
-    assert "the role must be approver or coordinator" in bad.content.decode()
+    again = staff.get("/governance/approval").content.decode()
+    assert '<option value="coordinator" selected>' in again  # the saved policy is shown
+    bad = staff.post("/governance/approval", {**values, "step1_role": "boss"})
+    assert "Select a valid choice" in bad.content.decode()
     page = staff.get("/organizations/public-works/approval").content.decode()
     assert "follows the" in page
-    staff.post("/organizations/public-works/approval", {**values, "steps": "approver:2"})
+    one_step = {**values, "step1_count": "2", "step2_role": ""}
+    staff.post("/organizations/public-works/approval", one_step)
     assert ApprovalPolicy.objects.get(organization=public_works).steps == [
         {"role": "approver", "count": 2}
     ]
@@ -129,3 +138,40 @@ def test_approval_policy_pages(public_works: Any, coordinator: Any, steward: Any
     assert not ApprovalPolicy.objects.filter(organization=public_works).exists()
     assert signed_in(steward).post("/governance/approval", values).status_code == 403
     assert last("policy.change.refused").actor == "steward"
+
+
+def test_pages_say_what_is_true_in_plain_words(
+    public_works: Any, steward: Any, approver: Any, coordinator: Any, settings: Any
+) -> None:
+    from townsquare.core.actors import SYSTEM
+    from townsquare.governance import workflow
+    from townsquare.governance.tests.helpers import load
+
+    settings.SITE_NAME = "Alder Falls Open Data"
+    sign_in = Client().get("/account/sign-in", HTTP_HOST="127.0.0.1:8101").content.decode()
+    assert "<title>Sign in · Alder Falls Open Data</title>" in sign_in
+    assert "127.0.0.1:8101" not in sign_in
+    reset = Client().get("/account/password-reset", HTTP_HOST="127.0.0.1:8101").content.decode()
+    assert "127.0.0.1:8101" not in reset
+    draft = workflow.dataset_create(
+        actor=steward, organization=public_works, **dataset_values(slug="trees", title="Trees")
+    )
+    load(steward, draft, b"id,kind\n1,oak\n")
+    page = signed_in(steward).get("/datasets/trees").content.decode()
+    assert "Published by" not in page and "From <a" in page
+    assert '<span class="badge">published</span>' not in page  # a draft's data is not public
+    assert '<span class="badge">current</span>' in page
+    published = workflow.dataset_create(
+        actor=SYSTEM, organization=public_works, **dataset_values(slug="roads", title="Roads")
+    )
+    load(SYSTEM, published, b"id\n" + b"".join(b"%d\n" % i for i in range(403)))
+    load(steward, published, b"id\n" + b"".join(b"%d\n" % i for i in range(410)))
+    change = workflow.submit(actor=steward, dataset=published)
+    workflow.approve(actor=approver, change=change, revision=change.revision)
+    review = signed_in(steward).get(f"/review/{change.pk}").content.decode()
+    assert "Rows: 403 → 410" in review  # after publication too: the diff with what it replaced
+    submitted = signed_in(steward).get("/review/submitted").content.decode()
+    assert "{'role'" not in submitted
+    trail = signed_in(coordinator).get("/audit/").content.decode()
+    assert "{&#x27;" not in trail and "{'" not in trail  # no Python dicts on the page
+    assert '<ul class="changes">' in trail
