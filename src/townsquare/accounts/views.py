@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.functional import lazy
 from django.views.decorators.http import require_POST
 
 from townsquare.accounts import policies, selectors, services
@@ -33,7 +34,7 @@ from townsquare.governance.selectors import awaiting_signature
 
 # Django's auth views name the site after the request's host (no sites framework here): they
 # get the portal's name instead, as every other page does.
-PORTAL = {"site_name": settings.SITE_NAME}
+PORTAL = {"site_name": lazy(lambda: settings.SITE_NAME, str)()}
 
 sign_in = auth_views.LoginView.as_view(
     extra_context=PORTAL,
