@@ -14,7 +14,10 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "townsquare.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["townsquare", *(sys.argv[1:] if argv is None else argv)])
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["changepassword"]:  # Django's asks at a terminal only: ours reads files too
+        args[0] = "password"
+    execute_from_command_line(["townsquare", *args])
 
 
 if __name__ == "__main__":

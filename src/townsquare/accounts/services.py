@@ -22,7 +22,7 @@ from townsquare.accounts import policies
 from townsquare.accounts.models import ApiToken, Membership, OrgRole, User
 from townsquare.audit import services as audit
 from townsquare.core import mail
-from townsquare.core.actors import Actor
+from townsquare.core.actors import Actor, is_system
 from townsquare.core.errors import Conflict, NotAuthenticated, PermissionDenied
 
 TOKEN_PREFIX = "tsq_"
@@ -56,6 +56,22 @@ def user_create(
     user.save()
     audit.record(actor, "user.created", user, after={"username": user.username})
     return user, generated
+
+
+@transaction.atomic
+def password_set(*, actor: Actor, user: User, password: str) -> User:
+    """Set ``user``'s password (the operator at the command line, or the person themself);
+    the password rules apply, and the change is audited (the password is not)."""
+    pk = getattr(actor, "pk", None)
+    if not (is_system(actor) or pk == user.pk):
+        raise PermissionDenied("Only the account's owner or the operator sets its password.")
+    if not password:
+        raise ValidationError({"password": "The password is empty."})
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(actor, "user.password_set", user, after={"username": user.username})
+    return user
 
 
 def password_setup_link(user: User) -> str:

@@ -65,8 +65,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
 
 
 password_reset_sent = auth_views.PasswordResetDoneView.as_view(
-    extra_context=PORTAL,
-    template_name="accounts/password_reset_sent.html"
+    extra_context=PORTAL, template_name="accounts/password_reset_sent.html"
 )
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
     extra_context=PORTAL,
@@ -74,8 +73,7 @@ password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
     success_url=reverse_lazy("accounts:password-reset-done"),
 )
 password_reset_done = auth_views.PasswordResetCompleteView.as_view(
-    extra_context=PORTAL,
-    template_name="accounts/password_reset_done.html"
+    extra_context=PORTAL, template_name="accounts/password_reset_done.html"
 )
 password_change = auth_views.PasswordChangeView.as_view(
     extra_context=PORTAL,

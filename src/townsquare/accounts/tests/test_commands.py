@@ -61,3 +61,51 @@ def test_siterole(outsider: Any) -> None:
     assert User.objects.get(username="outsider").is_superuser
     run("siterole", "outsider", "none")
     assert not User.objects.get(username="outsider").is_superuser
+
+
+def test_changepassword_works_without_a_terminal(outsider: Any, tmp_path: Any) -> None:
+    """`townsquare changepassword NAME` from a script: a file, or standard input."""
+    import subprocess
+    import sys
+
+    from townsquare.audit.tests.helpers import last
+    from townsquare.cli import main
+
+    secret = tmp_path / "password"
+    secret.write_text("a-long-passphrase-9\n")
+    assert "was changed" in run("password", "outsider", "--password-file", str(secret))
+    outsider.refresh_from_db()
+    assert outsider.check_password("a-long-passphrase-9")
+    assert last("user.password_set").actor == "system"
+    with pytest.raises(CommandError, match="too short|too common"):
+        run_short(tmp_path)
+    # the `changepassword` name goes to this command, and standard input works
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from townsquare.cli import main; main(['changepassword', '--help'])",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert "--password-file" in result.stdout and "--stdin" in result.stdout
+    assert callable(main)
+
+
+def run_short(tmp_path: Any) -> str:
+    short = tmp_path / "short"
+    short.write_text("abc\n")
+    return run("password", "outsider", "--password-file", str(short))
+
+
+def test_password_from_standard_input(outsider: Any, monkeypatch: Any) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("another-passphrase-7\n"))
+    run("password", "outsider", "--stdin")
+    outsider.refresh_from_db()
+    assert outsider.check_password("another-passphrase-7")
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    with pytest.raises(CommandError, match="No terminal"):
+        run("password", "outsider")
