@@ -211,9 +211,9 @@ def version_reingest(
 
 
 def _same_content(
-    dataset: Dataset, content_hash: str, options: dict[str, Any]
+    dataset: Dataset, content_hash: str, options: dict[str, Any], besides: int | None = None
 ) -> DataVersion | None:
-    candidates = DataVersion.objects.filter(
+    candidates = DataVersion.objects.exclude(pk=besides).filter(
         dataset=dataset,
         content_hash=content_hash,
         status__in=[
@@ -240,7 +240,8 @@ def _enqueue(version: DataVersion) -> None:
 
 def version_ingest(version_id: int, listener: Any = None) -> DataVersion:
     """Do the ingest of a queued version (the worker's job). Never raises for a bad file:
-    the version ends failed with the reason, and the published version keeps serving."""
+    the version ends failed with the reason, and the published version keeps serving. A source
+    fetched again unchanged makes no new version: the identical one is returned."""
     version = DataVersion.objects.select_related("dataset").get(pk=version_id)
     if version.status != DataVersion.Status.QUEUED:
         return version
@@ -260,7 +261,10 @@ def version_ingest(version_id: int, listener: Any = None) -> DataVersion:
 def _ingest(version: DataVersion, progress: ingest.Progress, work: Path) -> DataVersion:
     version_id = version.pk
     try:
-        source = _source(version, work, progress)
+        try:
+            source = _source(version, work, progress)
+        except Unchanged as unchanged:
+            return _unchanged(version, unchanged.version)
         folder = version_folder_of(version)
         outcome = ingest.run(version, source, work, progress)
         progress.phase("storing", outcome.rows)
@@ -287,6 +291,27 @@ def _ingest(version: DataVersion, progress: ingest.Progress, work: Path) -> Data
     return DataVersion.objects.get(pk=version_id)
 
 
+class Unchanged(Exception):
+    """The source fetched again is byte for byte a version the dataset has."""
+
+    def __init__(self, version: DataVersion) -> None:
+        super().__init__(f"identical to version {version.number}")
+        self.version = version
+
+
+def _unchanged(version: DataVersion, same: DataVersion) -> DataVersion:
+    """Nothing new: the placeholder version goes, and the identical one is the answer."""
+    with transaction.atomic():
+        audit.record(
+            SYSTEM,
+            "data_version.unchanged",
+            same,
+            after={"source": version.source_url, "same_as": same.number},
+        )
+        DataVersion.objects.filter(pk=version.pk).delete()
+    return same
+
+
 def _failed(version: DataVersion, message: str) -> None:
     ingest.fail(version.pk, message)
     audit.record(SYSTEM, "data_version.failed", version, after={"reason": message[:500]})
@@ -306,6 +331,9 @@ def _source(version: DataVersion, work: Path, progress: ingest.Progress) -> Path
     progress.phase("downloading")
     local = download(version.source_url, work / "download")
     content_hash, size = _hash_path(local)
+    same = _same_content(version.dataset, content_hash, version.options, besides=version.pk)
+    if same is not None:
+        raise Unchanged(same)
     folder = files.version_folder(version.dataset_id, version.number)
     original = files.save(local, f"{folder}/original/{version.source_name}")
     DataVersion.objects.filter(pk=version.pk).update(

@@ -73,3 +73,23 @@ def test_only_url_sources_can_be_refreshed(public_works: Any, make_dataset: Any)
     make_dataset(public_works, slug="roads")
     with pytest.raises(CommandError, match="Only data loaded from a URL can be refreshed"):
         refresh("roads")
+
+
+def test_a_source_that_has_not_changed_makes_no_new_version(
+    public_works: Any, make_dataset: Any, source: str
+) -> None:
+    from townsquare.audit.tests.helpers import last
+    from townsquare.datastore.models import DataVersion
+
+    dataset = make_dataset(public_works, slug="roads")
+    BODY["now"] = b"road,km\nMain,3\n"
+    created = services.version_create_from_url(
+        actor=SYSTEM, dataset=dataset, url=source, enqueue=False
+    )
+    services.version_ingest(created.version.pk)
+    assert "roads: unchanged since version 1." in refresh("roads")
+    assert list(dataset.data_versions.values_list("number", flat=True)) == [1]
+    assert last("data_version.unchanged").after["same_as"] == 1
+    BODY["now"] = b"road,km\nMain,3\nOak,2\n"
+    assert "version 2, 2 rows, published." in refresh("roads")  # a real change still loads
+    assert DataVersion.objects.filter(dataset=dataset).count() == 2

@@ -32,6 +32,9 @@ class Command(TownsquareCommand):
                 self.stdout.write(f"{slug}: unchanged since version {created.duplicate_of.number}.")
                 continue
             version = services.version_ingest(created.version.pk)
+            if version.pk != created.version.pk:  # fetched again, byte for byte the same
+                self.stdout.write(f"{slug}: unchanged since version {version.number}.")
+                continue
             if version.status != DataVersion.Status.READY:
                 failed.append(f"{slug}: version {version.number} failed: {version.error}")
                 continue
