@@ -257,6 +257,9 @@ LOGIN_REDIRECT_URL = "catalog:home"
 LOGOUT_REDIRECT_URL = "catalog:home"
 
 AXES_FAILURE_LIMIT = env.integer("TOWNSQUARE_LOCKOUT_ATTEMPTS", 5, minimum=1)
+# Residents may create their own accounts (verified by email): "open", or "closed" (only
+# coordinators invite people).
+REGISTRATION = env.choice("TOWNSQUARE_REGISTRATION", "open", ("open", "closed"))
 AXES_COOLOFF_TIME = env.integer("TOWNSQUARE_LOCKOUT_MINUTES", 15, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

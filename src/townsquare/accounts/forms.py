@@ -84,3 +84,28 @@ class SiteRoleForm(forms.Form):
         required=False,
         label="Site role",
     )
+
+
+class RegisterForm(forms.Form):
+    username = forms.RegexField(
+        regex=r"^[\w.@+-]{2,150}$",
+        label="Username",
+        help_text="Letters, digits and . @ + - _ (2 to 150). Shown with what you do here.",
+        error_messages={"invalid": "Use letters, digits and . @ + - _ only (2 to 150)."},
+    )
+    email = forms.EmailField(label="Email address", help_text="The link to confirm goes here.")
+    first_name = forms.CharField(required=False, max_length=150, label="First name")
+    last_name = forms.CharField(required=False, max_length=150, label="Last name")
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), label="Password"
+    )
+    password_again = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label="Password, again",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        values = super().clean() or {}
+        if values.get("password") != values.get("password_again"):
+            self.add_error("password_again", "The two passwords differ.")
+        return values

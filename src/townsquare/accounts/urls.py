@@ -6,6 +6,8 @@ app_name = "accounts"
 urlpatterns = [
     path("account/sign-in", views.sign_in, name="sign-in"),
     path("account/sign-out", views.sign_out, name="sign-out"),
+    path("account/register", views.register, name="register"),
+    path("account/verify/<uidb64>/<token>", views.verify, name="verify"),
     path("account/password-reset", views.password_reset, name="password-reset"),
     path("account/password-reset/sent", views.password_reset_sent, name="password-reset-sent"),
     path(

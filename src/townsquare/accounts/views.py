@@ -14,11 +14,12 @@ from django.urls import reverse_lazy
 from django.utils.functional import lazy
 from django.views.decorators.http import require_POST
 
-from townsquare.accounts import policies, selectors, services
+from townsquare.accounts import policies, registration, selectors, services
 from townsquare.accounts.forms import (
     InviteForm,
     MemberForm,
     QueuedPasswordResetForm,
+    RegisterForm,
     SignInForm,
     SiteRoleForm,
     TokenForm,
@@ -29,7 +30,7 @@ from townsquare.core import throttle
 from townsquare.core.addresses import client_address
 from townsquare.core.errors import NotFound, PermissionDenied
 from townsquare.core.middleware import too_many
-from townsquare.core.views import domain_errors, run_service
+from townsquare.core.views import domain_errors, error_page, run_service
 from townsquare.governance.selectors import awaiting_signature
 
 # Django's auth views name the site after the request's host (no sites framework here): they
@@ -227,3 +228,32 @@ def site_role(request: HttpRequest, username: str) -> HttpResponse:
     else:
         messages.success(request, f"Changed the site role of {user.username}.")
     return redirect("accounts:people")
+
+
+@domain_errors
+def register(request: HttpRequest) -> HttpResponse:
+    if not registration.registration_open():
+        return error_page(
+            request, 403, "This portal does not take new accounts; ask its coordinator."
+        )
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        values.pop("password_again")
+        done = run_service(
+            form,
+            lambda: registration.user_register(address=client_address(request), **values)
+            or True,
+        )
+        if done is not None:
+            return render(
+                request, "accounts/register_sent.html", {"email": form.cleaned_data["email"]}
+            )
+    return render(request, "accounts/register.html", {"form": form})
+
+
+@domain_errors
+def verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    user = registration.user_verify(uidb64=uidb64, token=token)
+    messages.success(request, f"Your email address is confirmed, {user.username}: sign in.")
+    return redirect("accounts:sign-in")

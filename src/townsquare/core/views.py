@@ -86,6 +86,8 @@ def run_service(form: forms.Form, call: Callable[[], T]) -> T | None:
     shown on the form (field errors beside their fields)."""
     try:
         return call()
+    except RateLimited:
+        raise  # not the form's fault: the 429 page says when to try again
     except (ValidationError, DomainError) as exc:
         apply_errors(form, exc)
         return None

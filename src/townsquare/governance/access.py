@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from townsquare.accounts.models import Membership, OrgRole, User
@@ -79,7 +81,12 @@ def decide_access(
     mail.send_later(
         to=[grant.user.email],
         template="access_decided",
-        context={"dataset": dataset.title, "granted": grant_it, "comment": grant.comment},
+        context={
+            "dataset": dataset.title,
+            "granted": grant_it,
+            "comment": grant.comment,
+            "link": f"{settings.SITE_URL}{reverse('catalog:dataset', args=[dataset.slug])}",
+        },
     )
     return grant
 

@@ -63,6 +63,7 @@ def data_section(context: template.Context, dataset: Any) -> dict[str, Any]:
         if published and published.is_geographic and can_read
         else None,
         "request": context["request"],
+        "registration_open": context.get("registration_open", False),
         "working": any(v.status in ("queued", "ingesting") for v in versions),
         "csrf_token": context.get("csrf_token"),
     }

@@ -155,8 +155,14 @@ def test_restricted_data_opens_only_with_a_grant(
     reviewer = Client()
     reviewer.force_login(approver)
     assert "Road safety study." in reviewer.get("/review/access").content.decode()
-    reviewer.post(f"/review/access/{grant.pk}/grant", {"comment": "Go ahead."})
+    from django.core import mail
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        reviewer.post(f"/review/access/{grant.pk}/grant", {"comment": "Go ahead."})
     assert last("access.granted").after == {"user": "outsider", "comment": "Go ahead."}
+    (granted,) = [m for m in mail.outbox if m.to == [outsider.email]]
+    assert "granted" in granted.body and "http://127.0.0.1:8000/datasets/restricted" in granted.body
     assert readable(signed) == [200, 200, 200, 200]
     assert signed.get("/api/v1/sql", {"q": "SELECT count(*) AS n FROM restricted"}).json()[
         "rows"
