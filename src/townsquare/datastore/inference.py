@@ -184,6 +184,7 @@ def _decide(result: dict[str, Any]) -> dict[str, Any]:
 
 NEAR_MISS_SHARE = 0.9  # a text column whose values are at least this share numbers
 NEAR_MISS_SAMPLE = 5
+NEAR_MISS_COLUMNS = 200  # wider tables are typed by their stewards (see build.WIDE)
 
 
 def near_misses(
@@ -193,7 +194,7 @@ def near_misses(
     amounts): which values keep them text, with their rows, so the steward can fix the file or
     set the type. ``table``: the typed Parquet file, read with ``file_row_number``."""
     text = [f for f in fields if f["type"] == "string" and "treatment" not in f]
-    if not text:
+    if not text or len(fields) > NEAR_MISS_COLUMNS:  # very wide: kept as text on purpose
         return []
     tests = []
     for field in text:

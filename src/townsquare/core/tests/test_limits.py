@@ -151,7 +151,8 @@ def _manage(environ: dict[str, str], *args: str) -> subprocess.CompletedProcess[
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("TOWNSQUARE_") and k != "DATABASE_URL"
+        if not k.startswith("TOWNSQUARE_")
+        and k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")  # the browser tests' own
     }
     clean.update(environ, TOWNSQUARE_DATA_DIR="/tmp/townsquare-settings-test")
     return subprocess.run(
