@@ -22,9 +22,9 @@ def test_no_page_violates_the_content_security_policy(
     violations: list[str] = []
     page.on(
         "console",
-        lambda message: violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     stops = make_dataset(public_works, slug="stops", title="Bus stops")
     features = [

@@ -60,3 +60,28 @@ def test_rows_page_sorts_filters_and_pages_by_keyboard(
     expect(page.get_by_text("Page 2 of 3", exact=True)).to_be_visible()
     cells = page.locator("table.rows tbody tr td:nth-child(2)")
     assert set(cells.all_inner_texts()) == {"UA"}
+
+
+def test_the_page_follows_an_ingest_by_itself(
+    page: Page, live_server: Any, public_works: Any, make_dataset: Any, steward: Any, settings: Any
+) -> None:
+    """Queued, then loading, then ready: the versions table updates and the page shows the
+    data without anyone reloading it."""
+    from django.core.files.base import ContentFile
+
+    from tests.browser.test_review import sign_in
+    from townsquare.core.actors import SYSTEM
+    from townsquare.datastore import services
+
+    dataset = make_dataset(public_works, slug="trips", title="Trips")
+    created = services.version_create(
+        actor=SYSTEM,
+        dataset=dataset,
+        upload=ContentFile(flights_csv(400), name="trips.csv"),
+        enqueue=False,
+    )  # queued: a worker will take it
+    sign_in(page, live_server.url, "steward")
+    page.goto(f"{live_server.url}/datasets/trips")
+    expect(page.locator(f'[data-version-status="{created.version.pk}"]')).to_have_text("queued")
+    services.version_ingest(created.version.pk)  # the worker does its job
+    expect(page.get_by_text("400 rows, 7 columns")).to_be_visible(timeout=10_000)

@@ -446,3 +446,21 @@ def test_titles_left_empty_in_the_column_editor_are_no_blank_headers(
     report = page.get(f"/api/v1/datasets/people/versions/{again.pk}/report").json()
     blank = [f["column"] for f in report["findings"] if f["check"] == "blank_header"]
     assert blank == [again.fields[2]["name"]]  # only the header blank in the file
+
+
+def test_the_command_says_a_drafts_data_is_not_public(
+    public_works: Any, make_dataset: Any, tmp_path: Any, capsys: Any
+) -> None:
+    from django.core.management import call_command
+
+    from townsquare.catalog import services as catalog
+
+    draft = make_dataset(public_works, slug="draft-people", title="People (draft)")
+    catalog.dataset_set_state(actor=SYSTEM, dataset=draft, state="draft")
+    source = tmp_path / "people.csv"
+    source.write_text(PLANTED)
+    call_command("ingest", str(source), "--dataset", "draft-people")
+    out = capsys.readouterr().out
+    assert "published" not in out.split("Submit")[0]  # a draft's data is not published
+    assert "which is draft, seen only inside its organization" in out
+    assert "privacy finding(s) wait for a privacy officer" in out

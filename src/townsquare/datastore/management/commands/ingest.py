@@ -94,6 +94,19 @@ class Command(TownsquareCommand):
                 f"the working copy: {why}submit it for review to publish it."
             )
             return
+        if dataset.state != "published":
+            held = [f for f in report.findings if gate.needs_sign_off(f)] if report else []
+            findings = (
+                f" Its {len(held)} privacy finding(s) wait for a privacy officer's sign-off then."
+                if held
+                else ""
+            )
+            self.stdout.write(
+                f"Version {version.number} of {dataset.slug} is ready ({shape}): it is the "
+                f"data of the dataset, which is {dataset.state}, seen only inside its "
+                f"organization. Submit the dataset for review to publish it.{findings}"
+            )
+            return
         self.stdout.write(
             self.style.SUCCESS(
                 f"Version {version.number} of {dataset.slug} is ready and published: {shape}."
