@@ -7,8 +7,8 @@ from ``random.Random`` seeded per file; dates count from a fixed day, not from t
 from __future__ import annotations
 
 import csv
+import itertools
 import json
-import math
 import random
 import re
 import zipfile
@@ -19,33 +19,11 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-# The town's grid: 8 columns × 6 rows of 400 m blocks, south-west corner at this point.
-ORIGIN_LON, ORIGIN_LAT = -90.8420, 43.9310
-BLOCK_M = 400.0
-COLUMNS, ROWS = 8, 6
+from townsquare.demo import geography
+
 REFERENCE_DAY = date(2026, 10, 31)
 FIXED_TIME = datetime(2026, 10, 31, 12, 0, 0)
-
-EAST_WEST_STREETS = [
-    "River Rd",
-    "Mill St",
-    "Main St",
-    "Oak Ave",
-    "Elm St",
-    "Prospect St",
-    "Hill Rd",
-]
-NORTH_SOUTH_STREETS = [
-    "1st Ave",
-    "2nd Ave",
-    "3rd Ave",
-    "4th Ave",
-    "5th Ave",
-    "6th Ave",
-    "7th Ave",
-    "8th Ave",
-    "9th Ave",
-]
+EAST_WEST_STREETS = geography.EAST_WEST
 
 ZONES = {
     "R-1": "Single-family residential",
@@ -69,38 +47,6 @@ LAND_USE_BY_ZONE = {
 }
 
 
-def _meters_to_degrees(dx: float, dy: float) -> tuple[float, float]:
-    lat_scale = 111_320.0
-    lon_scale = lat_scale * math.cos(math.radians(ORIGIN_LAT))
-    return dx / lon_scale, dy / lat_scale
-
-
-def _point(x_m: float, y_m: float) -> tuple[float, float]:
-    dlon, dlat = _meters_to_degrees(x_m, y_m)
-    return round(ORIGIN_LON + dlon, 6), round(ORIGIN_LAT + dlat, 6)
-
-
-def _rectangle(x0: float, y0: float, x1: float, y1: float) -> list[list[list[float]]]:
-    corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
-    return [[list(_point(x, y)) for x, y in corners]]
-
-
-def zone_of_block(column: int, row: int) -> str:
-    """A plausible town plan: downtown in the middle, industry by the river in the south-east,
-    parks along the river in the south, housing around the edges."""
-    if row == 0:
-        return "I-1" if column >= 5 else "P" if column in (1, 2) else "C-2"
-    if 2 <= row <= 3 and 3 <= column <= 4:
-        return "MU"
-    if row in (2, 3) and column in (2, 5):
-        return "C-1"
-    if row == 5 and column == 7:
-        return "P"
-    if row >= 4:
-        return "R-1" if column % 3 else "R-2"
-    return "R-3" if column in (1, 6) else "R-2"
-
-
 def _write_json(path: Path, data: Any) -> Path:
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
@@ -108,72 +54,56 @@ def _write_json(path: Path, data: Any) -> Path:
 
 def zoning_districts(folder: Path) -> Path:
     features = []
-    for row in range(ROWS):
-        for column in range(COLUMNS):
-            code = zone_of_block(column, row)
-            x0, y0 = column * BLOCK_M, row * BLOCK_M
-            features.append(
-                {
-                    "type": "Feature",
-                    "properties": {
-                        "district_id": f"ZD-{row + 1}{chr(65 + column)}",
-                        "zone_code": code,
-                        "zone_name": ZONES[code],
-                        "area_acres": round(BLOCK_M * BLOCK_M / 4046.86, 1),
-                        "ordinance": "Ord. 2019-14" if code != "MU" else "Ord. 2023-02",
-                        "effective_date": "2019-07-01" if code != "MU" else "2023-03-15",
-                    },
-                    "geometry": {
-                        "type": "Polygon",
-                        "coordinates": _rectangle(x0, y0, x0 + BLOCK_M, y0 + BLOCK_M),
-                    },
-                }
-            )
+    for number, (code, shape) in enumerate(geography.districts(), start=1):
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "district_id": f"ZD-{number:02d}",
+                    "zone_code": code,
+                    "zone_name": ZONES[code],
+                    "area_acres": round(shape.area / 4046.86, 1),
+                    "ordinance": "Ord. 2019-14" if code != "MU" else "Ord. 2023-02",
+                    "effective_date": "2019-07-01" if code != "MU" else "2023-03-15",
+                },
+                "geometry": {"type": "Polygon", "coordinates": geography.ring(shape)},
+            }
+        )
     return _write_json(
         folder / "zoning-districts.geojson", {"type": "FeatureCollection", "features": features}
     )
 
 
-def _address(rng: random.Random, column: int, row: int) -> str:
-    street = EAST_WEST_STREETS[min(row, len(EAST_WEST_STREETS) - 1)]
-    number = (column + 1) * 100 + rng.randrange(2, 98, 2)
-    return f"{number} {street}"
-
-
 def _parcels() -> list[dict[str, Any]]:
-    """Land-use parcels: each block is cut into a 6 × 4 grid of lots."""
+    """Land-use parcels: the lots of the town's blocks, each with its address on the nearest
+    street, its use by its zone, and its size as cut."""
     rng = random.Random(1857)
     parcels = []
-    lot_w, lot_h = BLOCK_M / 6, BLOCK_M / 4
-    for row in range(ROWS):
-        for column in range(COLUMNS):
-            zone = zone_of_block(column, row)
-            for i in range(6):
-                for j in range(4):
-                    x0, y0 = column * BLOCK_M + i * lot_w, row * BLOCK_M + j * lot_h
-                    use = rng.choice(LAND_USE_BY_ZONE[zone])
-                    built = (
-                        None
-                        if use.startswith("Vacant") or use == "Park"
-                        else rng.randint(1890, 2024)
-                    )
-                    value = 0 if use.startswith("Vacant") else rng.randint(60, 900) * 1000
-                    parcels.append(
-                        {
-                            "parcel_id": f"{row + 1:02d}-{column + 1:02d}-{i * 4 + j + 1:03d}",
-                            "address": _address(rng, column, row),
-                            "land_use": use,
-                            "zone_code": zone,
-                            "lot_area_sqft": round(lot_w * lot_h * 10.7639),
-                            "assessed_value": value,
-                            "year_built": built,
-                            "owner_type": "Public"
-                            if zone == "P" or use in ("School", "Utility")
-                            else "Private",
-                            "_box": (x0 + 2, y0 + 2, x0 + lot_w - 2, y0 + lot_h - 2),
-                            "_block": (column, row),
-                        }
-                    )
+    numbers: dict[int, int] = {}
+    for lot in geography.lots():
+        centre = lot.shape.representative_point()
+        street = geography.nearest_street(centre.x, centre.y)
+        use = rng.choice(LAND_USE_BY_ZONE[lot.zone])
+        built = None if use.startswith("Vacant") or use == "Park" else rng.randint(1890, 2024)
+        area = lot.shape.area * 10.7639
+        value = 0 if use.startswith("Vacant") else round(area * rng.uniform(18, 95), -3)
+        numbers[lot.block] = numbers.get(lot.block, 0) + 1
+        parcels.append(
+            {
+                "parcel_id": f"{lot.block + 1:03d}-{numbers[lot.block]:03d}",
+                "address": f"{geography.house_number(street, centre.x, centre.y)} {street.name}",
+                "land_use": use,
+                "zone_code": lot.zone,
+                "lot_area_sqft": round(area),
+                "assessed_value": int(value),
+                "year_built": built,
+                "owner_type": "Public"
+                if lot.zone == "P" or use in ("School", "Utility", "Civic building")
+                else "Private",
+                "_shape": lot.shape,
+                "_centre": (centre.x, centre.y),
+            }
+        )
     return parcels
 
 
@@ -185,12 +115,19 @@ def land_use_parcels(folder: Path) -> Path:
             {
                 "type": "Feature",
                 "properties": properties,
-                "geometry": {"type": "Polygon", "coordinates": _rectangle(*parcel["_box"])},
+                "geometry": {"type": "Polygon", "coordinates": geography.ring(parcel["_shape"])},
             }
         )
     return _write_json(
         folder / "land-use-parcels.geojson", {"type": "FeatureCollection", "features": features}
     )
+
+
+# Where people live and work, for where permits and 311 requests come from.
+PEOPLE = {"R-1": 2.0, "R-2": 3.0, "R-3": 7.0, "MU": 6.0, "C-1": 2.5, "C-2": 1.5, "I-1": 0.6,
+          "P": 0.8}  # fmt: skip
+BUILDING = {"R-1": 3.0, "R-2": 3.0, "R-3": 2.0, "MU": 3.0, "C-1": 2.0, "C-2": 1.5, "I-1": 1.0,
+            "P": 0.2}  # fmt: skip
 
 
 PERMIT_TYPES = [
@@ -221,7 +158,8 @@ CONTRACTORS = [
 
 def building_permits(folder: Path, rows: int = 3200) -> Path:
     rng = random.Random(2026)
-    parcels = _parcels()
+    parcels = [p for p in _parcels() if not p["land_use"].startswith(("Park", "Vacant"))]
+    where = list(itertools.accumulate(BUILDING[p["zone_code"]] for p in parcels))
     weights = [weight for _, _, weight, _ in PERMIT_TYPES]
     path = folder / "building-permits.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -246,7 +184,7 @@ def building_permits(folder: Path, rows: int = 3200) -> Path:
         )
         for n in range(rows):
             kind, work, _, (low, high) = rng.choices(PERMIT_TYPES, weights=weights)[0]
-            parcel = rng.choice(parcels)
+            parcel = rng.choices(parcels, cum_weights=where)[0]
             issued = REFERENCE_DAY - timedelta(days=int(rng.triangular(0, 4 * 365, 0)))
             age = (REFERENCE_DAY - issued).days
             status = (
@@ -255,8 +193,7 @@ def building_permits(folder: Path, rows: int = 3200) -> Path:
                 else rng.choice(["Issued", "Issued", "Inspections", "Finaled"])
             )
             valuation = round(rng.uniform(low, high), -2)
-            x0, y0, x1, y1 = parcel["_box"]
-            lon, lat = _point((x0 + x1) / 2, (y0 + y1) / 2)
+            lon, lat = geography.lon_lat(*parcel["_centre"])
             writer.writerow(
                 [
                     f"BP-{issued.year}-{n + 1:05d}",
@@ -434,6 +371,14 @@ CHANNELS = ["Phone"] * 5 + ["Web"] * 4 + ["Mobile app"] * 3 + ["Walk-in"]
 def service_requests(folder: Path, rows: int = 40_000) -> Path:
     rng = random.Random(311)
     weights = [weight for _, _, weight, _ in REQUEST_TYPES]
+    lots = geography.lots()
+    people = list(itertools.accumulate(PEOPLE[lot.zone] * lot.shape.area for lot in lots))
+    blocks = []  # each lot's "100 block of Main St", from its nearest street
+    for lot in lots:
+        centre = lot.shape.representative_point()
+        street = geography.nearest_street(centre.x, centre.y)
+        number = geography.house_number(street, centre.x, centre.y) // 100 * 100
+        blocks.append(f"{number} block of {street.name}")
     start = datetime(2023, 1, 1, 7, 0)
     span_minutes = int(
         (datetime.combine(REFERENCE_DAY, datetime.min.time()) - start).total_seconds() // 60
@@ -464,14 +409,13 @@ def service_requests(folder: Path, rows: int = 40_000) -> Path:
             category, kind, _, typical_days = rng.choices(REQUEST_TYPES, weights=weights)[0]
             if category == "Snow" and opened.month not in (11, 12, 1, 2, 3):
                 category, kind, typical_days = "Streets", "Pothole", 6
-            column, row = rng.randrange(COLUMNS), rng.randrange(ROWS)
-            lon, lat = _point(
-                column * BLOCK_M + rng.uniform(0, BLOCK_M), row * BLOCK_M + rng.uniform(0, BLOCK_M)
-            )
+            index = rng.choices(range(len(lots)), cum_weights=people)[0]
+            x0, y0, x1, y1 = lots[index].shape.bounds
+            x, y = rng.uniform(x0, x1), rng.uniform(y0, y1)
+            lon, lat = geography.lon_lat(x, y)
             days = round(rng.expovariate(1 / typical_days), 1)
             closed = opened + timedelta(days=days)
             is_open = closed.date() > REFERENCE_DAY
-            street = EAST_WEST_STREETS[min(row, len(EAST_WEST_STREETS) - 1)]
             writer.writerow(
                 [
                     f"SR-{opened.year}-{n + 1:06d}",
@@ -481,8 +425,8 @@ def service_requests(folder: Path, rows: int = 40_000) -> Path:
                     category,
                     kind,
                     rng.choice(CHANNELS),
-                    f"{(column + 1) * 100} block of {street}",
-                    f"Ward {1 + column // 2}",
+                    blocks[index],
+                    f"Ward {1 + min(int(x // 800), 3)}",
                     round(lat, 4),
                     round(lon, 4),
                     "" if is_open else days,

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.files import File
 
 from townsquare.accounts import services as accounts
-from townsquare.accounts.models import User
+from townsquare.accounts.models import Membership, User
 from townsquare.catalog import services as catalog
 from townsquare.catalog.models import Dataset, Organization
 from townsquare.core.actors import SYSTEM
@@ -21,7 +21,7 @@ from townsquare.demo import town
 from townsquare.demo.generate import GENERATORS
 from townsquare.governance import services as governance
 from townsquare.governance import workflow
-from townsquare.governance.models import Change, Document
+from townsquare.governance.models import ApprovalPolicy, Change, Document
 from townsquare.governance.selectors import current_document
 
 ADMIN_USERNAME = "admin"
@@ -63,6 +63,7 @@ def load(progress: Callable[[str], None] = lambda message: None) -> DemoResult:
         )
     if not Document.objects.filter(kind=Document.Kind.POLICY).exists():
         _signed_policy()
+    _people(organizations)
     with tempfile.TemporaryDirectory(prefix="townsquare-demo-") as folder:
         for spec in town.DATASETS:
             slug = spec["values"]["slug"]
@@ -90,13 +91,28 @@ def _person(username: str, first: str, last: str) -> User:
     return user
 
 
+def _people(organizations: dict[str, Organization]) -> None:
+    """The coordinator, each department's steward and approver, the records officer as every
+    department's privacy officer, and the approval policy the governance policy describes."""
+    coordinator = _person(*town.COORDINATOR)
+    if not coordinator.is_coordinator:
+        accounts.user_set_site_role(actor=SYSTEM, user=coordinator, role="coordinator")
+    officer = _person(*town.PRIVACY_OFFICER)
+    roles = [(slug, *person, role) for slug, *person, role in town.DEPARTMENT_ROLES]
+    roles += [(slug, *town.PRIVACY_OFFICER, "privacy") for slug in organizations]
+    for slug, username, first, last, role in roles:
+        user = officer if username == officer.username else _person(username, first, last)
+        organization = organizations[slug]
+        if not Membership.objects.filter(organization=organization, user=user, role=role).exists():
+            accounts.membership_add(actor=SYSTEM, organization=organization, user=user, role=role)
+    if not ApprovalPolicy.objects.filter(organization__isnull=True).exists():
+        governance.approval_policy_set(actor=SYSTEM, steps=town.APPROVAL_STEPS)
+
+
 def _pending_submission(organization: Organization) -> None:
     """A steward proposes a change that waits for the department approver's sign-off."""
     spec = town.PENDING
     steward = _person(*spec["steward"])
-    approver = _person(*spec["approver"])
-    accounts.membership_add(actor=SYSTEM, organization=organization, user=steward, role="steward")
-    accounts.membership_add(actor=SYSTEM, organization=organization, user=approver, role="approver")
     dataset = Dataset.objects.get(slug=spec["dataset"])
     workflow.dataset_edit(actor=steward, dataset=dataset, **spec["values"])
     workflow.submit(actor=steward, dataset=dataset)
@@ -135,7 +151,6 @@ def _load_dataset(spec: dict, organization: Organization, folder: Path) -> None:
 def _privacy_sign_off(dataset: Dataset, organization: Organization) -> None:
     """The records officer accepts the version's privacy findings through the workflow."""
     officer = _person(*town.PRIVACY_OFFICER)
-    accounts.membership_add(actor=SYSTEM, organization=organization, user=officer, role="privacy")
     change = workflow.submit(actor=SYSTEM, dataset=dataset)
     workflow.approve(
         actor=officer, change=change, revision=change.revision, comment=town.PRIVACY_NOTE

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from townsquare.demo.generate import BLOCK_M, COLUMNS, ROWS, _point
+from townsquare.demo.geography import HEIGHT, WIDTH, lon_lat
 
-WEST, SOUTH = _point(0, 0)
-EAST, NORTH = _point(COLUMNS * BLOCK_M, ROWS * BLOCK_M)
+WEST, SOUTH = lon_lat(0, 0)
+EAST, NORTH = lon_lat(WIDTH, HEIGHT)
 BBOX = f"{WEST},{SOUTH},{EAST},{NORTH}"
 
 PURPOSE_TITLE = "Open data for Alder Falls"
@@ -31,9 +31,11 @@ current. It applies to every department that publishes on the portal.
 ## Adding a dataset
 1. The department's data steward prepares the dataset: a description, a named contact, the
    update schedule, a data dictionary, and the file itself.
-2. The department's approver reviews it and signs off. The town's data coordinator signs off
-   last. Nobody approves their own submission.
-3. Only then is it published.
+2. If the privacy check finds personal data, the records officer decides first: she signs it
+   off as a public record, or the steward withholds those columns.
+3. The department's approver reviews it and signs off. The town's data coordinator (the CIO)
+   signs off last. Nobody approves their own submission.
+4. Only then is it published.
 
 ## Data quality
 Every file is checked before publication: values of the declared type, required columns
@@ -54,9 +56,25 @@ POLICY_SIGNATORIES = [
     ("Director of Public Works", "pw-director", "Luis", "Ortega"),
 ]
 
+# The town's data coordinator is its CIO: she signs off last, as the policy says.
+COORDINATOR = ("cio", "Dana", "Whitfield")
+# The approval policy the governance policy describes: the department's approver, then the
+# coordinator. Scheduled refreshes whose checks pass publish without review (the default).
+APPROVAL_STEPS = [{"role": "approver", "count": 1}, {"role": "coordinator", "count": 1}]
 # The records officer holds the privacy role in every department: she signed off the
 # addresses in the public registers (parcels, permits, 311 requests) as public records.
 PRIVACY_OFFICER = ("records-officer", "Rosa", "Lindqvist")
+# Each department's people: (department, username, first name, last name, role).
+DEPARTMENT_ROLES = [
+    ("public-works", "pw-steward", "Jordan", "Price", "steward"),
+    ("public-works", "pw-director", "Luis", "Ortega", "approver"),
+    ("planning-and-development", "planner", "Amara", "Okafor", "steward"),
+    ("planning-and-development", "planning-director", "Henrik", "Sand", "approver"),
+    ("finance", "budget-analyst", "Mei", "Chen", "steward"),
+    ("finance", "finance-director", "Grace", "Adeyemi", "approver"),
+    ("town-manager", "service-desk", "Tomas", "Rivera", "steward"),
+    ("town-manager", "town-manager", "Ruth", "Bergstrom", "approver"),
+]
 PRIVACY_NOTE = "Addresses of properties and requests are public records under the town's policy."
 
 # The submission that waits for sign-off in the demo: Public Works' steward proposes to share

@@ -63,12 +63,31 @@ def test_generated_files_are_realistic_and_deterministic(tmp_path: Path) -> None
         ), one.name
     zoning = json.loads((first / "zoning-districts.geojson").read_text())
     assert zoning["features"][0]["geometry"]["type"] == "Polygon"
+    # A believable town: districts of varied shapes and sizes that follow the streets and the
+    # river (not a grid of squares), and lots of varied sizes.
+    districts = zoning["features"]
+    assert 10 <= len(districts) <= 60
+    assert len({d["properties"]["area_acres"] for d in districts}) > len(districts) * 0.8
+    shaped = [d for d in districts if len(d["geometry"]["coordinates"][0]) > 12]
+    assert len(shaped) > len(districts) * 0.6  # their edges bend with streets and the river
+    assert {d["properties"]["zone_code"] for d in districts} == set(generate.ZONES)
     parcels = json.loads((first / "land-use-parcels.geojson").read_text())
-    assert len(parcels["features"]) > 1000
+    assert 1500 <= len(parcels["features"]) <= 5000
+    areas = [p["properties"]["lot_area_sqft"] for p in parcels["features"]]
+    assert len(set(areas)) > len(areas) * 0.5 and max(areas) > 10 * min(areas)
+    addresses = [p["properties"]["address"] for p in parcels["features"]]
+    assert len(set(addresses)) > len(addresses) * 0.6
     permits = list(csv.DictReader(io.StringIO((first / "building-permits.csv").read_text())))
     assert 2000 <= len(permits) <= 5000 and float(permits[0]["valuation"]) > 0
     requests = list(csv.DictReader(io.StringIO((first / "311-service-requests.csv").read_text())))
     assert len(requests) >= 10_000
+    # requests come from where people live: the dense residential blocks more than the parks
+    zone_of = {
+        p["properties"]["address"].split(" ", 1)[1]: p["properties"]["zone_code"]
+        for p in parcels["features"]
+    }
+    streets = {r["block_address"].split(" of ", 1)[1] for r in requests}
+    assert len(streets) >= 10 and streets <= set(zone_of) | {"Old Mill Rd"}
     assert {r["status"] for r in requests} == {"Open", "Closed"}
     sheet = load_workbook(first / "adopted-budget-fy2027.xlsx").active
     assert sheet.cell(1, 1).value == "fund" and sheet.max_row > 50
@@ -86,6 +105,16 @@ def _demo_shows_governance() -> None:
     assert pending.reasons == ["wider access", "metadata edit"]
     approver = User.objects.get(username="pw-director")
     assert [c.pk for c in inbox(actor=approver)] == [pending.pk]
+    # The approval policy does what the signed governance policy says: the department's
+    # approver, then the coordinator (the CIO), and every department has its people.
+    assert pending.steps == [{"role": "approver", "count": 1}, {"role": "coordinator", "count": 1}]
+    assert User.objects.get(username="cio").is_coordinator
+    assert "coordinator (the CIO)\n   signs off last" in current_document("policy").body
+    from townsquare.governance.selectors import role_readiness, stuck_changes
+
+    for organization in Organization.objects.all():
+        assert all(n.ready for n in role_readiness(organization=organization)), organization
+    assert stuck_changes() == []
     # The public registers' addresses were found by the privacy scan and signed off as public
     # records by the records officer, through the workflow.
     from townsquare.quality.models import PrivacySignOff
