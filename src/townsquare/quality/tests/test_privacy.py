@@ -150,3 +150,18 @@ def test_identifiers_written_as_bare_digits_are_found_in_number_columns(dataset:
         ("ssn", "ssn"),
         ("home_phone", "phone"),
     }
+
+
+def test_the_scan_prints_no_library_noise(dataset: Any, capsys: Any) -> None:
+    """Presidio tells of every value it looks at without a language model, at INFO: the
+    logging configuration keeps that off the console (and out of `townsquare ingest`)."""
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)  # its console handler writes to captured stderr
+    ingest(dataset, "people.csv", PLANTED.encode())
+    printed = capsys.readouterr()
+    assert "Skipping context extraction" not in printed.err + printed.out
+    assert "Loaded recognizer" not in printed.err + printed.out
+    assert not logging.getLogger("presidio-analyzer").isEnabledFor(logging.INFO)
