@@ -22,7 +22,7 @@ import duckdb
 
 from townsquare.datastore import engine, inference, treatments
 from townsquare.datastore.engine import any_of, literal
-from townsquare.datastore.errors import IngestError
+from townsquare.datastore.errors import IngestError, TooManyFields
 from townsquare.datastore.inference import FALSE_VALUES, TRUE_VALUES, present
 from townsquare.datastore.names import safe_names
 from townsquare.datastore.readers.staged import Staged
@@ -143,6 +143,8 @@ def materialize(
     try:
         return _materialize(con, staged, missing, target, progress, schema, in_force or {})
     except duckdb.Error as exc:
+        if "Expected Number of Columns" in str(exc) and staged.widen is not None:
+            raise TooManyFields(_explain(exc)) from None
         if not (staged.serial_relation and "parallel=false" in str(exc)):
             raise IngestError(_explain(exc)) from None
     # Quoted line breaks with ragged rows: DuckDB reads those on one thread only.

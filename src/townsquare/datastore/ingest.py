@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from townsquare.datastore import build, engine, files, inference, treatments
 from townsquare.datastore.engine import literal
+from townsquare.datastore.errors import TooManyFields
 from townsquare.datastore.models import DataVersion
 from townsquare.datastore.profile import profile as compute_profile
 from townsquare.datastore.readers import read
@@ -104,8 +105,9 @@ def run(version: DataVersion, source: Path, folder: Path, progress: Progress) ->
     parquet = folder / "data.parquet"
     in_force = treatments_in_force(version) if schema is None else {}
     con = engine.connect(columns=len(staged.columns))
-    try:
-        built = build.materialize(
+
+    def make(staged: Any) -> build.Built:
+        return build.materialize(
             con,
             staged,
             missing,
@@ -114,6 +116,15 @@ def run(version: DataVersion, source: Path, folder: Path, progress: Progress) ->
             schema,
             in_force,
         )
+
+    try:
+        try:
+            built = make(staged)
+        except TooManyFields:  # a row far in is wider than the sample: read it as wide as that
+            assert staged.widen is not None
+            staged = staged.widen()
+            staged.widen = None
+            built = make(staged)
         progress.phase("profiling", built.rows)
         typed = f"read_parquet({literal(str(parquet))})"
         stats = compute_profile(con, typed, treatments.published(built.fields))

@@ -58,7 +58,7 @@ def stage(
     finally:
         con.close()
     titles = _header(path, dialect)
-    width = max(dialect["width"], len(titles))
+    width = max(dialect["width"], len(titles), int(options.get("width") or 0))
     header_width = len(titles)
     titles += [f"Extra column {i + 1}" for i in range(width - header_width)]
     notes = {"encoding": encoding, "delimiter": dialect["delim"], "header": dialect["header"]}
@@ -68,7 +68,30 @@ def stage(
         header_width=header_width,
         serial_relation=_reader(path, dialect, width, parallel=False),
         notes=notes,
+        widen=lambda: stage(
+            path, filename, folder, {**options, "width": _widest(path, dialect)}, progress
+        ),
     )
+
+
+def _widest(path: Path, dialect: dict[str, Any]) -> int:
+    """The most fields any row of the file has (read through once, only when a row far in is
+    wider than the rows the sniffer looked at)."""
+    widest = 0
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(
+            handle,
+            delimiter=dialect["delim"],
+            quotechar=dialect["quote"] or None,
+            escapechar=dialect["escape"] or None,
+            quoting=csv.QUOTE_MINIMAL if dialect["quote"] else csv.QUOTE_NONE,
+        )
+        try:
+            for record in reader:
+                widest = max(widest, len(record))
+        except csv.Error:
+            pass
+    return widest
 
 
 def _sniff(con: duckdb.DuckDBPyConnection, path: Path, options: dict[str, Any]) -> dict[str, Any]:

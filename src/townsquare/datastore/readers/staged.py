@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,9 @@ class Staged:
     header_width: int | None = None
     serial_relation: str | None = None
     notes: dict[str, Any] = field(default_factory=dict)
+    # Delimited text: the same file staged again as wide as its widest row (a row far into the
+    # file with more fields than the sample showed), or None.
+    widen: Callable[[], Staged] | None = None
 
     @property
     def columns(self) -> list[str]:

@@ -470,3 +470,14 @@ def test_a_column_that_falls_back_to_text_says_because_of_which_values(
     body = page.get(f"/datasets/{dataset.slug}/data/versions/{version.pk}").content.decode()
     assert "Column <code>amount</code> is text, not whole number" in body
     assert "row 2501 “12,5”, row 2701 “n/a?”" in body
+
+
+def test_a_wider_row_far_into_the_file_is_read_and_counted(dataset: Any) -> None:
+    """Beyond the rows the sniffer reads, a row with an extra field (a decimal comma) does not
+    fail the file: it is read as wide as its widest row and counted as ragged."""
+    rows = [f"{i},{i * 10}" for i in range(1, 30_000)]
+    rows[25_000] = "25001,12,5"
+    version = ingest(dataset, "amounts.csv", ("id,amount\n" + "\n".join(rows) + "\n").encode())
+    assert version.status == "ready", version.error
+    assert version.row_count == 29_999
+    assert version.report["ragged_rows"] == {"short": 0, "long": 1}
