@@ -242,8 +242,7 @@ def register(request: HttpRequest) -> HttpResponse:
         values.pop("password_again")
         done = run_service(
             form,
-            lambda: registration.user_register(address=client_address(request), **values)
-            or True,
+            lambda: registration.user_register(address=client_address(request), **values) or True,
         )
         if done is not None:
             return render(

@@ -213,15 +213,19 @@ def version_reingest(
 def _same_content(
     dataset: Dataset, content_hash: str, options: dict[str, Any], besides: int | None = None
 ) -> DataVersion | None:
-    candidates = DataVersion.objects.exclude(pk=besides).filter(
-        dataset=dataset,
-        content_hash=content_hash,
-        status__in=[
-            DataVersion.Status.READY,
-            DataVersion.Status.QUEUED,
-            DataVersion.Status.INGESTING,
-        ],
-    ).order_by("-number")
+    candidates = (
+        DataVersion.objects.exclude(pk=besides)
+        .filter(
+            dataset=dataset,
+            content_hash=content_hash,
+            status__in=[
+                DataVersion.Status.READY,
+                DataVersion.Status.QUEUED,
+                DataVersion.Status.INGESTING,
+            ],
+        )
+        .order_by("-number")
+    )
 
     def reading(options: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in options.items() if k not in ("schema", "refresh")}

@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from townsquare.catalog import services as catalog
+from townsquare.catalog import distributions
 from townsquare.catalog.models import Dataset, Distribution
 from townsquare.catalog.vocabularies import State
 from townsquare.core.actors import Actor
@@ -100,11 +100,11 @@ def distribution_add(
     privacy = _privacy_of(upload, values)
     held = _held(actor, dataset, privacy)
     if upload is not None:
-        added = catalog.distribution_add_file(
+        added = distributions.distribution_add_file(
             actor=actor, dataset=dataset, upload=upload, pending=held, privacy=privacy, **values
         )
     else:
-        added = catalog.distribution_add_link(
+        added = distributions.distribution_add_link(
             actor=actor, dataset=dataset, pending=held, privacy=privacy, **values
         )
     if held:
@@ -137,10 +137,10 @@ def distribution_change(
     )
     if distribution.pending or not _held(actor, dataset, privacy):
         quality.links_changed(dataset.pk)
-        return catalog.distribution_update(
+        return distributions.distribution_update(
             actor=actor, distribution=distribution, upload=upload, privacy=privacy, **values
         )
-    copy = catalog.distribution_copy(
+    copy = distributions.distribution_copy(
         actor=actor, distribution=distribution, upload=upload, privacy=privacy, **values
     )
     change = working_copy(actor, dataset, open_change(dataset, lock=True))
@@ -156,7 +156,7 @@ def distribution_remove(*, actor: Actor, distribution: Distribution) -> None:
     dataset = Dataset.objects.select_for_update().get(pk=distribution.dataset_id)
     change = open_change(dataset, lock=True)
     if distribution.pending or not _files_reviewed(actor, dataset):
-        catalog.distribution_delete(actor=actor, distribution=distribution)
+        distributions.distribution_delete(actor=actor, distribution=distribution)
         if change is not None and distribution.pk in change.files_added:
             change.files_added = [pk for pk in change.files_added if pk != distribution.pk]
             record_edit(actor, change, {"file_dropped": distribution.title})

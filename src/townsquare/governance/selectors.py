@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from townsquare.accounts.models import OrgRole
+from townsquare.accounts.models import Membership, OrgRole, User
 from townsquare.accounts.policies import is_coordinator, is_member
 from townsquare.accounts.selectors import organization_ids_with_role
 from townsquare.core.actors import SYSTEM, Actor
@@ -230,8 +230,6 @@ def role_readiness(*, organization: Any) -> list[RoleNeed]:
     """The roles the organization's approval policy and gates need, and how many hold each:
     stewards publish, approvers and coordinators sign the policy's steps, a privacy officer
     signs off personal data. A change whose step nobody holds cannot be published."""
-    from townsquare.accounts.models import Membership, User
-
     policy = approval.policy_for(organization.pk)
     held = {
         role: Membership.objects.filter(

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from townsquare.audit import services as audit
 from townsquare.audit.chain import canonical
+from townsquare.catalog import distributions
 from townsquare.catalog import services as catalog
 from townsquare.catalog.models import Dataset, Distribution, Organization
 from townsquare.catalog.policies import can_edit_dataset
@@ -416,7 +417,9 @@ def approve(*, actor: Actor, change: Change, revision: int, comment: str = "") -
         if not privacy.cleared(version):
             quality.accept_privacy(actor=actor, version=version, comment=comment)
         for document in approval.files_made_public(change):
-            catalog.distribution_accept_privacy(actor=actor, distribution=document, comment=comment)
+            distributions.distribution_accept_privacy(
+                actor=actor, distribution=document, comment=comment
+            )
     else:
         given = [s for s in approval.valid_sign_offs(change) if s.step == change.step]
         if len(given) >= step["count"]:
@@ -494,9 +497,9 @@ def _publish(actor: Actor, change: Change) -> None:
         change.replaced_version = published_version(dataset)
         datastore.publish_now(version, actor)
     for added in Distribution.objects.filter(pk__in=change.files_added, pending=True):
-        catalog.distribution_release(actor=actor, distribution=added)
+        distributions.distribution_release(actor=actor, distribution=added)
     for removed in Distribution.objects.filter(pk__in=change.files_removed):
-        catalog.distribution_delete(actor=SYSTEM, distribution=removed)
+        distributions.distribution_delete(actor=SYSTEM, distribution=removed)
     if change.new_dataset:
         catalog.dataset_set_state(actor=actor, dataset=dataset, state=State.PUBLISHED)
     change.status = Change.Status.PUBLISHED
@@ -529,6 +532,6 @@ def withdraw(*, actor: Actor, change: Change) -> Change:
     change.status, change.decided_at = Change.Status.WITHDRAWN, timezone.now()
     change.save()
     for pending in Distribution.objects.filter(pk__in=change.files_added, pending=True):
-        catalog.distribution_delete(actor=actor, distribution=pending)
+        distributions.distribution_delete(actor=actor, distribution=pending)
     audit.record(actor, "change.withdrawn", change.dataset, after={"change": change.pk})
     return change

@@ -61,7 +61,7 @@ def test_an_address_with_an_account_gets_a_reminder_and_the_page_says_the_same(
     assert "Check your email" in page.content.decode()  # the same answer: nothing revealed
     assert not User.objects.filter(username="resident").exists()
     (message,) = mail.outbox
-    assert "has the account \"already\"" in message.body and "/account/password-reset" in message.body
+    assert 'has the account "already"' in message.body and "/account/password-reset" in message.body
 
 
 def test_bad_links_forms_and_limits(settings: Any) -> None:

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from django.core.files.base import ContentFile
 
-from townsquare.catalog import search, selectors, services
+from townsquare.catalog import distributions, search, selectors, services
 from townsquare.catalog.models import Dataset
 from townsquare.core.actors import SYSTEM
 
@@ -127,7 +127,7 @@ def test_values_within_a_facet_are_alternatives(catalog: Any, anonymous: Any) ->
 
 
 def test_format_facet_follows_distributions(catalog: Any, anonymous: Any) -> None:
-    services.distribution_add_file(
+    distributions.distribution_add_file(
         actor=SYSTEM, dataset=catalog["other"], upload=ContentFile(b"a\n1\n", name="p.csv")
     )
     results = find(anonymous, "", filters={"format": ["CSV"]})
@@ -217,7 +217,7 @@ def test_term_counts_stay_exact_through_every_change(catalog: Any, public_works:
         actor=SYSTEM, dataset=catalog["title"], keywords=["new", "Words"], license="", themes=[]
     )
     assert stored_counts_are_exact()
-    services.distribution_add_link(
+    distributions.distribution_add_link(
         actor=SYSTEM, dataset=catalog["other"], download_url="https://x.example/a.csv"
     )
     assert stored_counts_are_exact()

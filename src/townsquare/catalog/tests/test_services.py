@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from conftest import dataset_values
-from townsquare.catalog import services
+from townsquare.catalog import distributions, services
 from townsquare.catalog.models import Dataset, DatasetFacet, Distribution
 from townsquare.core.actors import SYSTEM
 from townsquare.core.errors import Conflict, PermissionDenied, UploadTooLarge
@@ -145,7 +145,9 @@ def test_file_distribution_is_stored_with_size_checksum_and_format(
 ) -> None:
     dataset = make_dataset(public_works)
     upload = ContentFile(b"id,name\n1,Main St\n", name="permits.csv")
-    distribution = services.distribution_add_file(actor=steward, dataset=dataset, upload=upload)
+    distribution = distributions.distribution_add_file(
+        actor=steward, dataset=dataset, upload=upload
+    )
     assert distribution.format == "CSV"
     assert distribution.media_type == "text/csv"
     assert distribution.byte_size == 18
@@ -163,7 +165,7 @@ def test_file_over_the_limit_is_refused_and_nothing_stays(
     settings.UPLOAD_MAX_BYTES = 10
     dataset = make_dataset(public_works)
     with pytest.raises(UploadTooLarge):
-        services.distribution_add_file(
+        distributions.distribution_add_file(
             actor=steward, dataset=dataset, upload=ContentFile(b"x" * 11, name="big.csv")
         )
     assert not Distribution.objects.exists()
@@ -175,7 +177,7 @@ def test_invalid_distribution_removes_the_stored_file(
 ) -> None:
     dataset = make_dataset(public_works)
     with pytest.raises(ValidationError):
-        services.distribution_add_file(
+        distributions.distribution_add_file(
             actor=steward,
             dataset=dataset,
             upload=ContentFile(b"a", name="a.csv"),
@@ -191,14 +193,14 @@ def test_link_needs_a_url_and_a_media_type_for_downloads(
 ) -> None:
     dataset = make_dataset(public_works)
     with pytest.raises(ValidationError) as excinfo:
-        services.distribution_add_link(actor=steward, dataset=dataset, title="Nothing")
+        distributions.distribution_add_link(actor=steward, dataset=dataset, title="Nothing")
     assert "download_url" in excinfo.value.message_dict
-    link = services.distribution_add_link(
+    link = distributions.distribution_add_link(
         actor=steward, dataset=dataset, download_url="https://data.town.example/permits.csv"
     )
     assert (link.format, link.media_type, link.title) == ("CSV", "text/csv", "permits.csv")
     with pytest.raises(ValidationError) as excinfo:
-        services.distribution_add_link(
+        distributions.distribution_add_link(
             actor=steward, dataset=dataset, download_url="https://data.town.example/export"
         )
     assert "media_type" in excinfo.value.message_dict
@@ -208,12 +210,12 @@ def test_replacing_a_file_removes_the_old_one_after_commit(
     steward: Any, public_works: Any, make_dataset: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     dataset = make_dataset(public_works)
-    distribution = services.distribution_add_file(
+    distribution = distributions.distribution_add_file(
         actor=steward, dataset=dataset, upload=ContentFile(b"a,b\n1,2\n", name="v1.csv")
     )
     old_name = distribution.file.name
     with django_capture_on_commit_callbacks(execute=True):
-        services.distribution_update(
+        distributions.distribution_update(
             actor=steward,
             distribution=distribution,
             upload=ContentFile(b"a,b\n3,4\n", name="v2.csv"),
@@ -226,7 +228,7 @@ def test_deleting_a_dataset_deletes_its_files(
     steward: Any, public_works: Any, make_dataset: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     dataset = make_dataset(public_works)
-    distribution = services.distribution_add_file(
+    distribution = distributions.distribution_add_file(
         actor=steward, dataset=dataset, upload=ContentFile(b"x", name="x.pdf")
     )
     services.dataset_set_state(actor=SYSTEM, dataset=dataset, state="archived")

@@ -234,9 +234,9 @@ def test_restricted_files_are_not_downloadable_by_outsiders(
     dataset = make_dataset(public_works, access_level="restricted public", rights="Ask the clerk.")
     from django.core.files.base import ContentFile
 
-    from townsquare.catalog import services
+    from townsquare.catalog import distributions
 
-    distribution = services.distribution_add_file(
+    distribution = distributions.distribution_add_file(
         actor=steward, dataset=dataset, upload=ContentFile(b"x", name="x.pdf"), privacy=""
     )
     url = f"/datasets/{dataset.slug}/distributions/{distribution.pk}/download"

@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 
 from townsquare.audit.tests.helpers import last
+from townsquare.catalog import distributions
 from townsquare.catalog import services as catalog
 from townsquare.catalog.models import AccessGrant, Dataset
 from townsquare.core.actors import SYSTEM
@@ -54,7 +55,7 @@ def town(public_works: Any, make_dataset: Any) -> dict[str, Dataset]:
     catalog.dataset_set_state(actor=SYSTEM, dataset=made["draft"], state="draft")
     for dataset in made.values():
         assert ingest(dataset, "r.csv", b"road,km\nMain,3\nOak,2\n").status == "ready"
-        catalog.distribution_add_file(
+        distributions.distribution_add_file(
             actor=SYSTEM,
             dataset=dataset,
             upload=ContentFile(b"%PDF road map", name="r.pdf"),

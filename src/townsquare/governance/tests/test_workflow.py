@@ -279,10 +279,10 @@ def test_files_of_a_published_dataset_change_through_the_working_copy(
 ) -> None:
     from django.core.files.base import ContentFile
 
-    from townsquare.catalog import services as catalog
+    from townsquare.catalog import distributions
     from townsquare.catalog.models import Distribution
 
-    old = catalog.distribution_add_file(
+    old = distributions.distribution_add_file(
         actor=SYSTEM,
         dataset=published,
         upload=ContentFile(b"%PDF v1", name="permits.pdf"),
