@@ -15,6 +15,8 @@ from django.test import Client
 from townsquare.catalog.models import Dataset
 from townsquare.datastore.models import DataVersion
 from townsquare.datastore.tests.helpers import ingest
+from townsquare.governance import workflow
+from townsquare.governance.tests.helpers import load
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +34,7 @@ SECRETS = ["Quixotic", "Zephyrine", "271828", "271829", "314159", "314,159", "27
 
 
 @pytest.fixture
-def datasets(public_works: Any, make_dataset: Any) -> dict[str, Dataset]:
+def datasets(public_works: Any, make_dataset: Any, steward: Any) -> dict[str, Dataset]:
     made = {
         "restricted public": make_dataset(
             public_works,
@@ -53,13 +55,19 @@ def datasets(public_works: Any, make_dataset: Any) -> dict[str, Dataset]:
         version = ingest(dataset, "roads.csv", CSV)
         assert version.status == DataVersion.Status.READY
         assert version.profile["columns"]["road"]["top"]  # a profile exists to leak
+        # …and a change waiting with a new version: its diff and samples must not leak either
+        load(steward, dataset, CSV + b"Quixotic Row,104,C-271828\n")
+        workflow.submit(actor=steward, dataset=dataset)
     return made
 
 
 def surfaces(dataset: Dataset) -> list[str]:
-    version = dataset.data_versions.get()
+    version = dataset.data_versions.order_by("number").first()
     slug = dataset.slug
+    changes = [f"/review/{c.pk}" for c in dataset.changes.all()]
+    changes += [f"/api/v1/changes/{c.pk}" for c in dataset.changes.all()]
     return [
+        *changes,
         f"/datasets/{slug}",
         f"/datasets/{slug}/data",
         f"/datasets/{slug}/data/versions/{version.pk}",
@@ -109,6 +117,7 @@ def test_no_surface_shows_data_derived_values_to_those_who_may_not_read(
     assert (
         f"/datasets/{dataset.slug}" in seen and f"/api/v1/datasets/{dataset.slug}/records" in seen
     )
+    assert f"/review/{dataset.changes.get().pk}" in seen  # members see the diff's rows
 
 
 def test_the_public_page_of_restricted_data_keeps_its_columns_and_says_how_to_ask(
@@ -126,7 +135,7 @@ def test_the_public_page_of_restricted_data_keeps_its_columns_and_says_how_to_as
 def test_findings_keep_their_counts_but_not_their_values_for_outsiders(
     datasets: dict[str, Dataset], steward: Any
 ) -> None:
-    version = datasets["restricted public"].data_versions.get()
+    version = datasets["restricted public"].data_versions.order_by("number").first()
     path = f"/api/v1/datasets/roads/versions/{version.pk}/report"
     member = Client()
     member.force_login(steward)
