@@ -27,6 +27,20 @@ SAMPLE = 5
 CHECKED_COLUMNS = 1000  # very wide tables: checks on the first thousand columns
 EARLIEST = datetime.date(1900, 1, 1)
 FUTURE_YEARS = 1  # a date more than a year ahead is implausible
+
+
+def today_() -> datetime.date:
+    return datetime.date.today()
+
+
+def years_after(day: datetime.date, years: int) -> datetime.date:
+    """The same day ``years`` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 _ORDERED = {"integer", "number", "date", "datetime"}
 _NUMERIC = {"integer", "number"}
 
@@ -140,7 +154,7 @@ def _untitled(field: dict[str, Any]) -> bool:
 
 def _value_tests(fields: list[dict[str, Any]]) -> list[Test]:
     tests = []
-    today = datetime.date.today()
+    today = today_()
     for f in fields:
         name, kind = f["name"], f["type"]
         column = quote(name)
@@ -201,7 +215,7 @@ def _value_tests(fields: list[dict[str, Any]]) -> list[Test]:
             earliest = (
                 str(rules.get("minimum", EARLIEST)) if "minimum" in rules else EARLIEST.isoformat()
             )
-            latest = today.replace(year=today.year + FUTURE_YEARS).isoformat()
+            latest = years_after(today, FUTURE_YEARS).isoformat()
             tests.append(
                 Test(
                     "implausible_date",

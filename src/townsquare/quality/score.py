@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import isodate
 from django.utils import timezone
 
 from townsquare.catalog.models import Dataset
@@ -16,18 +17,23 @@ from townsquare.catalog.vocabularies import FREQUENCY_LABELS, LICENSES_BY_ID
 # Open, machine-readable formats (data.europa.eu's list, shortened to what portals publish).
 OPEN_FORMATS = {"CSV", "TSV", "JSON", "NDJSON", "GEOJSON", "PARQUET", "XML", "ODS", "SHP", "KML"}
 DESCRIPTION_CHARS = 100
-# How long each update frequency allows between updates, before the data counts as late
-# (half the period again is allowed, and a day).
-PERIODS = {
-    "R/PT1H": timedelta(hours=1),
-    "R/P1D": timedelta(days=1),
-    "R/P1W": timedelta(weeks=1),
-    "R/P2W": timedelta(weeks=2),
-    "R/P1M": timedelta(days=31),
-    "R/P3M": timedelta(days=92),
-    "R/P6M": timedelta(days=183),
-    "R/P1Y": timedelta(days=366),
-}
+# An update frequency allows its period between updates, half the period again, and a day,
+# before the data counts as late.
+
+
+def period_of(periodicity: str) -> timedelta | None:
+    """The period of an ISO 8601 repeating duration (``R/P1M``, ``R/PT6H``, ``R/P18M``…), with
+    months and years at their average length; None for ``irregular`` and anything else."""
+    if not periodicity.upper().startswith("R/P"):
+        return None
+    try:
+        duration = isodate.parse_duration(periodicity[2:])
+    except (isodate.ISO8601Error, ValueError):
+        return None
+    if isinstance(duration, isodate.Duration):  # months and years
+        months = float(duration.years) * 12 + float(duration.months)
+        return duration.tdelta + timedelta(days=months * 30.436875)
+    return duration if duration > timedelta(0) else None
 
 
 @dataclass
@@ -39,7 +45,7 @@ class Score:
 
 def late(periodicity: str, updated: datetime | None, now: datetime | None = None) -> int | None:
     """Days since the last update when it is later than the update frequency allows."""
-    period = PERIODS.get(periodicity)
+    period = period_of(periodicity)
     if period is None or updated is None:
         return None
     waited = (now or timezone.now()) - updated

@@ -169,3 +169,20 @@ def test_the_coordinators_dashboard_worst_first_by_organization(
         .status_code
         == 403
     )
+
+
+def test_every_repeating_duration_counts_for_the_update_frequency() -> None:
+    from datetime import datetime as dt
+    from datetime import timedelta as td
+
+    from townsquare.quality.score import period_of
+
+    assert period_of("R/P2D") == td(days=2)
+    assert period_of("R/PT6H") == td(hours=6)
+    assert td(days=540) < period_of("R/P18M") < td(days=551)
+    assert period_of("R/P1Y") > td(days=364)
+    assert period_of("irregular") is None and period_of("R/Pnonsense") is None
+    now = dt(2026, 12, 1, tzinfo=dt.now().astimezone().tzinfo)
+    assert late("R/PT6H", now - td(days=2), now) == 2  # six-hourly, two days old: late
+    assert late("R/P18M", now - td(days=400), now) is None  # within 18 months
+    assert late("R/P2D", now - td(days=5), now) == 5

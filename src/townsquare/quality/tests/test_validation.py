@@ -153,3 +153,42 @@ def test_report_api(dataset: Any, steward: Any, outsider: Any) -> None:
     assert 0 <= body["score"] <= 100 and "Add a description to 2 columns." in body["suggestions"]
     public = anonymous.get(f"/api/v1/datasets/checked/versions/{first.pk}/report").json()
     assert public["errors"] == 0 and isinstance(public["findings"], list)
+
+
+def test_a_misspelt_check_in_the_quality_policy_stops_the_start(settings: Any) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    from townsquare.quality.checks import check_quality_errors
+
+    settings.QUALITY_ERRORS = ["required", "uniqe"]
+    (error,) = check_quality_errors(None)
+    assert "uniqe" in error.msg and error.id == "townsquare.E101"
+    with pytest.raises(SystemCheckError, match="uniqe"):
+        call_command("check")
+
+
+def test_every_check_is_in_the_one_list_that_settings_validation_and_docs_read() -> None:
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from townsquare.quality.policy import CHECKS
+
+    docs = (Path(__file__).resolve().parents[4] / "docs" / "configuration.md").read_text()
+    line = next(line for line in docs.splitlines() if "TOWNSQUARE_QUALITY_ERRORS" in line)
+    assert set(re.findall(r"[a-z_]{4,}", line.split("|")[3] + line.split("|")[4])) >= set(CHECKS)
+    assert set(settings.QUALITY_ERRORS) <= set(CHECKS)
+
+
+def test_dates_a_year_ahead_are_found_on_29_february_too(monkeypatch: Any) -> None:
+    import datetime
+
+    from townsquare.datastore import validate
+
+    assert validate.years_after(datetime.date(2028, 2, 29), 1) == datetime.date(2029, 2, 28)
+    assert validate.years_after(datetime.date(2027, 3, 1), 1) == datetime.date(2028, 3, 1)
+    monkeypatch.setattr(validate, "today_", lambda: datetime.date(2028, 2, 29))
+    tests = validate._value_tests([{"name": "when", "type": "date"}])  # noqa: SLF001
+    assert any(t.check == "implausible_date" and "2029-02-28" in t.params for t in tests)
