@@ -34,6 +34,7 @@ test: install-dev lint test-sqlite test-postgres test-browser
 
 lint: install-dev
 	$(BIN)/ruff check src tests conftest.py scripts bench
+	PYTHONPATH=src $(BIN)/lint-imports
 	DATABASE_URL=sqlite:///:memory: $(TOWNSQUARE) makemigrations --check --dry-run -v 0
 
 test-sqlite: install-dev

@@ -384,5 +384,5 @@ LOGGING = {
     },
 }
 
-CSRF_FAILURE_VIEW = "townsquare.core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "townsquare.audit.views.csrf_failure"
 WHITENOISE_USE_FINDERS = DEBUG

@@ -6,6 +6,7 @@ Catalog permissions build on these in catalog/policies.py.
 from __future__ import annotations
 
 from townsquare.accounts.models import ApiToken, OrgRole
+from townsquare.accounts.selectors import organization_ids_with_role, roles_by_organization
 from townsquare.core.actors import Actor
 
 
@@ -30,8 +31,6 @@ def org_roles(actor: Actor, organization_id: int) -> frozenset[str]:
         return frozenset()
     cache = actor.__dict__.setdefault("_org_roles", None)
     if cache is None:
-        from townsquare.accounts.selectors import roles_by_organization
-
         cache = roles_by_organization(user=actor)
         actor.__dict__["_org_roles"] = cache
     return cache.get(organization_id, frozenset())
@@ -75,3 +74,26 @@ def can_see_token(actor: Actor, token: ApiToken) -> bool:
 
 def can_revoke_token(actor: Actor, token: ApiToken) -> bool:
     return can_see_token(actor, token)
+
+
+# Who may read the audit trail: coordinators and admins all of it; an organization's stewards
+# and approvers the events of their organization.
+AUDIT_READERS = (OrgRole.STEWARD, OrgRole.APPROVER)
+
+
+def audit_organizations(actor: Actor) -> list[int] | None:
+    """None: every event; otherwise the organizations whose events the actor may read."""
+    if is_coordinator(actor):
+        return None
+    if not is_signed_in(actor):
+        return []
+    return organization_ids_with_role(user=actor, roles=AUDIT_READERS)
+
+
+def can_read_audit(actor: Actor) -> bool:
+    return audit_organizations(actor) != []
+
+
+def can_read_events_of(actor: Actor, organization_id: int) -> bool:
+    organizations = audit_organizations(actor)
+    return organizations is None or organization_id in organizations

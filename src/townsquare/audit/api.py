@@ -9,7 +9,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from townsquare.audit import exports, selectors
+from townsquare.audit import exports, selectors, web
 from townsquare.core.errors import NotFound
 
 router = Router()
@@ -42,7 +42,7 @@ def _filter(params: EventParams) -> selectors.EventFilter:
     "/audit/events", summary="Audit events, newest first (filter by dataset, user, action, days)"
 )
 def events(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
-    found = selectors.events(actor=request.auth, where=_filter(params))
+    found = web.events(actor=request.auth, where=_filter(params))
     page = list(found[params.offset : params.offset + params.limit + 1])
     more = len(page) > params.limit
     return {
@@ -61,5 +61,5 @@ def events(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
 def export(request: HttpRequest, form: str, params: Query[EventParams]) -> StreamingHttpResponse:
     if form not in ("csv", "json"):
         raise NotFound("Download the audit trail as events.csv or events.json.")
-    found = selectors.events(actor=request.auth, where=_filter(params))
+    found = web.events(actor=request.auth, where=_filter(params))
     return exports.download(found, form)

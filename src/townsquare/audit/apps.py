@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from townsquare.core import refusals
+
 
 class AuditConfig(AppConfig):
     name = "townsquare.audit"
@@ -8,3 +10,6 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from townsquare.audit import signals  # noqa: F401  (sign-in events)
+        from townsquare.audit.services import record_refusal
+
+        refusals.listen(record_refusal)

@@ -9,9 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from townsquare.audit import policies
 from townsquare.audit.models import AuditEvent
-from townsquare.core.actors import Actor
 from townsquare.core.errors import PermissionDenied
 
 
@@ -28,9 +26,14 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def events(*, actor: Actor, where: EventFilter) -> QuerySet[AuditEvent]:
-    """Newest first."""
-    organizations = policies.readable_organizations(actor)
+def events(
+    *,
+    organizations: list[int] | None,
+    where: EventFilter,
+    dataset_ids: list[int] | None = None,
+) -> QuerySet[AuditEvent]:
+    """Newest first; ``organizations``: those whose events the reader may read (None: all, as
+    accounts.policies.audit_organizations says); ``dataset_ids``: the datasets ``where`` names."""
     if organizations == []:
         raise PermissionDenied(
             "The audit trail is for coordinators, admins and organizations' stewards and approvers."
@@ -39,10 +42,7 @@ def events(*, actor: Actor, where: EventFilter) -> QuerySet[AuditEvent]:
     if organizations is not None:
         found = found.filter(organization_id__in=organizations)
     if where.dataset:
-        from townsquare.catalog.models import Dataset
-
-        ids = list(Dataset.objects.filter(slug=where.dataset).values_list("pk", flat=True))
-        found = found.filter(dataset_id__in=ids)
+        found = found.filter(dataset_id__in=dataset_ids or [])
     if where.user:
         found = found.filter(actor=where.user)
     if where.action:

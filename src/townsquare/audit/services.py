@@ -44,14 +44,8 @@ def _target(target: Any) -> dict[str, Any]:
         found["organization_id"] = target.pk
     elif getattr(target, "organization_id", None) is not None:
         found["organization_id"] = target.organization_id
-    elif found.get("dataset_id") is not None:
-        from townsquare.catalog.models import Dataset
-
-        found["organization_id"] = (
-            Dataset.objects.filter(pk=found["dataset_id"])
-            .values_list("organization_id", flat=True)
-            .first()
-        )
+    elif found.get("dataset_id") is not None:  # a dataset's file, version or change
+        found["organization_id"] = getattr(target.dataset, "organization_id", None)
     return found
 
 

@@ -7,9 +7,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from townsquare.audit import exports, selectors
+from townsquare.audit import exports, services, web
 from townsquare.audit.forms import EventFilterForm
-from townsquare.core.views import domain_errors
+from townsquare.core.views import domain_errors, error_page
 
 PER_PAGE = 50
 
@@ -24,7 +24,7 @@ class Page:
 @domain_errors
 def events(request: HttpRequest) -> HttpResponse:
     form = EventFilterForm(request.GET or None)
-    found = selectors.events(actor=request.user, where=form.filter())
+    found = web.events(actor=request.user, where=form.filter())
     paginator = Paginator(found, PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     return render(
@@ -43,5 +43,19 @@ def events(request: HttpRequest) -> HttpResponse:
 @login_required
 @domain_errors
 def export(request: HttpRequest, form: str) -> HttpResponse:
-    found = selectors.events(actor=request.user, where=EventFilterForm(request.GET).filter())
+    found = web.events(actor=request.user, where=EventFilterForm(request.GET).filter())
     return exports.download(found, form)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    services.record(
+        getattr(request, "user", None),
+        "request.csrf.refused",
+        after={"path": request.path[:300], "method": request.method, "reason": reason[:200]},
+    )
+    return error_page(
+        request,
+        403,
+        "The form could not be accepted because its security token was missing or out of date. "
+        "Go back, reload the page and try again.",
+    )

@@ -12,7 +12,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from townsquare.audit import policies as audit_policies
+from townsquare.accounts import policies as audit_policies
 from townsquare.catalog import policies, search, selectors, services
 from townsquare.catalog.forms import (
     DatasetForm,

@@ -15,8 +15,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from townsquare.audit.services import record, record_refusal
-from townsquare.core import health
+from townsquare.core import health, refusals
 from townsquare.core.errors import DomainError, NotAuthenticated, NotFound, PermissionDenied
 from townsquare.core.middleware import too_many
 from townsquare.core.throttle import RateLimited
@@ -36,7 +35,7 @@ def domain_errors(view: View) -> View:
         except NotAuthenticated:
             return redirect_to_login(request.get_full_path())
         except PermissionDenied as exc:
-            record_refusal(exc)
+            refusals.report(exc)
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             return error_page(request, 403, exc.message)
@@ -45,7 +44,7 @@ def domain_errors(view: View) -> View:
         except RateLimited as exc:
             return too_many(request, exc)
         except DomainError as exc:  # a conflict or another refusal: say why, never a 500
-            record_refusal(exc)
+            refusals.report(exc)
             return render(
                 request,
                 "errors/400.html",
@@ -66,7 +65,7 @@ def apply_errors(form: forms.Form, exc: ValidationError | DomainError) -> None:
     """Show a service's refusal on the form: field errors next to their fields (or at the top
     when the form has no such field)."""
     if isinstance(exc, DomainError):
-        record_refusal(exc)
+        refusals.report(exc)
         field = exc.field if exc.field in form.fields else None
         form.add_error(field, exc.message)
         return
@@ -107,20 +106,6 @@ def handler404(request: HttpRequest, exception: Exception | None = None) -> Http
 
 def handler500(request: HttpRequest) -> HttpResponse:
     return render(request, "errors/500.html", status=500)
-
-
-def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    record(
-        getattr(request, "user", None),
-        "request.csrf.refused",
-        after={"path": request.path[:300], "method": request.method, "reason": reason[:200]},
-    )
-    return error_page(
-        request,
-        403,
-        "The form could not be accepted because its security token was missing or out of date. "
-        "Go back, reload the page and try again.",
-    )
 
 
 @never_cache

@@ -7,10 +7,6 @@ class DatastoreConfig(AppConfig):
     verbose_name = "Datastore"
 
     def ready(self) -> None:
-        from townsquare.catalog import services as catalog
-        from townsquare.core import watchdogs
-        from townsquare.datastore.recovery import recover_stalled
-        from townsquare.datastore.services import dataset_forget
-
-        catalog.DATASET_DELETED.append(dataset_forget)
-        watchdogs.register(recover_stalled)
+        # Importing them registers the datastore's hooks: what a deleted dataset takes with it
+        # (services), and the watchdog that retries ingests whose worker died (recovery).
+        from townsquare.datastore import recovery, services  # noqa: F401

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from townsquare.audit import services as audit
+from townsquare.core import watchdogs
 from townsquare.core.actors import SYSTEM
 from townsquare.datastore.models import DataVersion
 
@@ -98,3 +99,6 @@ def _enqueue(pk: int) -> None:
     from townsquare.datastore.tasks import ingest_version
 
     transaction.on_commit(lambda: ingest_version.enqueue(version_id=pk))
+
+
+watchdogs.register(recover_stalled)  # every worker runs it (core.watchdogs)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from townsquare.audit import services as audit
+from townsquare.catalog import services as catalog_services
 from townsquare.catalog.models import Dataset
 from townsquare.core.actors import SYSTEM, Actor, user_or_none
 from townsquare.core.errors import PermissionDenied
@@ -26,9 +28,12 @@ from townsquare.datastore import files, ingest, policies, recovery, schema
 from townsquare.datastore.errors import IngestError
 from townsquare.datastore.models import DataVersion, PublishedVersion
 from townsquare.datastore.readers.detect import FORMATS
-from townsquare.governance import workflow  # decides publication (and imports us lazily)
 
 READER_OPTIONS = {"format", "encoding", "delimiter", "sheet", "header"}
+# What happens once a version is ready is not the datastore's call: the app above that decides
+# publication registers here (governance/apps.py: the workflow checks it, then publishes it or
+# holds it for review).
+VERSION_READY: list[Callable[[DataVersion], None]] = []
 
 
 @dataclass
@@ -284,7 +289,8 @@ def _ingest(version: DataVersion, progress: ingest.Progress, work: Path) -> Data
             )
         # Checked outside that transaction (seconds on millions of rows: SQLite would stay
         # locked), then the workflow publishes it or holds it for review.
-        workflow.version_ready(version)
+        for react in VERSION_READY:
+            react(version)
     except IngestError as exc:
         _failed(version, exc.message)
     except Exception as exc:  # noqa: BLE001  (anything else is reported on the version too)
@@ -440,3 +446,6 @@ def version_refresh(*, actor: Actor, dataset: Dataset, enqueue: bool = True) -> 
         refresh=True,
         table_schema=published.options.get("schema"),
     )
+
+
+catalog_services.DATASET_DELETED.append(dataset_forget)  # the catalog's hook: see catalog.services

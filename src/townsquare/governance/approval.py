@@ -10,7 +10,10 @@ from townsquare.accounts.policies import has_org_role, is_coordinator
 from townsquare.catalog.models import Dataset, Distribution
 from townsquare.catalog.vocabularies import AccessLevel
 from townsquare.core.actors import Actor, is_system
+from townsquare.datastore.models import PublishedVersion
+from townsquare.datastore.selectors import published_version
 from townsquare.governance.models import ApprovalPolicy, Change
+from townsquare.quality.gate import cleared
 
 # Wider access, higher number: widening always needs review.
 OPENNESS = {AccessLevel.NON_PUBLIC: 0, AccessLevel.RESTRICTED: 1, AccessLevel.PUBLIC: 2}
@@ -81,8 +84,6 @@ def data_made_public(change: Change) -> Any:
     """The data version this change would show outside the organization, if any: its new
     version, or the dataset's data when the change first publishes the dataset or opens a
     non-public one."""
-    from townsquare.datastore.selectors import published_version
-
     dataset = change.dataset
     level = change.metadata.get("access_level", dataset.access_level)
     if not outside_organization(level):
@@ -110,8 +111,6 @@ def files_made_public(change: Change) -> list[Distribution]:
 
 
 def privacy_due(change: Change) -> bool:
-    from townsquare.quality.gate import cleared
-
     return not cleared(data_made_public(change)) or bool(files_made_public(change))
 
 
@@ -221,8 +220,6 @@ def check_steps(steps: Any) -> list[dict[str, Any]]:
 def refresh_checks_pass(version: Any) -> bool:
     """A refresh may publish without review when its table has the published one's columns
     and types, and every value was read (no cast failures, no ragged rows)."""
-    from townsquare.datastore.models import PublishedVersion
-
     published = (
         PublishedVersion.objects.filter(dataset_id=version.dataset_id)
         .select_related("version")

@@ -8,10 +8,15 @@ from django.db.models import Prefetch, QuerySet
 from townsquare.accounts.models import Membership, OrgRole, User
 from townsquare.accounts.policies import is_coordinator, is_member
 from townsquare.accounts.selectors import organization_ids_with_role
+from townsquare.catalog.models import AccessGrant, Dataset, Organization
 from townsquare.core.actors import SYSTEM, Actor
 from townsquare.core.errors import NotFound
+from townsquare.datastore import diff
+from townsquare.datastore.selectors import published_version
 from townsquare.governance import approval
 from townsquare.governance.models import ApprovalPolicy, Change, Document, Signatory, Signature
+from townsquare.governance.workflow import published_value
+from townsquare.quality.selectors import version_report
 
 
 def current_document(kind: str) -> Document | None:
@@ -118,11 +123,6 @@ class FieldChange:
 def review(change: Change) -> dict[str, Any]:
     """Everything a reviewer needs: the metadata field by field, the data's changes, the
     sign-offs so far and the step that waits."""
-    from townsquare.catalog.models import Dataset
-    from townsquare.datastore import diff
-    from townsquare.datastore.selectors import published_version
-    from townsquare.governance.workflow import published_value
-
     dataset = change.dataset
     metadata_changes = []
     for name, proposed in change.metadata.items():
@@ -143,8 +143,6 @@ def review(change: Change) -> dict[str, Any]:
         data = diff.compare(before, change.data_version)
     checked = change.data_version or approval.data_made_public(change)
     if checked is not None:  # only members and coordinators see a change: with its samples
-        from townsquare.quality.selectors import version_report
-
         quality = version_report(actor=SYSTEM, dataset=dataset, version=checked)
     step = approval.current_step(change)
     files = {
@@ -173,8 +171,6 @@ WITHHELD_WORDS = {"exclude": "excluded", "mask": "masked", "coarsen": "coarsened
 
 
 def organizations_and_policies() -> list[tuple[Any, bool]]:
-    from townsquare.catalog.models import Organization
-
     own = set(
         ApprovalPolicy.objects.filter(organization__isnull=False).values_list(
             "organization_id", flat=True
@@ -186,8 +182,6 @@ def organizations_and_policies() -> list[tuple[Any, bool]]:
 def access_requests(*, actor: Actor) -> dict[str, list[Any]]:
     """Access requests the actor decides (approvers: their organizations'; coordinators: all):
     those waiting, oldest first, and the grants in force."""
-    from townsquare.catalog.models import AccessGrant
-
     found = AccessGrant.objects.select_related("dataset", "user").filter(
         status__in=[AccessGrant.Status.REQUESTED, AccessGrant.Status.GRANTED]
     )
@@ -202,8 +196,6 @@ def access_requests(*, actor: Actor) -> dict[str, list[Any]]:
 
 
 def own_access_request(*, actor: Actor, dataset: Any) -> Any:
-    from townsquare.catalog.models import AccessGrant
-
     if getattr(actor, "pk", None) is None:
         return None
     return (

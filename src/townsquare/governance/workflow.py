@@ -25,6 +25,7 @@ from townsquare.catalog.policies import can_edit_dataset
 from townsquare.catalog.vocabularies import State
 from townsquare.core.actors import SYSTEM, Actor, user_or_none
 from townsquare.core.errors import Conflict, PermissionDenied
+from townsquare.datastore import services as datastore
 from townsquare.datastore.models import DataVersion
 from townsquare.datastore.selectors import published_version
 from townsquare.governance import approval, notices
@@ -233,8 +234,6 @@ def _decide(version: DataVersion, report: Any) -> None:
         return
     policy = approval.policy_for(dataset.organization_id)
     refresh = bool(version.options.get("refresh"))
-    from townsquare.datastore import services as datastore
-
     if _held_for_privacy(dataset, version):
         actor = version.created_by or SYSTEM
         change = working_copy(actor, dataset, open_change(dataset, lock=True))
@@ -290,8 +289,6 @@ def version_choose(*, actor: Actor, version: DataVersion) -> Change | None:
             f"Version {version.number} is {version.status}; only a ready version can be published."
         )
     _check_quality(version, attempt="data_version.publish")
-    from townsquare.datastore import services as datastore
-
     policy = approval.policy_for(dataset.organization_id)
     if not _held_for_privacy(dataset, version) and (
         dataset.state != State.PUBLISHED
@@ -490,8 +487,6 @@ def _publish(actor: Actor, change: Change) -> None:
     if change.metadata:
         catalog.dataset_apply(actor=actor, dataset=dataset, values=change.metadata)
     if change.data_version_id:
-        from townsquare.datastore import services as datastore
-
         version = DataVersion.objects.get(pk=change.data_version_id)
         _check_quality(version, attempt="change.approve")
         change.replaced_version = published_version(dataset)
@@ -535,3 +530,7 @@ def withdraw(*, actor: Actor, change: Change) -> Change:
         distributions.distribution_delete(actor=actor, distribution=pending)
     audit.record(actor, "change.withdrawn", change.dataset, after={"change": change.pk})
     return change
+
+
+# The datastore reports each version ready here (datastore.services.VERSION_READY).
+datastore.VERSION_READY.append(version_ready)

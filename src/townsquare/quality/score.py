@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from townsquare.catalog.models import Dataset
 from townsquare.catalog.vocabularies import FREQUENCY_LABELS, LICENSES_BY_ID
+from townsquare.datastore.models import PublishedVersion
+from townsquare.quality.links import summary
 
 # Open, machine-readable formats (data.europa.eu's list, shortened to what portals publish).
 OPEN_FORMATS = {"CSV", "TSV", "JSON", "NDJSON", "GEOJSON", "PARQUET", "XML", "ODS", "SHP", "KML"}
@@ -54,8 +56,6 @@ def late(periodicity: str, updated: datetime | None, now: datetime | None = None
 
 def last_update(dataset: Dataset) -> datetime | None:
     """When the data last changed: its published version's, else the dataset's files'."""
-    from townsquare.datastore.models import PublishedVersion
-
     published = PublishedVersion.objects.filter(dataset=dataset).first()
     if published is not None:
         return published.published_at
@@ -64,8 +64,6 @@ def last_update(dataset: Dataset) -> datetime | None:
 
 def score(dataset: Dataset, fields: list[dict[str, Any]] | None) -> Score:
     """``fields``: the published data version's table schema fields, if it has data."""
-    from townsquare.quality.links import summary
-
     checks: list[tuple[str, int, float, str]] = []  # (criterion, weight, met 0..1, suggestion)
     license = LICENSES_BY_ID.get(dataset.license)
     checks.append(

@@ -6,9 +6,11 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from townsquare.core import refusals
 from townsquare.core.actors import SYSTEM, Actor
 from townsquare.core.errors import DomainError
 
@@ -29,10 +31,11 @@ class TownsquareCommand(BaseCommand):
         username = options.get("acting_as")
         if not username:
             return SYSTEM
-        from townsquare.accounts.selectors import user_by_username
-
-        self.acting = user_by_username(username)
-        return self.acting
+        acting = get_user_model().objects.filter(username=username).first()
+        if acting is None:
+            raise CommandError(f"There is no account {username!r}.")
+        self.acting = acting
+        return acting
 
     def execute(self, *args: Any, **options: Any) -> Any:
         try:
@@ -49,7 +52,5 @@ class TownsquareCommand(BaseCommand):
             )
             raise CommandError("; ".join(problems)) from exc
         except DomainError as exc:
-            from townsquare.audit.services import record_refusal
-
-            record_refusal(exc, getattr(self, "acting", SYSTEM), address="")
+            refusals.report(exc, getattr(self, "acting", SYSTEM), address="")
             raise CommandError(exc.message) from exc
