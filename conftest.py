@@ -165,8 +165,11 @@ def make_dataset(db: Any) -> Any:
     from townsquare.core.actors import SYSTEM
 
     def make(organization: Organization, **overrides: Any) -> Any:
-        return services.dataset_create(
-            actor=SYSTEM, organization=organization, **dataset_values(**overrides)
+        return services.dataset_create(  # seeded published, as the catalog stands
+            actor=SYSTEM,
+            organization=organization,
+            state="published",
+            **dataset_values(**overrides),
         )
 
     return make

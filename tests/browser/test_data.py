@@ -79,6 +79,7 @@ def test_the_page_follows_an_ingest_by_itself(
         dataset=dataset,
         upload=ContentFile(flights_csv(400), name="trips.csv"),
         enqueue=False,
+        override=True,  # the operator's --publish: published as soon as it is read
     )  # queued: a worker will take it
     sign_in(page, live_server.url, "steward")
     page.goto(f"{live_server.url}/datasets/trips")

@@ -28,7 +28,7 @@ def _published(organization: Any, **values: Any) -> Dataset:
         actor=SYSTEM, organization=organization, **dataset_values(slug="trees", title="Trees")
     )
     Dataset.objects.filter(pk=dataset.pk).update(state="published", **values)
-    load(SYSTEM, dataset, CSV)
+    load(SYSTEM, dataset, CSV, publish=True)
     return Dataset.objects.get(pk=dataset.pk)
 
 

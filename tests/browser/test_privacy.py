@@ -19,7 +19,7 @@ def test_steward_withholds_the_personal_columns_on_the_version_page(
 ) -> None:
     base = live_server.url
     dataset = make_dataset(public_works, slug="people", title="People")
-    load(SYSTEM, dataset, b"id,amount\n1,120\n2,340\n")
+    load(SYSTEM, dataset, b"id,amount\n1,120\n2,340\n", publish=True)
     load(steward, dataset, PLANTED.encode())  # held: privacy findings
     sign_in(page, base, "steward")
     page.goto(f"{base}/datasets/people")

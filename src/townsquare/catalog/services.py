@@ -22,7 +22,7 @@ from townsquare.catalog.models import (
     Organization,
 )
 from townsquare.catalog.vocabularies import State
-from townsquare.core.actors import Actor, is_system, user_or_none
+from townsquare.core.actors import Actor, user_or_none
 from townsquare.core.errors import Conflict, PermissionDenied
 
 DATASET_FIELDS = frozenset(METADATA_FIELDS)
@@ -154,9 +154,12 @@ def organization_delete(*, actor: Actor, organization: Organization) -> None:
 
 
 @transaction.atomic
-def dataset_create(*, actor: Actor, organization: Organization, **values: Any) -> Dataset:
-    """A new dataset, as a draft only its organization sees (governance submits it for review
-    or publishes it). The operator at the command line creates it published."""
+def dataset_create(
+    *, actor: Actor, organization: Organization, state: str = State.DRAFT, **values: Any
+) -> Dataset:
+    """A new dataset, as a draft only its organization sees: governance's publication decision
+    publishes it at once or after review. ``state``: only for seeding a catalog as it already
+    stands (the demo town, test fixtures); no page, API or command passes it."""
     if not policies.can_create_dataset(actor, organization):
         raise PermissionDenied(f"You cannot publish datasets for {organization.name}.")
     _check_fields(values, DATASET_FIELDS)
@@ -174,7 +177,7 @@ def dataset_create(*, actor: Actor, organization: Organization, **values: Any) -
         created_at=now,
         updated_at=now,
         modified=now,
-        state=State.PUBLISHED if is_system(actor) else State.DRAFT,
+        state=state,
         **values,
     )
     dataset.full_clean()

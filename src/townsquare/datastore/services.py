@@ -104,14 +104,15 @@ def version_create(
     options: dict[str, Any] | None = None,
     enqueue: bool = True,
     refresh: bool = False,
+    override: bool = False,
 ) -> Created:
     """Keep the uploaded file as a new version's original and queue its ingest. Identical
     content to the newest ready or pending version is reported instead of ingested again.
     ``refresh``: a scheduled update of the same data (the approval policy may publish it
-    without review)."""
-    if not policies.can_ingest(actor, dataset):
-        raise PermissionDenied("Only the organization's stewards and coordinators load data.")
-    options = _check_options(options or {}) | ({"refresh": True} if refresh else {})
+    without review); ``override``: the operator publishes it without the policy's review
+    (``townsquare ingest --publish``; the publication decision honours and audits it)."""
+    _check_may_load(actor, dataset, override)
+    options = _arrival(_check_options(options or {}), refresh=refresh, override=override)
     content_hash = _hash(upload)
     same = _same_content(dataset, content_hash, options)
     if same is not None:
@@ -141,6 +142,25 @@ def version_create(
     return Created(version)
 
 
+def _check_may_load(actor: Actor, dataset: Dataset, override: bool) -> None:
+    if not policies.can_ingest(actor, dataset):
+        raise PermissionDenied("Only the organization's stewards and coordinators load data.")
+    if override and not policies.can_publish_without_review(actor):
+        raise PermissionDenied(
+            "Only the operator and coordinators publish a version without the approval "
+            "policy's review (--publish).",
+            attempt="data_version.override",
+            target=dataset,
+        )
+
+
+def _arrival(options: dict[str, Any], *, refresh: bool, override: bool) -> dict[str, Any]:
+    """How the version came, kept with its reading options for the publication decision."""
+    return (
+        options | ({"refresh": True} if refresh else {}) | ({"override": True} if override else {})
+    )
+
+
 def _described(version: DataVersion) -> dict[str, Any]:
     return {
         "number": version.number,
@@ -156,18 +176,19 @@ def version_create_from_url(
     url: str,
     options: dict[str, Any] | None = None,
     enqueue: bool = True,
-    refresh: bool = False,
-    table_schema: dict[str, Any] | None = None,
+    refresh_of: DataVersion | None = None,
+    override: bool = False,
 ) -> Created:
-    """Queue a version whose source is fetched from ``url`` by the worker; ``table_schema``:
-    a checked schema to read it with (a refresh keeps the published version's)."""
+    """Queue a version whose source is fetched from ``url`` by the worker. ``refresh_of``: the
+    published version this one refreshes (it is read with that version's table schema);
+    ``override`` as for ``version_create``."""
     from townsquare.datastore.readers.url import check_url
 
-    if not policies.can_ingest(actor, dataset):
-        raise PermissionDenied("Only the organization's stewards and coordinators load data.")
-    options = _check_options(options or {}) | ({"refresh": True} if refresh else {})
-    if table_schema is not None:
-        options["schema"] = table_schema
+    _check_may_load(actor, dataset, override)
+    refresh = refresh_of is not None
+    options = _arrival(_check_options(options or {}), refresh=refresh, override=override)
+    if refresh_of is not None and refresh_of.options.get("schema") is not None:
+        options["schema"] = refresh_of.options["schema"]
     check_url(url)
     with transaction.atomic():
         number = _next_number(dataset)
@@ -233,7 +254,7 @@ def _same_content(
     )
 
     def reading(options: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in options.items() if k not in ("schema", "refresh")}
+        return {k: v for k, v in options.items() if k not in ("schema", "refresh", "override")}
 
     for candidate in candidates:
         if reading(candidate.options) == reading(options):
@@ -443,8 +464,7 @@ def version_refresh(*, actor: Actor, dataset: Dataset, enqueue: bool = True) -> 
         url=published.source_url,
         options=options,
         enqueue=enqueue,
-        refresh=True,
-        table_schema=published.options.get("schema"),
+        refresh_of=published,
     )
 
 

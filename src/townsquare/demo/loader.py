@@ -15,6 +15,7 @@ from townsquare.accounts import services as accounts
 from townsquare.accounts.models import Membership, User
 from townsquare.catalog import services as catalog
 from townsquare.catalog.models import Dataset, Organization
+from townsquare.catalog.vocabularies import State
 from townsquare.core.actors import SYSTEM
 from townsquare.datastore import services as datastore
 from townsquare.demo import town
@@ -135,11 +136,17 @@ def _signed_policy() -> None:
 def _load_dataset(spec: dict, organization: Organization, folder: Path) -> None:  # type: ignore[type-arg]
     values = dict(spec["values"])
     values["issued"] = date.fromisoformat(values["issued"])
-    dataset = catalog.dataset_create(actor=SYSTEM, organization=organization, **values)
+    dataset = catalog.dataset_create(  # the town's catalog as it stands: seeded published
+        actor=SYSTEM, organization=organization, state=State.PUBLISHED, **values
+    )
     path = GENERATORS[spec["file"]](folder)
     with path.open("rb") as handle:  # a table: it becomes the data table, ingested right away
-        created = datastore.version_create(
-            actor=SYSTEM, dataset=dataset, upload=File(handle, name=path.name), enqueue=False
+        created = datastore.version_create(  # the operator's load with --publish, audited so
+            actor=SYSTEM,
+            dataset=dataset,
+            upload=File(handle, name=path.name),
+            enqueue=False,
+            override=True,
         )
     version = datastore.version_ingest(created.version.pk)
     if version.status != version.Status.READY:

@@ -11,7 +11,7 @@ from pydantic import ConfigDict, Field
 
 from townsquare.catalog.selectors import dataset_for_edit, dataset_for_view, organization_by_slug
 from townsquare.core.errors import NotFound
-from townsquare.governance import access, approval, selectors, services, workflow
+from townsquare.governance import access, decision, selectors, services, workflow
 from townsquare.governance.models import ApprovalPolicy, Change
 
 router = Router()
@@ -133,7 +133,7 @@ def decide(
 
 @router.get("/approval-policy", summary="The site-wide approval policy")
 def site_policy(request: HttpRequest) -> dict[str, Any]:
-    return policy_out(approval.policy_for(None))
+    return policy_out(decision.policy_for(None))
 
 
 @router.put("/approval-policy", summary="Change the site-wide approval policy (coordinators)")
@@ -144,7 +144,7 @@ def set_site_policy(request: HttpRequest, payload: PolicyIn) -> dict[str, Any]:
 
 @router.get("/organizations/{slug}/approval-policy", summary="The policy an organization follows")
 def organization_policy(request: HttpRequest, slug: str) -> dict[str, Any]:
-    return policy_out(approval.policy_for(organization_by_slug(slug).pk))
+    return policy_out(decision.policy_for(organization_by_slug(slug).pk))
 
 
 @router.put("/organizations/{slug}/approval-policy", summary="Give an organization its own policy")

@@ -1,5 +1,6 @@
-"""The approval rules, in one place: which policy applies, what needs review, who may sign
-which step. Pure functions over the database's current state; no writes."""
+"""Who signs a change off: the step that waits, who may sign it, who still can, and where it
+stands in words. What a change needs (blocked, held for privacy, reviewed) is decision.py's;
+this module only reads it. Pure functions over the database's current state; no writes."""
 
 from __future__ import annotations
 
@@ -7,17 +8,10 @@ from typing import Any
 
 from townsquare.accounts.models import Membership, OrgRole, User
 from townsquare.accounts.policies import has_org_role, is_coordinator
-from townsquare.catalog.models import Dataset, Distribution
-from townsquare.catalog.vocabularies import AccessLevel
-from townsquare.core.actors import Actor, is_system
-from townsquare.datastore.models import PublishedVersion
-from townsquare.datastore.selectors import published_version
+from townsquare.core.actors import Actor
+from townsquare.governance import decision
 from townsquare.governance.models import ApprovalPolicy, Change
-from townsquare.quality.gate import cleared
 
-# Wider access, higher number: widening always needs review.
-OPENNESS = {AccessLevel.NON_PUBLIC: 0, AccessLevel.RESTRICTED: 1, AccessLevel.PUBLIC: 2}
-ROLES = {r.value for r in ApprovalPolicy.Role}
 # The step every change waits at first while the data it would show outside the organization
 # has privacy findings nobody accepted: a privacy officer of the organization signs it.
 PRIVACY = "privacy"
@@ -35,83 +29,12 @@ def role_name(role: str, count: int = 1) -> str:
     return one if count == 1 else f"{count} {many}"
 
 
-def policy_for(organization_id: int | None) -> ApprovalPolicy:
-    """The organization's own policy, else the site-wide one, else the built-in default
-    (unsaved): new datasets, metadata edits and data versions need one approver's sign-off."""
-    if organization_id is not None:
-        own = ApprovalPolicy.objects.filter(organization_id=organization_id).first()
-        if own is not None:
-            return own
-    site = ApprovalPolicy.objects.filter(organization__isnull=True).first()
-    return site if site is not None else ApprovalPolicy()
-
-
-def widens_access(before: str, after: str) -> bool:
-    return OPENNESS.get(after, 0) > OPENNESS.get(before, 0)
-
-
-def edit_reasons(policy: ApprovalPolicy, dataset: Dataset, values: dict[str, Any]) -> list[str]:
-    """Why an edit of a published dataset needs review (empty: it may apply at once)."""
-    reasons = []
-    level = values.get("access_level")
-    if level is not None and widens_access(dataset.access_level, level):
-        reasons.append("wider access")
-    changed = [n for n, v in values.items() if getattr(dataset, n, None) != v]
-    if policy.review_metadata_edit and changed:
-        reasons.append("metadata edit")
-    return reasons
-
-
-def bypasses_review(actor: Actor) -> bool:
-    """The operator at the command line (and the demo loader) publishes directly."""
-    return is_system(actor)
-
-
 def may_sign(actor: Actor, change: Change, role: str) -> bool:
     if role == ApprovalPolicy.Role.COORDINATOR:
         return is_coordinator(actor)
     if role == PRIVACY:
         return has_org_role(actor, change.dataset.organization_id, OrgRole.PRIVACY)
     return has_org_role(actor, change.dataset.organization_id, OrgRole.APPROVER)
-
-
-def outside_organization(access_level: str) -> bool:
-    """Data at this access level is seen outside its organization (restricted: on request)."""
-    return OPENNESS.get(access_level, 0) > 0
-
-
-def data_made_public(change: Change) -> Any:
-    """The data version this change would show outside the organization, if any: its new
-    version, or the dataset's data when the change first publishes the dataset or opens a
-    non-public one."""
-    dataset = change.dataset
-    level = change.metadata.get("access_level", dataset.access_level)
-    if not outside_organization(level):
-        return None
-    if change.data_version_id:
-        return change.data_version
-    if change.new_dataset or not outside_organization(dataset.access_level):
-        return published_version(dataset)
-    return None
-
-
-def files_made_public(change: Change) -> list[Distribution]:
-    """The documents and file links this change would show outside the organization that no
-    privacy officer signed off yet: the files it adds, and every file of the dataset when it
-    first publishes the dataset or opens a non-public one."""
-    dataset = change.dataset
-    level = change.metadata.get("access_level", dataset.access_level)
-    if not outside_organization(level):
-        return []
-    found = Distribution.objects.filter(dataset=dataset, privacy=Distribution.Privacy.REQUIRED)
-    if not (change.new_dataset or not outside_organization(dataset.access_level)):
-        found = found.filter(pk__in=change.files_added)
-    removed = set(change.files_removed)
-    return [d for d in found.order_by("position", "pk") if d.pk not in removed]
-
-
-def privacy_due(change: Change) -> bool:
-    return not cleared(data_made_public(change)) or bool(files_made_public(change))
 
 
 def is_own(actor: Actor, change: Change) -> bool:
@@ -122,7 +45,7 @@ def is_own(actor: Actor, change: Change) -> bool:
 
 def current_step(change: Change) -> dict[str, Any] | None:
     """The step that waits: the privacy step while it is due, then the policy's steps."""
-    if change.status == Change.Status.IN_REVIEW and privacy_due(change):
+    if change.status == Change.Status.IN_REVIEW and decision.privacy_due(change):
         return PRIVACY_STEP
     return change.steps[change.step] if change.step < len(change.steps) else None
 
@@ -195,39 +118,3 @@ def valid_sign_offs(change: Change) -> list[Any]:
         for s in change.sign_offs.all()
         if s.revision == change.revision and s.decision == "approve" and s.role != PRIVACY
     ]
-
-
-def check_steps(steps: Any) -> list[dict[str, Any]]:
-    """The steps of a policy: a non-empty list of {"role": approver|coordinator, "count": n}."""
-    from django.core.exceptions import ValidationError
-
-    if not isinstance(steps, list) or not steps:
-        raise ValidationError({"steps": "Name at least one step, for example approver:1."})
-    cleaned = []
-    for index, step in enumerate(steps, start=1):
-        role = step.get("role") if isinstance(step, dict) else None
-        count = step.get("count", 1) if isinstance(step, dict) else None
-        if role not in ROLES:
-            raise ValidationError(
-                {"steps": f"Step {index}: the role must be approver or coordinator."}
-            )
-        if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 5:
-            raise ValidationError({"steps": f"Step {index}: the count must be 1 to 5 sign-offs."})
-        cleaned.append({"role": role, "count": count})
-    return cleaned
-
-
-def refresh_checks_pass(version: Any) -> bool:
-    """A refresh may publish without review when its table has the published one's columns
-    and types, and every value was read (no cast failures, no ragged rows)."""
-    published = (
-        PublishedVersion.objects.filter(dataset_id=version.dataset_id)
-        .select_related("version")
-        .first()
-    )
-    if published is None:
-        return False
-    shape = [(f["name"], f["type"]) for f in version.fields]
-    before = [(f["name"], f["type"]) for f in published.version.fields]
-    report = version.report or {}
-    return shape == before and not report.get("cast_failures") and not report.get("ragged_rows")

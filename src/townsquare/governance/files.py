@@ -18,11 +18,10 @@ from django.db import transaction
 
 from townsquare.catalog import distributions
 from townsquare.catalog.models import Dataset, Distribution
-from townsquare.catalog.vocabularies import State
 from townsquare.core.actors import Actor
 from townsquare.datastore import services as datastore
 from townsquare.datastore.readers.detect import is_table
-from townsquare.governance import approval
+from townsquare.governance import decision
 from townsquare.governance.workflow import open_change, record_edit, working_copy
 from townsquare.quality import services as quality
 
@@ -69,19 +68,15 @@ def link_add(*, actor: Actor, dataset: Dataset, **values: Any) -> Added:
     return Added(distribution=distribution_add(actor=actor, dataset=dataset, **values))
 
 
-def _files_reviewed(actor: Actor, dataset: Dataset) -> bool:
+def _files_reviewed(dataset: Dataset) -> bool:
     """Files of a published dataset are metadata: reviewed when its metadata edits are."""
-    if dataset.state != State.PUBLISHED or approval.bypasses_review(actor):
-        return False
-    return approval.policy_for(dataset.organization_id).review_metadata_edit
+    return bool(decision.files(dataset, Distribution.Privacy.NOT_NEEDED).reasons)
 
 
-def _held(actor: Actor, dataset: Dataset, privacy: str) -> bool:
+def _held(dataset: Dataset, privacy: str) -> bool:
     """A new file or link waits in the working copy: when the policy reviews files, and always
     when it needs a privacy sign-off on a published dataset seen outside its organization."""
-    if privacy == Distribution.Privacy.REQUIRED and dataset.state == State.PUBLISHED:
-        return approval.outside_organization(dataset.access_level)
-    return _files_reviewed(actor, dataset)
+    return not decision.files(dataset, privacy).at_once
 
 
 def _privacy_of(upload: Any, values: dict[str, Any]) -> str:
@@ -98,7 +93,7 @@ def distribution_add(
     """A new document or link: public at once, or pending in the working copy."""
     dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
     privacy = _privacy_of(upload, values)
-    held = _held(actor, dataset, privacy)
+    held = _held(dataset, privacy)
     if upload is not None:
         added = distributions.distribution_add_file(
             actor=actor, dataset=dataset, upload=upload, pending=held, privacy=privacy, **values
@@ -135,7 +130,7 @@ def distribution_change(
     privacy = (
         _privacy_of(upload, values) if upload is not None or new_address else distribution.privacy
     )
-    if distribution.pending or not _held(actor, dataset, privacy):
+    if distribution.pending or not _held(dataset, privacy):
         quality.links_changed(dataset.pk)
         return distributions.distribution_update(
             actor=actor, distribution=distribution, upload=upload, privacy=privacy, **values
@@ -155,7 +150,7 @@ def distribution_remove(*, actor: Actor, distribution: Distribution) -> None:
     """Remove a file or link: at once, or when the working copy is approved."""
     dataset = Dataset.objects.select_for_update().get(pk=distribution.dataset_id)
     change = open_change(dataset, lock=True)
-    if distribution.pending or not _files_reviewed(actor, dataset):
+    if distribution.pending or not _files_reviewed(dataset):
         distributions.distribution_delete(actor=actor, distribution=distribution)
         if change is not None and distribution.pk in change.files_added:
             change.files_added = [pk for pk in change.files_added if pk != distribution.pk]

@@ -142,6 +142,13 @@ class Change(models.Model):
     data_version = models.ForeignKey(
         "datastore.DataVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    data_put_forward = models.BooleanField(
+        default=False,
+        help_text=(
+            "A person put its data version forward again (a rollback): how the version first "
+            "came (a refresh, the operator's --publish) spares it no review."
+        ),
+    )
     replaced_version = models.ForeignKey(
         "datastore.DataVersion",
         null=True,

@@ -18,7 +18,7 @@ from townsquare.audit.services import record_refusal
 from townsquare.catalog.selectors import dataset_for_edit, dataset_for_view, organization_by_slug
 from townsquare.core.errors import DomainError, PermissionDenied
 from townsquare.core.views import domain_errors, run_service
-from townsquare.governance import access, approval, policies, selectors, services, workflow
+from townsquare.governance import access, decision, policies, selectors, services, workflow
 
 
 class DecisionForm(forms.Form):
@@ -174,7 +174,7 @@ def approval_policy(request: HttpRequest, slug: str = "") -> HttpResponse:
             "Only coordinators and admins change approval policies.",
             attempt="policy.change" if request.method == "POST" else None,
         )
-    current = approval.policy_for(organization.pk if organization else None)
+    current = decision.policy_for(organization.pk if organization else None)
     form = PolicyForm(request.POST or None, initial=PolicyForm.initial_for(current))
     if request.method == "POST" and form.is_valid():
         saved = run_service(

@@ -13,7 +13,7 @@ from townsquare.core.actors import SYSTEM, Actor
 from townsquare.core.errors import NotFound
 from townsquare.datastore import diff
 from townsquare.datastore.selectors import published_version
-from townsquare.governance import approval
+from townsquare.governance import approval, decision
 from townsquare.governance.models import ApprovalPolicy, Change, Document, Signatory, Signature
 from townsquare.governance.workflow import published_value
 from townsquare.quality.selectors import version_report
@@ -141,7 +141,7 @@ def review(change: Change) -> dict[str, Any]:
             else published_version(dataset)
         )
         data = diff.compare(before, change.data_version)
-    checked = change.data_version or approval.data_made_public(change)
+    checked = change.data_version or decision.data_made_public(change)
     if checked is not None:  # only members and coordinators see a change: with its samples
         quality = version_report(actor=SYSTEM, dataset=dataset, version=checked)
     step = approval.current_step(change)
@@ -222,7 +222,7 @@ def role_readiness(*, organization: Any) -> list[RoleNeed]:
     """The roles the organization's approval policy and gates need, and how many hold each:
     stewards publish, approvers and coordinators sign the policy's steps, a privacy officer
     signs off personal data. A change whose step nobody holds cannot be published."""
-    policy = approval.policy_for(organization.pk)
+    policy = decision.policy_for(organization.pk)
     held = {
         role: Membership.objects.filter(
             organization=organization, role=role, user__is_active=True

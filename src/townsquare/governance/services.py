@@ -14,7 +14,7 @@ from townsquare.audit import services as audit
 from townsquare.catalog.models import Organization
 from townsquare.core.actors import Actor, user_or_none
 from townsquare.core.errors import Conflict, PermissionDenied
-from townsquare.governance import approval, policies
+from townsquare.governance import decision, policies
 from townsquare.governance.models import ApprovalPolicy, Document, Signatory, Signature
 
 
@@ -161,14 +161,14 @@ def approval_policy_set(
     if unknown:
         raise ValidationError({name: "This field is unknown." for name in unknown})
     if "steps" in values:
-        values["steps"] = approval.check_steps(values["steps"])
+        values["steps"] = decision.check_steps(values["steps"])
     if organization is None:
         policy = ApprovalPolicy.objects.filter(organization__isnull=True).first()
     else:
         policy = ApprovalPolicy.objects.filter(organization=organization).first()
     created = policy is None
     if policy is None:
-        base = approval.policy_for(None) if organization is not None else ApprovalPolicy()
+        base = decision.policy_for(None) if organization is not None else ApprovalPolicy()
         policy = ApprovalPolicy(organization=organization, **_policy_values(base))
     before = None if created else _policy_values(policy)
     for name, value in values.items():

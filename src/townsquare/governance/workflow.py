@@ -28,7 +28,7 @@ from townsquare.core.errors import Conflict, PermissionDenied
 from townsquare.datastore import services as datastore
 from townsquare.datastore.models import DataVersion
 from townsquare.datastore.selectors import published_version
-from townsquare.governance import approval, notices
+from townsquare.governance import approval, decision, notices
 from townsquare.governance.models import Change, SignOff
 from townsquare.governance.policies import can_withdraw_change
 from townsquare.quality import gate as privacy
@@ -60,9 +60,8 @@ def dataset_create(*, actor: Actor, organization: Organization, **values: Any) -
     not review new datasets."""
     dataset = catalog.dataset_create(actor=actor, organization=organization, **values)
     quality.links_changed(dataset.pk)
-    if dataset.state == State.DRAFT:
-        if not approval.policy_for(organization.pk).review_new_dataset:
-            catalog.dataset_set_state(actor=actor, dataset=dataset, state=State.PUBLISHED)
+    if dataset.state == State.DRAFT and decision.new_dataset(organization.pk).at_once:
+        catalog.dataset_set_state(actor=actor, dataset=dataset, state=State.PUBLISHED)
     return dataset
 
 
@@ -91,9 +90,7 @@ def dataset_edit(
             attempt="dataset.edit",
             target=dataset,
         )
-    if dataset.state != State.PUBLISHED or approval.bypasses_review(actor):
-        if dataset.state == State.PUBLISHED and "access_level" in values:
-            _check_privacy_opening(dataset, str(values["access_level"]))
+    if dataset.state != State.PUBLISHED:
         catalog.dataset_update(actor=actor, dataset=dataset, organization=organization, **values)
         quality.links_changed(dataset.pk)
         return Edited(dataset, None)
@@ -104,8 +101,7 @@ def dataset_edit(
     )
     merged = {**(change.metadata if change else {}), **proposal}
     merged = {k: v for k, v in merged.items() if v != published_value(dataset, k)}
-    reasons = approval.edit_reasons(approval.policy_for(dataset.organization_id), dataset, merged)
-    if not reasons:
+    if decision.metadata_edit(dataset, merged).at_once:
         if proposal:
             catalog.dataset_update(
                 actor=actor, dataset=dataset, organization=organization, **values
@@ -122,53 +118,6 @@ def published_value(dataset: Dataset, name: str) -> Any:
     if name == "organization":
         return dataset.organization.slug
     return canonical(getattr(dataset, name, None))
-
-
-def _check_quality(version: DataVersion, attempt: str) -> None:
-    """A version whose quality report has errors is never published, by any path."""
-    report = quality.report_of(version) or quality.check_version(version)
-    if report.blocks_publication:
-        errors = report.errors
-        raise Conflict(
-            f"Version {version.number} cannot be published: its quality report has "
-            f"{errors} error(s). Fix the data (or its table schema) and load it again.",
-            attempt=attempt,
-            target=version,
-        )
-
-
-def _check_privacy(version: DataVersion | None, attempt: str) -> None:
-    """Data with privacy findings nobody accepted is never shown outside its organization."""
-    if version is None:
-        return
-    found = privacy.open_findings(version)
-    if found:
-        columns = ", ".join(sorted({str(f["column"]) for f in found}))
-        raise Conflict(
-            f"Version {version.number} has privacy findings in {columns}: a privacy officer "
-            "must sign them off, or withhold those columns (exclude, mask or coarsen) and "
-            "load the data again.",
-            attempt=attempt,
-            target=version,
-        )
-
-
-def _check_privacy_opening(dataset: Dataset, level: str) -> None:
-    """Opening a non-public dataset's data to the public passes the privacy gate."""
-    if approval.outside_organization(dataset.access_level):
-        return
-    if approval.outside_organization(level):
-        _check_privacy(published_version(dataset), attempt="dataset.open")
-
-
-def _held_for_privacy(dataset: Dataset, version: DataVersion) -> bool:
-    """A new version of a published dataset seen outside its organization waits for the
-    privacy sign-off when it has open privacy findings, whatever the approval policy."""
-    return (
-        dataset.state == State.PUBLISHED
-        and approval.outside_organization(dataset.access_level)
-        and not privacy.cleared(version)
-    )
 
 
 def _locked_for_edit(actor: Actor, dataset: Dataset, attempt: str, doing: str) -> Dataset:
@@ -199,8 +148,7 @@ def record_edit(actor: Actor, change: Change, what: dict[str, Any]) -> None:
     reset = change.status in (Change.Status.IN_REVIEW, Change.Status.APPROVED)
     if reset:
         change.status, change.step = Change.Status.IN_REVIEW, 0
-        change.steps = _steps(change, approval.policy_for(change.dataset.organization_id))
-        change.reasons = _reasons(change, change.dataset)
+        _set_review(change)
     elif change.status == Change.Status.REJECTED:
         change.status = Change.Status.DRAFT
     change.save()
@@ -217,41 +165,47 @@ def record_edit(actor: Actor, change: Change, what: dict[str, Any]) -> None:
 
 def version_ready(version: DataVersion) -> None:
     """Called by the datastore when a version finished ingesting: check it, then publish it
-    or hold it in the working copy for review."""
-    _decide(version, quality.check_version(version))
+    or hold it in the working copy, as the publication decision says."""
+    quality.check_version(version)
+    _decide(version)
 
 
 @transaction.atomic
-def _decide(version: DataVersion, report: Any) -> None:
+def _decide(version: DataVersion) -> None:
     dataset = Dataset.objects.select_related("organization").get(pk=version.dataset_id)
-    if report.blocks_publication:
+    version.dataset = dataset  # decided on the dataset as it is now, not as the ingest began
+    verdict = decision.data_version(version)
+    if verdict.blocked:
+        report = quality.report_of(version)
         audit.record(
             SYSTEM,
             "data_version.blocked",
             version,
-            after={"errors": report.errors, "warnings": report.warnings},
+            after={"errors": verdict.errors, "warnings": report.warnings if report else 0},
         )
         return
-    policy = approval.policy_for(dataset.organization_id)
-    refresh = bool(version.options.get("refresh"))
-    if _held_for_privacy(dataset, version):
-        actor = version.created_by or SYSTEM
-        change = working_copy(actor, dataset, open_change(dataset, lock=True))
-        change.data_version = version
-        record_edit(actor, change, {"data_version": version.number, "held": "privacy findings"})
-    elif (
-        dataset.state != State.PUBLISHED
-        or not policy.review_data_version
-        or (refresh and policy.auto_publish_refresh and approval.refresh_checks_pass(version))
-        or (not refresh and version.created_by_id is None)  # the operator's own load
-    ):
-        datastore.publish_now(version, SYSTEM)
+    if verdict.at_once:
+        _publish_version(SYSTEM, version, verdict)
         _supersede(dataset, version)
-    else:
-        actor = version.created_by or SYSTEM
-        change = working_copy(actor, dataset, open_change(dataset, lock=True))
-        change.data_version = version
-        record_edit(actor, change, {"data_version": version.number})
+        return
+    actor = version.created_by or SYSTEM
+    change = working_copy(actor, dataset, open_change(dataset, lock=True))
+    change.data_version, change.data_put_forward = version, False
+    held = {"held": ", ".join(verdict.privacy)} if verdict.privacy else {}
+    record_edit(actor, change, {"data_version": version.number, **held})
+
+
+def _publish_version(actor: Actor, version: DataVersion, verdict: decision.Decision) -> None:
+    """Publish a version the decision lets through at once; when the operator's override is
+    what spared it the review, that is its own event in the audit trail, by whoever loaded it."""
+    if verdict.overridden:
+        audit.record(
+            version.created_by or SYSTEM,
+            "data_version.review_overridden",
+            version,
+            after={"number": version.number, "by": "townsquare ingest --publish"},
+        )
+    datastore.publish_now(version, actor)
 
 
 def _supersede(dataset: Dataset, version: DataVersion) -> None:
@@ -263,7 +217,7 @@ def _supersede(dataset: Dataset, version: DataVersion) -> None:
     if change.data_version.number >= version.number:
         return
     dropped = change.data_version.number
-    change.data_version = None
+    change.data_version, change.data_put_forward = None, False
     if change.metadata or change.files_added or change.files_removed:
         record_edit(
             SYSTEM, change, {"data_version_dropped": dropped, "superseded_by": version.number}
@@ -288,17 +242,14 @@ def version_choose(*, actor: Actor, version: DataVersion) -> Change | None:
         raise ValidationError(
             f"Version {version.number} is {version.status}; only a ready version can be published."
         )
-    _check_quality(version, attempt="data_version.publish")
-    policy = approval.policy_for(dataset.organization_id)
-    if not _held_for_privacy(dataset, version) and (
-        dataset.state != State.PUBLISHED
-        or not policy.review_data_version
-        or approval.bypasses_review(actor)
-    ):
-        datastore.publish_now(version, actor)
+    version.dataset = dataset
+    decision.ensure_no_errors(version, attempt="data_version.publish")
+    verdict = decision.data_version(version, put_forward=True)
+    if verdict.at_once:
+        _publish_version(actor, version, verdict)
         return None
     change = working_copy(actor, dataset, open_change(dataset, lock=True))
-    change.data_version = version
+    change.data_version, change.data_put_forward = version, True
     record_edit(actor, change, {"data_version": version.number})
     return change
 
@@ -317,11 +268,8 @@ def submit(*, actor: Actor, dataset: Dataset) -> Change:
     if change.status not in (Change.Status.DRAFT, Change.Status.REJECTED):
         raise Conflict(f"This change is already {change.get_status_display().lower()}.")
     if change.data_version_id:
-        _check_quality(change.data_version, attempt="change.submit")
-    policy = approval.policy_for(dataset.organization_id)
-    change.steps = _steps(change, policy)
-    change.step = 0
-    change.reasons = _reasons(change, dataset)
+        decision.ensure_no_errors(change.data_version, attempt="change.submit")
+    _set_review(change)
     change.status = Change.Status.IN_REVIEW
     change.submitted_by = user_or_none(actor)
     change.submitted_at = timezone.now()
@@ -336,46 +284,11 @@ def submit(*, actor: Actor, dataset: Dataset) -> Change:
     return change
 
 
-def _steps(change: Change, policy: Any) -> list[dict[str, Any]]:
-    """The policy's sign-off steps; none when what the change holds is not reviewed by the
-    policy and waits only for a privacy sign-off (the privacy step): a data version the policy
-    does not review or the operator's own load, documents the policy would publish at once."""
-    if change.new_dataset or change.metadata or change.files_removed:
-        return approval.check_steps(policy.steps)
-    if not approval.privacy_due(change):
-        return approval.check_steps(policy.steps)
-    version = change.data_version
-    data_reviewed = version is not None and (
-        policy.review_data_version
-        and not (version.created_by_id is None and not version.options.get("refresh"))
-    )
-    files_reviewed = bool(change.files_added) and policy.review_metadata_edit
-    return approval.check_steps(policy.steps) if data_reviewed or files_reviewed else []
-
-
-def _privacy_reasons(change: Change) -> list[str]:
-    reasons = []
-    if not privacy.cleared(approval.data_made_public(change)):
-        reasons.append("privacy findings")
-    if approval.files_made_public(change):
-        reasons.append("files to sign off")
-    return reasons
-
-
-def _reasons(change: Change, dataset: Dataset) -> list[str]:
-    if change.new_dataset:
-        first = ["new dataset" if dataset.state == State.DRAFT else "republication"]
-        return first + _privacy_reasons(change)
-    reasons = approval.edit_reasons(
-        approval.policy_for(dataset.organization_id), dataset, change.metadata
-    )
-    if change.metadata and not reasons:  # submitted though the policy would not require it
-        reasons.append("metadata edit")
-    if (change.files_added or change.files_removed) and "metadata edit" not in reasons:
-        reasons.append("files")
-    if change.data_version_id:
-        reasons.append("new data version")
-    return reasons + _privacy_reasons(change)
+def _set_review(change: Change) -> None:
+    """The steps and the reasons of a change going (back) to review, from the decision."""
+    verdict = decision.for_change(change)
+    change.steps, change.step = decision.steps(change), 0
+    change.reasons = [*verdict.reasons, *verdict.privacy]
 
 
 def _check_decision(actor: Actor, change: Change, revision: int, action: str) -> dict[str, Any]:
@@ -410,10 +323,10 @@ def approve(*, actor: Actor, change: Change, revision: int, comment: str = "") -
     step = _check_decision(actor, change, revision, "approve")
     _sign(actor, change, step, SignOff.Decision.APPROVE, comment)
     if step["role"] == approval.PRIVACY:  # accepts what it would publish: findings and files
-        version = approval.data_made_public(change)
-        if not privacy.cleared(version):
+        version = decision.data_made_public(change)
+        if version is not None and not privacy.cleared(version):
             quality.accept_privacy(actor=actor, version=version, comment=comment)
-        for document in approval.files_made_public(change):
+        for document in decision.files_made_public(change):
             distributions.distribution_accept_privacy(
                 actor=actor, distribution=document, comment=comment
             )
@@ -477,18 +390,13 @@ def _sign(actor: Actor, change: Change, step: dict[str, Any], decision: str, com
 def _publish(actor: Actor, change: Change) -> None:
     """The approved change becomes what the public sees, in this transaction."""
     dataset = change.dataset
-    _check_privacy(approval.data_made_public(change), attempt="change.approve")
-    if approval.files_made_public(change):
-        raise Conflict(
-            "A privacy officer must sign off the files of this change before they are public.",
-            attempt="change.approve",
-            target=dataset,
-        )
+    decision.ensure_private_data_cleared(decision.data_made_public(change), "change.approve")
+    decision.ensure_files_cleared(change, "change.approve")
     if change.metadata:
         catalog.dataset_apply(actor=actor, dataset=dataset, values=change.metadata)
     if change.data_version_id:
         version = DataVersion.objects.get(pk=change.data_version_id)
-        _check_quality(version, attempt="change.approve")
+        decision.ensure_no_errors(version, attempt="change.approve")
         change.replaced_version = published_version(dataset)
         datastore.publish_now(version, actor)
     for added in Distribution.objects.filter(pk__in=change.files_added, pending=True):

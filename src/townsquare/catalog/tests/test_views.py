@@ -162,6 +162,7 @@ def test_edit_and_delete(public_works: Any, steward: Any, make_dataset: Any, vie
 def test_upload_link_edit_and_download_through_pages(
     public_works: Any,
     steward: Any,
+    approver: Any,
     make_dataset: Any,
     files_without_review: None,
     django_capture_on_commit_callbacks: Any,
@@ -182,6 +183,8 @@ def test_upload_link_edit_and_download_through_pages(
     version = dataset.data_versions.get()
     assert version.status == "ready"
     workflow.version_choose(actor=SYSTEM, version=version)
+    change = workflow.submit(actor=steward, dataset=dataset)
+    workflow.approve(actor=approver, change=change, revision=change.revision)
     assert published_version(dataset) == version
     page = Client().get("/datasets/building-permits").content.decode()
     assert "No files or links yet" not in page and "Download the original trees.csv" in page

@@ -57,7 +57,7 @@ def test_refresh_publishes_when_checks_pass_and_waits_otherwise(
     dataset = make_dataset(public_works, slug="roads")
     BODY["now"] = b"road,km\nMain,3\n"
     created = services.version_create_from_url(
-        actor=SYSTEM, dataset=dataset, url=source, enqueue=False
+        actor=SYSTEM, dataset=dataset, url=source, enqueue=False, override=True
     )
     first = services.version_ingest(created.version.pk)
     assert published_version(dataset) == first
@@ -84,7 +84,7 @@ def test_a_source_that_has_not_changed_makes_no_new_version(
     dataset = make_dataset(public_works, slug="roads")
     BODY["now"] = b"road,km\nMain,3\n"
     created = services.version_create_from_url(
-        actor=SYSTEM, dataset=dataset, url=source, enqueue=False
+        actor=SYSTEM, dataset=dataset, url=source, enqueue=False, override=True
     )
     services.version_ingest(created.version.pk)
     assert "roads: unchanged since version 1." in refresh("roads")

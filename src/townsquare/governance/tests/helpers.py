@@ -16,13 +16,17 @@ def member(username: str, organization: Any, role: str = OrgRole.APPROVER) -> An
     return user
 
 
-def load(actor: Any, dataset: Any, content: bytes, refresh: bool = False) -> DataVersion:
-    """A data version loaded by ``actor`` and ingested (the workflow decides its publication)."""
+def load(
+    actor: Any, dataset: Any, content: bytes, refresh: bool = False, publish: bool = False
+) -> DataVersion:
+    """A data version loaded by ``actor`` and ingested (the workflow decides its publication);
+    ``publish``: the operator's ``--publish`` override of the approval policy's review."""
     created = datastore.version_create(
         actor=actor,
         dataset=dataset,
         upload=ContentFile(content, name="data.csv"),
         enqueue=False,
         refresh=refresh,
+        override=publish,
     )
     return datastore.version_ingest(created.version.pk)

@@ -141,7 +141,12 @@ def test_approval_policy_pages(public_works: Any, coordinator: Any, steward: Any
 
 
 def test_pages_say_what_is_true_in_plain_words(
-    public_works: Any, steward: Any, approver: Any, coordinator: Any, settings: Any
+    public_works: Any,
+    steward: Any,
+    approver: Any,
+    coordinator: Any,
+    settings: Any,
+    make_dataset: Any,
 ) -> None:
     from townsquare.core.actors import SYSTEM
     from townsquare.governance import workflow
@@ -161,10 +166,8 @@ def test_pages_say_what_is_true_in_plain_words(
     assert "Published by" not in page and "From <a" in page
     assert '<span class="badge">published</span>' not in page  # a draft's data is not public
     assert '<span class="badge">current</span>' in page
-    published = workflow.dataset_create(
-        actor=SYSTEM, organization=public_works, **dataset_values(slug="roads", title="Roads")
-    )
-    load(SYSTEM, published, b"id\n" + b"".join(b"%d\n" % i for i in range(403)))
+    published = make_dataset(public_works, slug="roads", title="Roads")
+    load(SYSTEM, published, b"id\n" + b"".join(b"%d\n" % i for i in range(403)), publish=True)
     load(steward, published, b"id\n" + b"".join(b"%d\n" % i for i in range(410)))
     change = workflow.submit(actor=steward, dataset=published)
     workflow.approve(actor=approver, change=change, revision=change.revision)

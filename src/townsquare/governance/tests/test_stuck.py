@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def people(public_works: Any, make_dataset: Any) -> Any:
     dataset = make_dataset(public_works, slug="people", title="People")
-    load(SYSTEM, dataset, b"id,amount\n1,120\n2,340\n")
+    load(SYSTEM, dataset, b"id,amount\n1,120\n2,340\n", publish=True)
     return dataset
 
 

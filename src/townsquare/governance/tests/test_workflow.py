@@ -160,7 +160,7 @@ def test_widening_access_always_needs_review(
 def test_a_refresh_whose_checks_pass_publishes_itself(
     published: Dataset, steward: Any, approver: Any
 ) -> None:
-    first = load(SYSTEM, published, b"a,b\n1,2\n")
+    first = load(SYSTEM, published, b"a,b\n1,2\n", publish=True)
     assert published_version(published) == first
     same_shape = load(steward, published, b"a,b\n1,2\n3,4\n", refresh=True)
     assert published_version(published) == same_shape
@@ -223,7 +223,7 @@ def test_refusals_twice_direct_publish_and_strangers(
 ) -> None:
     services.approval_policy_set(actor=coordinator, steps=[{"role": "approver", "count": 2}])
     member("second", public_works)
-    first = load(SYSTEM, published, b"a\n1\n")
+    first = load(SYSTEM, published, b"a\n1\n", publish=True)
     held = load(steward, published, b"a\n2\n")
     assert published_version(published) == first  # a steward's version waits for review
     assert workflow.version_choose(actor=steward, version=first) is not None

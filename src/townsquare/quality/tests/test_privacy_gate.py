@@ -22,7 +22,7 @@ from townsquare.core.actors import SYSTEM
 from townsquare.core.errors import Conflict, PermissionDenied
 from townsquare.datastore import services as datastore
 from townsquare.datastore.selectors import published_version
-from townsquare.governance import approval, workflow
+from townsquare.governance import approval, decision, workflow
 from townsquare.governance.models import ApprovalPolicy, Change
 from townsquare.governance.tests.helpers import load, member
 from townsquare.quality import gate
@@ -68,7 +68,7 @@ def officer(public_works: Any) -> Any:
 @pytest.fixture
 def dataset(public_works: Any, make_dataset: Any) -> Any:
     dataset = make_dataset(public_works, slug="people", title="People")
-    load(SYSTEM, dataset, CLEAN)  # the operator's own load: published
+    load(SYSTEM, dataset, CLEAN, publish=True)  # the operator's load with --publish: published
     return dataset
 
 
@@ -223,13 +223,15 @@ def test_opening_a_non_public_dataset_passes_the_privacy_gate(
     public_works: Any, make_dataset: Any, steward: Any, approver: Any, officer: Any
 ) -> None:
     internal = make_dataset(public_works, slug="staff", access_level="non-public", rights="x")
-    people = load(SYSTEM, internal, PLANTED.encode())
+    people = load(SYSTEM, internal, PLANTED.encode(), publish=True)
     assert published_version(internal) == people  # only the organization sees it: no gate
-    with pytest.raises(Conflict, match="privacy findings"):
-        workflow.dataset_edit(actor=SYSTEM, dataset=internal, access_level="public")
+    by_operator = workflow.dataset_edit(actor=SYSTEM, dataset=internal, access_level="public")
+    assert by_operator.change is not None  # the command line opens nothing without review
+    internal.refresh_from_db()
+    assert internal.access_level == "non-public"
     edited = workflow.dataset_edit(actor=steward, dataset=internal, access_level="public")
     change = workflow.submit(actor=steward, dataset=edited.dataset)
-    assert approval.data_made_public(change) == people
+    assert decision.data_made_public(change) == people
     assert approval.current_step(change)["role"] == "privacy"
     assert [s["role"] for s in change.steps] == ["approver"]
     workflow.approve(actor=officer, change=change, revision=change.revision)
@@ -424,7 +426,10 @@ def test_a_table_uploaded_as_a_file_is_scanned_and_its_original_gated_like_its_d
     assert b"jane.doe" in b"".join(Client().get(original).streaming_content)  # accepted: public
     # Withheld columns: the original (with the raw values) is offered to nobody outside.
     treated = _withhold(steward, people)
-    workflow.version_choose(actor=SYSTEM, version=treated)
+    change = workflow.version_choose(actor=SYSTEM, version=treated)
+    assert change is not None and approval.current_step(change) is None  # not submitted yet
+    change = workflow.submit(actor=steward, dataset=dataset)
+    workflow.approve(actor=approver, change=change, revision=change.revision)
     assert published_version(dataset) == treated
     assert Client().get(original).status_code == 404
     body = Client().get("/datasets/people").content.decode()
@@ -434,7 +439,9 @@ def test_a_table_uploaded_as_a_file_is_scanned_and_its_original_gated_like_its_d
 def test_titles_left_empty_in_the_column_editor_are_no_blank_headers(
     dataset: Any, steward: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    version = load(SYSTEM, dataset, b"id,amount,\n1,120,x\n2,340,y\n")  # the third: no header
+    version = load(
+        SYSTEM, dataset, b"id,amount,\n1,120,x\n2,340,y\n", publish=True
+    )  # the third: no header
     page = Client()
     page.force_login(steward)
     form = {f"title-{i}": "" for i in range(3)}

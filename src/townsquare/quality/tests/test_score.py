@@ -110,7 +110,7 @@ def test_the_scheduled_check_follows_redirects_and_refuses_private_addresses(
 
 def test_the_update_frequency_is_honoured_or_not(public_works: Any, make_dataset: Any) -> None:
     dataset = make_dataset(public_works, slug="monthly", accrual_periodicity="R/P1M")
-    load(SYSTEM, dataset, b"a,b\n1,2\n")
+    load(SYSTEM, dataset, b"a,b\n1,2\n", publish=True)
     assert criterion(score(dataset, None), "update frequency") == 1.0
     PublishedVersion.objects.filter(dataset=dataset).update(
         published_at=timezone.now() - timedelta(days=100)

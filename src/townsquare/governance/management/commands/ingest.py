@@ -1,5 +1,8 @@
 """`townsquare ingest FILE --dataset SLUG`: load a file (or --url) as a new data version, in the
-foreground, with a progress bar."""
+foreground, with a progress bar. The version then follows the publication decision like any
+other (quality errors block it, privacy findings and the approval policy hold it in the working
+copy); ``--publish`` overrides the policy's review, recorded in the audit trail as an override.
+The command lives in governance because it reports that decision."""
 
 from __future__ import annotations
 
@@ -16,8 +19,8 @@ from townsquare.core.management.base import TownsquareCommand
 from townsquare.datastore import services
 from townsquare.datastore.models import DataVersion
 from townsquare.datastore.selectors import published_version
+from townsquare.governance import decision
 from townsquare.quality import gate
-from townsquare.quality.models import Report
 
 
 class Command(TownsquareCommand):
@@ -39,6 +42,15 @@ class Command(TownsquareCommand):
         parser.add_argument(
             "--sheet", default="", help="The spreadsheet's sheet (default: the first)."
         )
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help=(
+                "Publish it without the approval policy's review (the operator and "
+                "coordinators; recorded in the audit trail as an override). Quality errors and "
+                "privacy findings still hold it."
+            ),
+        )
         self.add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -49,7 +61,12 @@ class Command(TownsquareCommand):
         reader = {key: options[key] for key in ("format", "encoding", "delimiter", "sheet")}
         if options["url"]:
             created = services.version_create_from_url(
-                actor=actor, dataset=dataset, url=options["url"], options=reader, enqueue=False
+                actor=actor,
+                dataset=dataset,
+                url=options["url"],
+                options=reader,
+                enqueue=False,
+                override=options["publish"],
             )
         else:
             path = Path(options["file"])
@@ -62,6 +79,7 @@ class Command(TownsquareCommand):
                     upload=File(handle, name=path.name),
                     options=reader,
                     enqueue=False,
+                    override=options["publish"],
                 )
         if created.duplicate_of is not None:
             self.stdout.write(
@@ -72,45 +90,55 @@ class Command(TownsquareCommand):
         version = self._ingest(created.version)
         if version.status != DataVersion.Status.READY:
             raise CommandError(f"Version {version.number} failed: {version.error}")
+        self.stdout.write(self._outcome(version))
+
+    def _outcome(self, version: DataVersion) -> str:
+        """What became of the version, in the publication decision's words."""
+        dataset = version.dataset
+        dataset.refresh_from_db()
+        verdict = decision.data_version(version)
+        name = f"Version {version.number} of {dataset.slug}"
         shape = f"{version.row_count:,} rows, {len(version.fields)} columns"
-        report = Report.objects.filter(version=version).first()
-        if report is not None and report.blocks_publication:
+        if verdict.blocked:
             raise CommandError(
-                f"Version {version.number} of {dataset.slug} was read ({shape}) but is not "
-                f"published: its quality report has {report.errors} error(s). See "
+                f"{name} was read ({shape}) but is not published: its quality report has "
+                f"{verdict.errors} error(s). See "
                 f"/api/v1/datasets/{dataset.slug}/versions/{version.pk}/report."
             )
+        held = len(gate.open_findings(version))
         current = published_version(dataset)
-        if current is None or current.pk != version.pk:
-            held = [f for f in report.findings if gate.needs_sign_off(f)] if report else []
-            why = (
-                f"it has {len(held)} privacy finding(s) for a privacy officer to sign off (or "
-                "withhold those columns and load it again); "
-                if held
+        if current is not None and current.pk == version.pk and dataset.state == "published":
+            spared = (
+                " without review: your --publish override is in the audit trail"
+                if verdict.overridden
                 else ""
             )
-            self.stdout.write(
-                f"Version {version.number} of {dataset.slug} is ready ({shape}) and waits in "
-                f"the working copy: {why}submit it for review to publish it."
-            )
-            return
+            return str(self.style.SUCCESS(f"{name} is ready and published{spared}: {shape}."))
         if dataset.state != "published":
-            held = [f for f in report.findings if gate.needs_sign_off(f)] if report else []
             findings = (
-                f" Its {len(held)} privacy finding(s) wait for a privacy officer's sign-off then."
+                f" Its {held} privacy finding(s) wait for a privacy officer's sign-off then."
                 if held
                 else ""
             )
-            self.stdout.write(
-                f"Version {version.number} of {dataset.slug} is ready ({shape}): it is the "
-                f"data of the dataset, which is {dataset.state}, seen only inside its "
-                f"organization. Submit the dataset for review to publish it.{findings}"
+            return (
+                f"{name} is ready ({shape}): it is the data of the dataset, which is "
+                f"{dataset.state}, seen only inside its organization. Submit the dataset for "
+                f"review to publish it.{findings}"
             )
-            return
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Version {version.number} of {dataset.slug} is ready and published: {shape}."
+        why = []
+        if verdict.privacy:
+            why.append(
+                f"it has {held} privacy finding(s) for a privacy officer to sign off (or "
+                "withhold those columns and load it again)"
             )
+        if verdict.reasons:
+            why.append(
+                "the approval policy reviews new data versions (load it with --publish to "
+                "publish it at once, recorded as an override)"
+            )
+        return (
+            f"{name} is ready ({shape}) and waits in the working copy: {'; '.join(why)}. "
+            "Submit it for review to publish it."
         )
 
     def _ingest(self, version: DataVersion) -> DataVersion:
