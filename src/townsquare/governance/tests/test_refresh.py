@@ -93,3 +93,26 @@ def test_a_source_that_has_not_changed_makes_no_new_version(
     BODY["now"] = b"road,km\nMain,3\nOak,2\n"
     assert "version 2, 2 rows, published." in refresh("roads")  # a real change still loads
     assert DataVersion.objects.filter(dataset=dataset).count() == 2
+
+
+def test_a_refresh_with_errors_or_findings_says_so(
+    public_works: Any, make_dataset: Any, source: str, settings: Any
+) -> None:
+    from townsquare.governance.models import ApprovalPolicy
+    from townsquare.quality.tests.test_privacy import PLANTED
+
+    ApprovalPolicy.objects.create(review_data_version=False)
+    dataset = make_dataset(public_works, slug="roads")
+    BODY["now"] = b"road,km\nMain,3\n"
+    created = services.version_create_from_url(
+        actor=SYSTEM, dataset=dataset, url=source, enqueue=False
+    )
+    services.version_ingest(created.version.pk)
+    assert published_version(dataset).number == 1
+    settings.QUALITY_ERRORS = [*settings.QUALITY_ERRORS, "duplicate_rows"]
+    BODY["now"] = b"road,km\nMain,3\nMain,3\n"
+    with pytest.raises(CommandError, match="version 2 is not published: its quality report has 1"):
+        refresh("roads")
+    BODY["now"] = PLANTED.encode()
+    assert "waits for a privacy officer (" in refresh("roads")
+    assert published_version(dataset).number == 1

@@ -1,6 +1,8 @@
 """`townsquare refresh SLUG…`: fetch each dataset's published source URL again, in the
-foreground (for a nightly cron job). The approval policy decides whether each refresh publishes
-at once (same columns, every value read) or waits in the working copy for review."""
+foreground (for a nightly cron job). The publication decision says whether each refresh
+publishes at once (the policy allows it, same columns, every value read), waits in the working
+copy for review or for a privacy officer, or is blocked by quality errors; the command reports
+which. It lives in governance because it reports that decision."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from townsquare.core.management.base import TownsquareCommand
 from townsquare.datastore import services
 from townsquare.datastore.models import DataVersion
 from townsquare.datastore.selectors import published_version
+from townsquare.governance import decision
+from townsquare.quality import gate
 
 
 class Command(TownsquareCommand):
@@ -38,10 +42,26 @@ class Command(TownsquareCommand):
             if version.status != DataVersion.Status.READY:
                 failed.append(f"{slug}: version {version.number} failed: {version.error}")
                 continue
-            current = published_version(dataset)
-            state = "published" if current and current.pk == version.pk else "waits for review"
+            verdict = decision.data_version(version)
+            if verdict.blocked:
+                failed.append(
+                    f"{slug}: version {version.number} is not published: its quality report "
+                    f"has {verdict.errors} error(s)"
+                )
+                continue
             self.stdout.write(
-                f"{slug}: version {version.number}, {version.row_count:,} rows, {state}."
+                f"{slug}: version {version.number}, {version.row_count:,} rows, "
+                f"{_state(version, verdict)}."
             )
         if failed:
             raise CommandError("; ".join(failed))
+
+
+def _state(version: DataVersion, verdict: decision.Decision) -> str:
+    current = published_version(version.dataset)
+    if current is not None and current.pk == version.pk:
+        return "published"
+    if verdict.privacy:
+        held = len(gate.open_findings(version))
+        return f"waits for a privacy officer ({held} privacy finding(s) to sign off)"
+    return "waits for review"
