@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "townsquare.core.context.site",
+                "townsquare.governance.context.may",
             ],
         },
     }

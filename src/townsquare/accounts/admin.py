@@ -1,7 +1,17 @@
+"""People, memberships and tokens, read-only: roles change on the People and Members pages
+(or `townsquare siterole` / `member`), tokens on the owner's page; all audited."""
+
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
+from django.http import HttpRequest
 
 from townsquare.accounts.models import ApiToken, Membership, User
+from townsquare.core.admin import ReadOnly
+
+admin.site.unregister(Group)  # roles are Townsquare's own (site roles, memberships), not groups
 
 
 @admin.register(User)
@@ -18,17 +28,26 @@ class TownsquareUserAdmin(UserAdmin):
     list_filter = ("is_superuser", "is_coordinator", "is_active")
     fieldsets = (*UserAdmin.fieldsets, ("Townsquare", {"fields": ("is_coordinator",)}))  # type: ignore[misc]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnly):
     list_display = ("user", "organization", "role", "created_at")
     list_filter = ("role", "organization")
     search_fields = ("user__username", "organization__name")
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    """Tokens are created by their owners; admins can see and revoke, not read secrets."""
+class ApiTokenAdmin(ReadOnly):
+    """Tokens are created and revoked by their owners; the admin never shows secrets."""
 
     list_display = (
         "name",
@@ -39,8 +58,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "last_used_at",
         "revoked_at",
     )
-    readonly_fields = ("user", "name", "prefix", "key_hash", "created_at", "last_used_at")
+    exclude = ("key_hash",)
     search_fields = ("user__username", "name", "prefix")
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False

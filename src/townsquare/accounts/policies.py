@@ -52,6 +52,11 @@ def can_assign_org_role(actor: Actor, organization_id: int, role: str) -> bool:
     return role in OrgRole.values and can_manage_members(actor, organization_id)
 
 
+def can_use_site_administration(actor: Actor) -> bool:
+    """Django's admin (read-only for what the audit trail records): admins."""
+    return is_admin(actor)
+
+
 def can_set_site_role(actor: Actor) -> bool:
     """Only admins make coordinators and admins."""
     return is_admin(actor)

@@ -17,6 +17,16 @@ def can_edit_documents(actor: Actor) -> bool:
     return is_coordinator(actor)
 
 
+def can_change_approval_policy(actor: Actor) -> bool:
+    """The site-wide policy and each organization's own: coordinators and admins."""
+    return is_coordinator(actor)
+
+
+def can_see_stuck_changes(actor: Actor) -> bool:
+    """Every organization's changes that nobody may sign (the coordinators give the roles)."""
+    return is_coordinator(actor)
+
+
 def is_staff(actor: Actor) -> bool:
     """Coordinators, admins and the members of any organization."""
     return is_coordinator(actor) or (

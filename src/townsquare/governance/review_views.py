@@ -10,10 +10,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from townsquare.accounts.policies import is_coordinator
 from townsquare.audit.services import record_refusal
 from townsquare.catalog.selectors import dataset_for_edit, dataset_for_view, organization_by_slug
 from townsquare.core.errors import DomainError, PermissionDenied
@@ -91,11 +89,8 @@ class PolicyForm(forms.Form):
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
-    waiting = [
-        (change, now - change.submitted_at) for change in selectors.inbox(actor=request.user)
-    ]
-    stuck = selectors.stuck_changes() if is_coordinator(request.user) else []
+    waiting = selectors.standings(selectors.inbox(actor=request.user))
+    stuck = selectors.stuck_changes() if policies.can_see_stuck_changes(request.user) else []
     return render(request, "governance/inbox.html", {"waiting": waiting, "stuck": stuck})
 
 
@@ -104,7 +99,7 @@ def submitted(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "governance/submissions.html",
-        {"changes": selectors.submissions(actor=request.user)[:100]},
+        {"changes": selectors.standings(selectors.submissions(actor=request.user)[:100])},
     )
 
 
@@ -169,7 +164,7 @@ def withdraw(request: HttpRequest, change_id: int) -> HttpResponse:
 @domain_errors
 def approval_policy(request: HttpRequest, slug: str = "") -> HttpResponse:
     organization = organization_by_slug(slug) if slug else None
-    if not policies.can_edit_documents(request.user):
+    if not policies.can_change_approval_policy(request.user):
         raise PermissionDenied(
             "Only coordinators and admins change approval policies.",
             attempt="policy.change" if request.method == "POST" else None,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,6 +87,29 @@ def inbox(*, actor: Actor) -> list[Change]:
             continue
         mine.append(change)
     return mine
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A change in a list, with where it stands computed here, not by the template per row."""
+
+    change: Change
+    waiting: str  # "step 1 of 2: the sign-off of an approver" ("" unless in review)
+    stuck: str  # why nobody can carry its step on ("" when enough people may)
+
+
+def standings(changes: Iterable[Change]) -> list[Standing]:
+    rows = []
+    for change in changes:
+        reviewed = change.status == Change.Status.IN_REVIEW
+        rows.append(
+            Standing(
+                change,
+                approval.waiting_for(change) if reviewed else "",
+                (approval.missing_signers(change) or "") if reviewed else "",
+            )
+        )
+    return rows
 
 
 def submissions(*, actor: Actor) -> QuerySet[Change]:

@@ -153,7 +153,7 @@ def approval_policy_set(
     *, actor: Actor, organization: Organization | None = None, **values: Any
 ) -> ApprovalPolicy:
     """Set the site-wide policy (no organization) or an organization's own."""
-    if not policies.can_edit_documents(actor):
+    if not policies.can_change_approval_policy(actor):
         raise PermissionDenied(
             "Only coordinators and admins change approval policies.", attempt="policy.change"
         )
@@ -190,7 +190,7 @@ def approval_policy_set(
 @transaction.atomic
 def approval_policy_remove(*, actor: Actor, organization: Organization) -> None:
     """The organization follows the site-wide policy again."""
-    if not policies.can_edit_documents(actor):
+    if not policies.can_change_approval_policy(actor):
         raise PermissionDenied(
             "Only coordinators and admins change approval policies.", attempt="policy.change"
         )

@@ -49,11 +49,14 @@ def open_findings(version: DataVersion) -> list[dict[str, Any]]:
         from townsquare.quality.services import check_version
 
         report = check_version(version)
-    due = [f for f in report.findings if needs_sign_off(f)]
-    if not due:
+    if not any(needs_sign_off(f) for f in report.findings):
         return []
-    done = accepted(version)
-    return [f for f in due if key(f) not in done]
+    return still_open(report, set(accepted(version)))
+
+
+def still_open(report: Report, accepted_keys: set[tuple[str, str]]) -> list[dict[str, Any]]:
+    """The report's findings that need a sign-off and are not among those accepted."""
+    return [f for f in report.findings if needs_sign_off(f) and key(f) not in accepted_keys]
 
 
 def cleared(version: DataVersion | None) -> bool:
