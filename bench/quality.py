@@ -38,10 +38,10 @@ import json, time
 import django
 django.setup()
 from townsquare.datastore.models import DataVersion
-from townsquare.quality.services import check_version
+from townsquare.quality.services import version_check
 version = DataVersion.objects.get()
 started = time.perf_counter()
-report = check_version(version)
+report = version_check(version)
 seconds = time.perf_counter() - started
 print(json.dumps({"work": seconds, "rows": version.row_count, "errors": report.errors,
     "warnings": report.warnings, "findings": sorted({f["check"] for f in report.findings})}))

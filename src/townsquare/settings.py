@@ -9,11 +9,21 @@ import re
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
 from townsquare import env
 
+django_stubs_ext.monkeypatch()  # generic admin and queryset classes, for the type checker
+
 PACKAGE_DIR = Path(__file__).resolve().parent
+CHECKOUT = PACKAGE_DIR.parents[1]
+IN_CHECKOUT = (CHECKOUT / "pyproject.toml").is_file() and (CHECKOUT / "src" / "townsquare").is_dir()
+
+# --- The env file -----------------------------------------------------------------------
+# Variables may be kept in a file (see .env.example): ``.env`` of the source checkout, or the
+# file TOWNSQUARE_ENV_FILE names (empty: none). The environment always wins over the file.
+env.load_env_file(CHECKOUT / ".env" if IN_CHECKOUT else None)
 
 # --- Mode and secrets -------------------------------------------------------------------
 ENVIRONMENT = env.choice("TOWNSQUARE_ENV", "development", ("development", "production"))
@@ -38,9 +48,8 @@ if PRODUCTION and len(SECRET_KEY) < 32:
 def _default_data_dir() -> Path:
     """The same folder wherever a command runs: ``var/`` of the source checkout Townsquare runs
     from (``make demo``), else the user's data folder (``$XDG_DATA_HOME/townsquare``)."""
-    checkout = Path(__file__).resolve().parents[2]
-    if (checkout / "pyproject.toml").is_file() and (checkout / "src" / "townsquare").is_dir():
-        return checkout / "var"
+    if IN_CHECKOUT:
+        return CHECKOUT / "var"
     home = env.string("XDG_DATA_HOME", "") or str(Path.home() / ".local" / "share")
     return Path(home) / "townsquare"
 
@@ -198,7 +207,7 @@ DATASTORE_EXPORT_SECONDS = env.integer("TOWNSQUARE_DATASTORE_EXPORT_SECONDS", 60
 DATASTORE_RESULT_CACHE_MB = env.integer("TOWNSQUARE_DATASTORE_RESULT_CACHE_MB", 64, minimum=0)
 DATASTORE_SQL_MAX_ROWS = env.integer("TOWNSQUARE_DATASTORE_SQL_MAX_ROWS", 10_000, minimum=1)
 DATASTORE_SQL_MEMORY_LIMIT = env.string("TOWNSQUARE_DATASTORE_SQL_MEMORY_LIMIT", "500MB")
-# The quality policy: the checks whose findings are errors (they block publication); every other
+# The severities: the checks whose findings are errors (they block publication); every other
 # finding is a warning.
 QUALITY_ERRORS = env.string_list(
     "TOWNSQUARE_QUALITY_ERRORS",

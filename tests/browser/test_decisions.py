@@ -71,7 +71,7 @@ def files_added(org: Any, steward: Any) -> Callable[[Dataset], bool]:
 
 def republication(org: Any, steward: Any) -> Callable[[Dataset], bool]:
     dataset = _published(org)
-    workflow.archive(actor=steward, dataset=dataset)
+    workflow.dataset_archive(actor=steward, dataset=dataset)
     return lambda d: d.state == "published"
 
 

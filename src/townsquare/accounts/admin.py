@@ -15,7 +15,7 @@ admin.site.unregister(Group)  # roles are Townsquare's own (site roles, membersh
 
 
 @admin.register(User)
-class TownsquareUserAdmin(UserAdmin):
+class TownsquareUserAdmin(UserAdmin[User]):
     list_display = (
         "username",
         "email",
@@ -26,6 +26,7 @@ class TownsquareUserAdmin(UserAdmin):
         "is_active",
     )
     list_filter = ("is_superuser", "is_coordinator", "is_active")
+    # The stubs type UserAdmin.fieldsets as optional; Django always sets it.
     fieldsets = (*UserAdmin.fieldsets, ("Townsquare", {"fields": ("is_coordinator",)}))  # type: ignore[misc]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Status
 
 from townsquare.accounts import policies, selectors, services
@@ -18,12 +17,13 @@ from townsquare.accounts.schemas import (
     TokenOut,
 )
 from townsquare.catalog.selectors import organization_by_slug
+from townsquare.core.actors import ApiRequest
 from townsquare.core.errors import NotAuthenticated, NotFound, PermissionDenied
 
 router = Router()
 
 
-def _signed_in(request: HttpRequest) -> Any:
+def _signed_in(request: ApiRequest) -> Any:
     if not policies.is_signed_in(request.auth):
         raise NotAuthenticated("Sign in or send an API token.")
     return request.auth
@@ -44,7 +44,7 @@ def _token_out(token: ApiToken) -> dict[str, Any]:
 
 
 @router.get("/me", response=MeOut, summary="Who the API takes you for")
-def me(request: HttpRequest) -> dict[str, Any]:
+def me(request: ApiRequest) -> dict[str, Any]:
     actor = request.auth
     if not policies.is_signed_in(actor):
         return {
@@ -65,12 +65,12 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/tokens", response=list[TokenOut], summary="Your API tokens")
-def list_tokens(request: HttpRequest) -> list[dict[str, Any]]:
+def list_tokens(request: ApiRequest) -> list[dict[str, Any]]:
     return [_token_out(t) for t in selectors.tokens_of(user=_signed_in(request))]
 
 
 @router.post("/tokens", response={201: TokenCreated}, summary="Create an API token")
-def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
+def create_token(request: ApiRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     actor = _signed_in(request)
     token, secret = services.token_create(
         actor=actor, user=actor, name=payload.name, expires_at=payload.expires_at
@@ -79,7 +79,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any
 
 
 @router.delete("/tokens/{int:token_id}", response={204: None}, summary="Revoke an API token")
-def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
+def revoke_token(request: ApiRequest, token_id: int) -> Status[None]:
     actor = _signed_in(request)
     token = ApiToken.objects.filter(pk=token_id).first()
     if token is None or not policies.can_see_token(actor, token):
@@ -98,7 +98,7 @@ def _membership_out(membership: Membership) -> dict[str, Any]:
 
 
 @router.get("/organizations/{slug}/members", response=list[MembershipOut])
-def list_members(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+def list_members(request: ApiRequest, slug: str) -> list[dict[str, Any]]:
     organization = organization_by_slug(slug)
     actor = _signed_in(request)
     if not (
@@ -110,7 +110,7 @@ def list_members(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 
 
 @router.post("/organizations/{slug}/members", response={201: MembershipOut})
-def add_member(request: HttpRequest, slug: str, payload: MembershipIn) -> Status[dict[str, Any]]:
+def add_member(request: ApiRequest, slug: str, payload: MembershipIn) -> Status[dict[str, Any]]:
     organization = organization_by_slug(slug)
     user = selectors.user_by_username(payload.username)
     membership = services.membership_add(
@@ -120,7 +120,7 @@ def add_member(request: HttpRequest, slug: str, payload: MembershipIn) -> Status
 
 
 @router.delete("/organizations/{slug}/members/{username}/{role}", response={204: None})
-def remove_member(request: HttpRequest, slug: str, username: str, role: str) -> Status[None]:
+def remove_member(request: ApiRequest, slug: str, username: str, role: str) -> Status[None]:
     organization = organization_by_slug(slug)
     user = selectors.user_by_username(username)
     services.membership_remove(

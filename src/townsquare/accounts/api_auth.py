@@ -43,12 +43,12 @@ class ActorAuth(HttpAuthBase):
                 raise
             request.user = user
             return user
-        user = request.user
-        if user.is_authenticated and request.method not in SAFE_METHODS:
+        signed_in = request.user
+        if signed_in.is_authenticated and request.method not in SAFE_METHODS:
             if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
                 raise CsrfRefused(
                     "This write came with a session cookie but without a valid CSRF token. "
                     "Send the X-CSRFToken header, or use an API token instead.",
                     attempt="request.csrf",
                 )
-        return user
+        return signed_in

@@ -29,7 +29,7 @@ def org_roles(actor: Actor, organization_id: int) -> frozenset[str]:
     """The actor's roles in one organization (cached on the actor for the request)."""
     if not is_signed_in(actor) or actor.pk is None:
         return frozenset()
-    cache = actor.__dict__.setdefault("_org_roles", None)
+    cache: dict[int, frozenset[str]] | None = actor.__dict__.setdefault("_org_roles", None)
     if cache is None:
         cache = roles_by_organization(user=actor)
         actor.__dict__["_org_roles"] = cache

@@ -9,6 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.functional import lazy
@@ -24,6 +25,7 @@ from townsquare.accounts.forms import (
     SiteRoleForm,
     TokenForm,
 )
+from townsquare.accounts.http import SignedInRequest
 from townsquare.accounts.models import ApiToken
 from townsquare.catalog.selectors import organization_by_slug
 from townsquare.core import throttle
@@ -55,7 +57,7 @@ _password_reset = auth_views.PasswordResetView.as_view(
 )
 
 
-def password_reset(request: HttpRequest) -> HttpResponse:
+def password_reset(request: HttpRequest) -> HttpResponseBase:
     """Django's password reset, at most TOWNSQUARE_RATE_PASSWORD_RESETS asked per address."""
     if request.method == "POST":
         try:
@@ -84,7 +86,7 @@ password_change = auth_views.PasswordChangeView.as_view(
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: SignedInRequest) -> HttpResponse:
     memberships = request.user.memberships.select_related("organization").order_by(
         "organization__name"
     )
@@ -100,7 +102,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @domain_errors
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: SignedInRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     created = None
     if request.method == "POST" and form.is_valid():

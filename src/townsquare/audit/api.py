@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, Literal
 
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from townsquare.audit import exports, selectors, web
-from townsquare.core.errors import NotFound
+from townsquare.core.actors import ApiRequest
 
 router = Router()
 
@@ -41,7 +41,7 @@ def _filter(params: EventParams) -> selectors.EventFilter:
 @router.get(
     "/audit/events", summary="Audit events, newest first (filter by dataset, user, action, days)"
 )
-def events(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
+def events(request: ApiRequest, params: Query[PageParams]) -> dict[str, Any]:
     found = web.events(actor=request.auth, where=_filter(params))
     page = list(found[params.offset : params.offset + params.limit + 1])
     more = len(page) > params.limit
@@ -58,8 +58,8 @@ def events(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
     summary="Download the audit events (with the same filters) as CSV or JSON",
     response={200: Any},
 )
-def export(request: HttpRequest, form: str, params: Query[EventParams]) -> StreamingHttpResponse:
-    if form not in ("csv", "json"):
-        raise NotFound("Download the audit trail as events.csv or events.json.")
+def export(
+    request: ApiRequest, form: Literal["csv", "json"], params: Query[EventParams]
+) -> StreamingHttpResponse:
     found = web.events(actor=request.auth, where=_filter(params))
     return exports.download(found, form)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
@@ -50,7 +50,7 @@ def events(
     if where.since:
         found = found.filter(at__gte=_day_start(where.since))
     if where.until:
-        found = found.filter(at__lt=_day_start(where.until) + timezone.timedelta(days=1))
+        found = found.filter(at__lt=_day_start(where.until) + timedelta(days=1))
     return found.order_by("-number")
 
 

@@ -91,7 +91,9 @@ def record(
     return event
 
 
-def changes(instance: Any, names: list[str], values: dict[str, Any]) -> tuple[dict, dict]:
+def changes(
+    instance: Any, names: list[str], values: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Before and after of the fields ``values`` changes on ``instance``."""
     before = {n: getattr(instance, n) for n in names if n in values}
     after = {n: values[n] for n in before if values[n] != before[n]}

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
 from townsquare.audit import exports, services, web
@@ -42,7 +42,7 @@ def events(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @domain_errors
-def export(request: HttpRequest, form: str) -> HttpResponse:
+def export(request: HttpRequest, form: str) -> StreamingHttpResponse:
     found = web.events(actor=request.user, where=EventFilterForm(request.GET).filter())
     return exports.download(found, form)
 

@@ -1,7 +1,10 @@
 """Organizations and datasets, read-only: they change on the portal's pages and API, which
 keep the search index, the workflow and the audit trail in step."""
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from townsquare.catalog.models import Dataset, Distribution, Organization
 from townsquare.core.admin import ReadOnly
@@ -13,19 +16,19 @@ class OrganizationAdmin(ReadOnly):
     search_fields = ("name", "slug")
 
 
-class DistributionInline(admin.TabularInline):
+class DistributionInline(admin.TabularInline[Distribution, Dataset]):
     model = Distribution
     extra = 0
     fields = ("title", "kind", "format", "media_type", "byte_size", "download_url", "access_url")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Dataset | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

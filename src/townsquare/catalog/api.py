@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -26,6 +26,7 @@ from townsquare.catalog.schemas import (
     ThemeOut,
 )
 from townsquare.catalog.vocabularies import LICENSES, THEMES
+from townsquare.core.actors import ApiRequest
 from townsquare.core.uploads import ensure_upload_within_limit
 from townsquare.datastore.presenters import created_out
 from townsquare.datastore.schemas import VersionCreated
@@ -81,12 +82,12 @@ def _changes(payload: Schema) -> dict[str, Any]:
 
 
 @router.get("/licenses", response=list[LicenseOut], summary="The licenses a dataset may use")
-def list_licenses(request: HttpRequest) -> list[dict[str, str]]:
+def list_licenses(request: ApiRequest) -> list[dict[str, str]]:
     return [{"id": item.id, "title": item.title, "url": item.url} for item in LICENSES]
 
 
 @router.get("/themes", response=list[ThemeOut], summary="The themes a dataset may have")
-def list_themes(request: HttpRequest) -> list[dict[str, str]]:
+def list_themes(request: ApiRequest) -> list[dict[str, str]]:
     return [{"code": t.code, "label": t.label, "uri": t.uri} for t in THEMES]
 
 
@@ -94,18 +95,18 @@ def list_themes(request: HttpRequest) -> list[dict[str, str]]:
 
 
 @router.get("/organizations", response=list[OrganizationOut])
-def list_organizations(request: HttpRequest) -> list[dict[str, Any]]:
+def list_organizations(request: ApiRequest) -> list[dict[str, Any]]:
     organizations = selectors.organizations_with_counts(actor=request.auth).select_related("parent")
     return [presenters.organization_out(request, o) for o in organizations]
 
 
 @router.get("/organizations/{slug}", response=OrganizationOut)
-def get_organization(request: HttpRequest, slug: str) -> dict[str, Any]:
+def get_organization(request: ApiRequest, slug: str) -> dict[str, Any]:
     return presenters.organization_out(request, selectors.organization_by_slug(slug))
 
 
 @router.post("/organizations", response={201: OrganizationOut})
-def create_organization(request: HttpRequest, payload: OrganizationIn) -> Status[dict[str, Any]]:
+def create_organization(request: ApiRequest, payload: OrganizationIn) -> Status[dict[str, Any]]:
     values = _changes(payload)
     parent_slug = values.pop("parent", None)
     parent = selectors.organization_by_slug(parent_slug) if parent_slug else None
@@ -115,7 +116,7 @@ def create_organization(request: HttpRequest, payload: OrganizationIn) -> Status
 
 @router.patch("/organizations/{slug}", response=OrganizationOut)
 def update_organization(
-    request: HttpRequest, slug: str, payload: OrganizationPatch
+    request: ApiRequest, slug: str, payload: OrganizationPatch
 ) -> dict[str, Any]:
     organization = selectors.organization_by_slug(slug)
     values = _changes(payload)
@@ -129,7 +130,7 @@ def update_organization(
 
 
 @router.delete("/organizations/{slug}", response={204: None})
-def delete_organization(request: HttpRequest, slug: str) -> Status[None]:
+def delete_organization(request: ApiRequest, slug: str) -> Status[None]:
     organization = selectors.organization_by_slug(slug)
     services.organization_delete(actor=request.auth, organization=organization)
     return Status(204, None)
@@ -152,7 +153,7 @@ class SearchParams(Schema):
 
 
 @router.get("/datasets", response=SearchOut, summary="Search datasets, with facet counts")
-def search_datasets(request: HttpRequest, params: Query[SearchParams]) -> HttpResponse:
+def search_datasets(request: ApiRequest, params: Query[SearchParams]) -> HttpResponse:
     query = search.Query(
         text=params.q,
         sort=params.sort,
@@ -179,20 +180,20 @@ def search_datasets(request: HttpRequest, params: Query[SearchParams]) -> HttpRe
     return JsonResponse(body, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False})
 
 
-def _page_link(request: HttpRequest, page: int) -> str:
+def _page_link(request: ApiRequest, page: int) -> str:
     params = request.GET.copy()
     params["page"] = str(page)
     return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
 @router.get("/datasets/{slug}", response=DatasetOut)
-def get_dataset(request: HttpRequest, slug: str) -> dict[str, Any]:
+def get_dataset(request: ApiRequest, slug: str) -> dict[str, Any]:
     dataset = selectors.dataset_for_view(actor=request.auth, slug=slug)
     return presenters.dataset_out(request, dataset)
 
 
 @router.post("/datasets", response={201: DatasetOut})
-def create_dataset(request: HttpRequest, payload: DatasetIn) -> Status[dict[str, Any]]:
+def create_dataset(request: ApiRequest, payload: DatasetIn) -> Status[dict[str, Any]]:
     values = _changes(payload)
     organization = selectors.organization_by_slug(values.pop("organization"))
     dataset = workflow.dataset_create(actor=request.auth, organization=organization, **values)
@@ -200,7 +201,7 @@ def create_dataset(request: HttpRequest, payload: DatasetIn) -> Status[dict[str,
 
 
 @router.patch("/datasets/{slug}", response=DatasetOut)
-def update_dataset(request: HttpRequest, slug: str, payload: DatasetPatch) -> dict[str, Any]:
+def update_dataset(request: ApiRequest, slug: str, payload: DatasetPatch) -> dict[str, Any]:
     dataset = selectors.dataset_for_edit(actor=request.auth, slug=slug)
     values = _changes(payload)
     org_slug = values.pop("organization", None)
@@ -213,7 +214,7 @@ def update_dataset(request: HttpRequest, slug: str, payload: DatasetPatch) -> di
 
 
 @router.delete("/datasets/{slug}", response={204: None})
-def delete_dataset(request: HttpRequest, slug: str) -> Status[None]:
+def delete_dataset(request: ApiRequest, slug: str) -> Status[None]:
     dataset = selectors.dataset_for_edit(actor=request.auth, slug=slug)
     services.dataset_delete(actor=request.auth, dataset=dataset)
     return Status(204, None)
@@ -223,7 +224,7 @@ def delete_dataset(request: HttpRequest, slug: str) -> Status[None]:
 
 
 @router.get("/datasets/{slug}/distributions", response=list[DistributionOut])
-def list_distributions(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+def list_distributions(request: ApiRequest, slug: str) -> list[dict[str, Any]]:
     dataset = selectors.dataset_for_view(actor=request.auth, slug=slug)
     return [
         presenters.distribution_out(request, d)
@@ -232,7 +233,7 @@ def list_distributions(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 
 
 @router.get("/datasets/{slug}/distributions/{int:distribution_id}", response=DistributionOut)
-def get_distribution(request: HttpRequest, slug: str, distribution_id: int) -> dict[str, Any]:
+def get_distribution(request: ApiRequest, slug: str, distribution_id: int) -> dict[str, Any]:
     dataset = selectors.dataset_for_view(actor=request.auth, slug=slug)
     distribution = selectors.distribution_for_view(
         actor=request.auth, dataset=dataset, distribution_id=distribution_id
@@ -246,7 +247,7 @@ def get_distribution(request: HttpRequest, slug: str, distribution_id: int) -> d
     summary="Add a link: to a table, it is loaded into the data table from its URL (202, the "
     "version); to another file or a page, it is added as a distribution (201)",
 )
-def add_link(request: HttpRequest, slug: str, payload: DistributionLinkIn) -> Status[Any]:
+def add_link(request: ApiRequest, slug: str, payload: DistributionLinkIn) -> Status[Any]:
     dataset = selectors.dataset_for_edit(actor=request.auth, slug=slug)
     added = files.link_add(actor=request.auth, dataset=dataset, **_changes(payload))
     return _added(request, added)
@@ -277,7 +278,7 @@ class UploadMeta(Schema):
     "privacy officer signs off before it is public",
 )
 def upload_file(
-    request: HttpRequest, slug: str, file: File[UploadedFile], meta: Form[UploadMeta]
+    request: ApiRequest, slug: str, file: File[UploadedFile], meta: Form[UploadMeta]
 ) -> Status[Any]:
     ensure_upload_within_limit(request)
     dataset = selectors.dataset_for_edit(actor=request.auth, slug=slug)
@@ -294,15 +295,16 @@ def upload_file(
     return _added(request, added)
 
 
-def _added(request: HttpRequest, added: files.Added) -> Status[Any]:
+def _added(request: ApiRequest, added: files.Added) -> Status[Any]:
     if added.version is not None:
         return Status(*created_out(request, added.version))
+    assert added.distribution is not None  # an upload is a version of the data table or a file
     return Status(201, presenters.distribution_out(request, added.distribution))
 
 
 @router.patch("/datasets/{slug}/distributions/{int:distribution_id}", response=DistributionOut)
 def update_distribution(
-    request: HttpRequest, slug: str, distribution_id: int, payload: DistributionPatch
+    request: ApiRequest, slug: str, distribution_id: int, payload: DistributionPatch
 ) -> dict[str, Any]:
     dataset = selectors.dataset_for_edit(actor=request.auth, slug=slug)
     distribution = selectors.distribution_for_view(
@@ -315,7 +317,7 @@ def update_distribution(
 
 
 @router.delete("/datasets/{slug}/distributions/{int:distribution_id}", response={204: None})
-def delete_distribution(request: HttpRequest, slug: str, distribution_id: int) -> Status[None]:
+def delete_distribution(request: ApiRequest, slug: str, distribution_id: int) -> Status[None]:
     dataset = selectors.dataset_for_edit(actor=request.auth, slug=slug)
     distribution = selectors.distribution_for_view(
         actor=request.auth, dataset=dataset, distribution_id=distribution_id
@@ -330,7 +332,7 @@ def delete_distribution(request: HttpRequest, slug: str, distribution_id: int) -
     summary="Replace the file of an uploaded distribution (multipart/form-data)",
 )
 def replace_file(
-    request: HttpRequest, slug: str, distribution_id: int, file: File[UploadedFile]
+    request: ApiRequest, slug: str, distribution_id: int, file: File[UploadedFile]
 ) -> dict[str, Any]:
     ensure_upload_within_limit(request)
     dataset = selectors.dataset_for_edit(actor=request.auth, slug=slug)

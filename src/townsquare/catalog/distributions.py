@@ -45,7 +45,7 @@ def _store(upload: File[Any], filename: str) -> tuple[str, int, str]:
         checksum = digest.hexdigest()
         upload.seek(0)
     safe_name = get_valid_filename(os.path.basename(filename))[-150:] or "file"
-    stored = default_storage.save(distribution_file_path(None, safe_name), upload)  # type: ignore[arg-type]
+    stored = default_storage.save(distribution_file_path(None, safe_name), upload)
     return stored, default_storage.size(stored), checksum
 
 
@@ -216,14 +216,25 @@ def distribution_copy(
             **described,
             **values,
         )
+    copy = _same_file_copy(distribution, privacy, {**described, **_normalize_lists(values)})
+    copy.full_clean()
+    copy.save()
+    _after_distribution_change(actor, "distribution.added", copy)
+    return copy
+
+
+def _same_file_copy(
+    distribution: Distribution, privacy: str | None, described: dict[str, Any]
+) -> Distribution:
+    """A pending copy sharing the file; its privacy sign-off carries over unless it changes."""
     copy = Distribution(
-        dataset=dataset,
+        dataset=distribution.dataset,
         kind=distribution.kind,
         file=distribution.file.name if distribution.file else None,
         byte_size=distribution.byte_size,
         checksum_sha256=distribution.checksum_sha256,
         pending=True,
-        **{**described, **_normalize_lists(values)},
+        **described,
     )
     if privacy is None or privacy == distribution.privacy:
         copy.privacy = distribution.privacy
@@ -231,9 +242,6 @@ def distribution_copy(
         copy.privacy_accepted_at = distribution.privacy_accepted_at
     else:
         _set_privacy(copy, privacy)
-    copy.full_clean()
-    copy.save()
-    _after_distribution_change(actor, "distribution.added", copy)
     return copy
 
 

@@ -26,6 +26,7 @@ class ListField(forms.CharField):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
+    # A CharField that cleans to a list: Django allows it, the stubs type CharField as str.
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
         text = super().to_python(value) or ""
         parts = text.splitlines() if self.separator == "\n" else text.split(self.separator)
@@ -180,10 +181,15 @@ class DatasetForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        self.organizations = organizations
+        organization = self.fields["organization"]
+        assert isinstance(organization, forms.ModelChoiceField)
+        organization.queryset = organizations
         current = dataset.accrual_periodicity if dataset else ""
         if current and current not in dict(FREQUENCY_CHOICES):
-            self.fields["accrual_periodicity"].choices = [*FREQUENCY_CHOICES, (current, current)]  # type: ignore[attr-defined]
+            frequency = self.fields["accrual_periodicity"]
+            assert isinstance(frequency, forms.ChoiceField)
+            frequency.choices = [*FREQUENCY_CHOICES, (current, current)]
         if not can_feature:
             del self.fields["featured"]
 

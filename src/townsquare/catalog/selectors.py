@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any, TypedDict
+
 from django.db.models import Count, Q, QuerySet
+from django_stubs_ext import WithAnnotations
 
 from townsquare.accounts.models import OrgRole
 from townsquare.accounts.policies import is_coordinator
 from townsquare.accounts.selectors import organization_ids_with_role
 from townsquare.catalog import policies
-from townsquare.catalog.models import Dataset, Distribution, Organization
+from townsquare.catalog.models import AccessGrant, Dataset, Distribution, Organization
 from townsquare.catalog.search import Listed, listed
 from townsquare.catalog.vocabularies import AccessLevel, State
 from townsquare.core.actors import Actor
@@ -97,7 +100,11 @@ def recently_updated(*, actor: Actor, limit: int = 6) -> list[Listed]:
     return listed(list(datasets.values_list("pk", flat=True)[:limit]))
 
 
-def organizations_with_counts(*, actor: Actor) -> QuerySet[Organization]:
+class Counted(TypedDict):
+    dataset_count: int
+
+
+def organizations_with_counts(*, actor: Actor) -> QuerySet[WithAnnotations[Organization, Counted]]:
     visible = datasets_visible_to(actor).values("pk")
     return Organization.objects.annotate(
         dataset_count=Count("datasets", filter=Q(datasets__in=visible))
@@ -116,3 +123,29 @@ def organizations_where_actor_publishes(*, actor: Actor) -> QuerySet[Organizatio
         return Organization.objects.order_by("name")
     ids = organization_ids_with_role(user=actor, roles=(OrgRole.STEWARD,))
     return Organization.objects.filter(pk__in=ids).order_by("name")
+
+
+def access_requests_to_decide(*, actor: Actor) -> dict[str, list[Any]]:
+    """Access requests the actor decides (approvers: their organizations'; coordinators: all):
+    those waiting, oldest first, and the grants in force."""
+    found = AccessGrant.objects.select_related("dataset", "user").filter(
+        status__in=[AccessGrant.Status.REQUESTED, AccessGrant.Status.GRANTED]
+    )
+    if not is_coordinator(actor):
+        organizations = organization_ids_with_role(user=actor, roles=(OrgRole.APPROVER,))
+        found = found.filter(dataset__organization_id__in=organizations)
+    found = found.exclude(user_id=actor.pk).order_by("requested_at", "pk")
+    return {
+        "waiting": [g for g in found if g.status == AccessGrant.Status.REQUESTED],
+        "granted": [g for g in found if g.status == AccessGrant.Status.GRANTED],
+    }
+
+
+def access_request_own(*, actor: Actor, dataset: Dataset) -> AccessGrant | None:
+    if getattr(actor, "pk", None) is None:
+        return None
+    return (
+        AccessGrant.objects.filter(dataset=dataset, user_id=actor.pk)
+        .order_by("-requested_at")
+        .first()
+    )

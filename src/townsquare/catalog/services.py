@@ -6,6 +6,7 @@ cannot be saved, so a failure never leaves a half-written distribution."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -297,7 +298,9 @@ def _save(
     return dataset
 
 
-def _record_update(actor: Actor, dataset: Dataset, before: dict, after: dict) -> None:  # type: ignore[type-arg]
+def _record_update(
+    actor: Actor, dataset: Dataset, before: dict[str, Any], after: dict[str, Any]
+) -> None:
     if after:
         audit.record(actor, "dataset.updated", dataset, before=before, after=after)
     if "access_level" in after:
@@ -350,4 +353,4 @@ def dataset_delete(*, actor: Actor, dataset: Dataset) -> None:
 
 def _delete_files_after_commit(names: Iterable[str]) -> None:
     for name in names:
-        transaction.on_commit(lambda name=name: default_storage.delete(name))
+        transaction.on_commit(partial(default_storage.delete, name))

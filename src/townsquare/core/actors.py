@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
 
 
 class SystemActor:
@@ -46,3 +47,9 @@ def user_or_none(actor: Actor) -> Any:
     if actor is None or is_system(actor) or not actor.is_authenticated:
         return None
     return actor
+
+
+class ApiRequest(HttpRequest):
+    """A request to the API: django-ninja's authentication put the actor on ``auth``."""
+
+    auth: Actor

@@ -36,7 +36,8 @@ def check_site_url(app_configs: Any, **kwargs: Any) -> list[Any]:
 def check_storage(app_configs: Any, **kwargs: Any) -> list[Any]:
     if settings.STORAGE_BACKEND != "s3":
         return []
-    options = settings.STORAGES["default"]["OPTIONS"]
+    storage: Any = settings.STORAGES["default"]
+    options: dict[str, Any] = storage["OPTIONS"]
     if bool(options.get("access_key")) != bool(options.get("secret_key")):
         return [
             Error(

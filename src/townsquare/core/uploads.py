@@ -50,6 +50,7 @@ class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
         self.received += len(raw_data)
         if self.received > settings.UPLOAD_MAX_BYTES:
             self.file.close()  # a NamedTemporaryFile: closing deletes it
+            # Read by the view to answer 413; a request carries no such attribute in the stubs.
             self.request.upload_too_large = True  # type: ignore[union-attr]
             raise StopUpload(connection_reset=False)
         self.sha256.update(raw_data)
@@ -59,6 +60,7 @@ class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
     def file_complete(self, file_size: int) -> UploadedFile | None:
         uploaded = super().file_complete(file_size)
         if uploaded is not None:
+            # The digest travels with the file to whoever stores it (checked on re-read).
             uploaded.sha256 = self.sha256.hexdigest()  # type: ignore[attr-defined]
         return uploaded
 

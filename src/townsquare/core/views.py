@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -20,7 +21,7 @@ from townsquare.core.errors import DomainError, NotAuthenticated, NotFound, Perm
 from townsquare.core.middleware import too_many
 from townsquare.core.throttle import RateLimited
 
-View = Callable[..., HttpResponse]
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 T = TypeVar("T")
 
 
@@ -29,7 +30,7 @@ def domain_errors(view: View) -> View:
     visitors who need to sign in to the sign-in page."""
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except NotAuthenticated:
@@ -54,7 +55,7 @@ def domain_errors(view: View) -> View:
         except ValidationError as exc:
             return error_page(request, 400, " ".join(exc.messages))
 
-    return wrapper
+    return cast(View, wrapper)
 
 
 def error_page(request: HttpRequest, status: int, message: str = "") -> HttpResponse:

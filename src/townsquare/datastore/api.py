@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import FileResponse, HttpResponse, HttpResponseNotModified
+from django.http.response import HttpResponseBase
 from django.utils.http import parse_etags
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from townsquare.catalog.selectors import dataset_for_edit, dataset_for_view
+from townsquare.core.actors import ApiRequest
 from townsquare.core.uploads import ensure_upload_within_limit
 from townsquare.datastore import exports, policies, presenters, selectors, services
 from townsquare.datastore.query import output
 from townsquare.datastore.query.answer import CONTENT_TYPES, records_answer
+from townsquare.datastore.query.reads import TYPES
 from townsquare.datastore.query.records import Column, RecordsQuery
-from townsquare.datastore.query.service import TYPES
 from townsquare.datastore.query.sql import run_sql
 from townsquare.datastore.schemas import (
     ExportParams,
@@ -38,7 +40,7 @@ router = Router()
     response=list[VersionSummary],
     summary="Data versions, newest first",
 )
-def list_versions(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+def list_versions(request: ApiRequest, slug: str) -> list[dict[str, Any]]:
     dataset = dataset_for_view(actor=request.auth, slug=slug)
     published = selectors.published_version_id(dataset)
     versions = selectors.versions_of(actor=request.auth, dataset=dataset)
@@ -51,7 +53,7 @@ def list_versions(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     url_name="get_version",
     summary="One version: progress, table schema, ingest report, profile",
 )
-def get_version(request: HttpRequest, slug: str, version_id: int) -> dict[str, Any]:
+def get_version(request: ApiRequest, slug: str, version_id: int) -> dict[str, Any]:
     dataset = dataset_for_view(actor=request.auth, slug=slug)
     version = selectors.version_for_view(actor=request.auth, dataset=dataset, version_id=version_id)
     return presenters.version_out(
@@ -68,7 +70,7 @@ def get_version(request: HttpRequest, slug: str, version_id: int) -> dict[str, A
     summary="Load a file as a new version (multipart/form-data); ingest runs in the background",
 )
 def upload_version(
-    request: HttpRequest, slug: str, file: File[UploadedFile], options: Form[ReaderOptions]
+    request: ApiRequest, slug: str, file: File[UploadedFile], options: Form[ReaderOptions]
 ) -> Status[dict[str, Any]]:
     ensure_upload_within_limit(request)
     dataset = dataset_for_edit(actor=request.auth, slug=slug)
@@ -83,7 +85,7 @@ def upload_version(
     response={202: VersionCreated},
     summary="Load a new version from an http(s) URL; fetched and ingested in the background",
 )
-def version_from_url(request: HttpRequest, slug: str, payload: FromUrlIn) -> Status[dict[str, Any]]:
+def version_from_url(request: ApiRequest, slug: str, payload: FromUrlIn) -> Status[dict[str, Any]]:
     dataset = dataset_for_edit(actor=request.auth, slug=slug)
     options = payload.model_dump()
     url = options.pop("url")
@@ -99,7 +101,7 @@ def version_from_url(request: HttpRequest, slug: str, payload: FromUrlIn) -> Sta
     summary="Ingest the version's original file again with an edited table schema",
 )
 def reingest(
-    request: HttpRequest, slug: str, version_id: int, payload: ReingestIn
+    request: ApiRequest, slug: str, version_id: int, payload: ReingestIn
 ) -> Status[dict[str, Any]]:
     dataset = dataset_for_edit(actor=request.auth, slug=slug)
     version = selectors.version_for_view(actor=request.auth, dataset=dataset, version_id=version_id)
@@ -120,7 +122,7 @@ def reingest(
     summary="Put this ready version forward (for example to roll back): published at once, or "
     "held in the working copy when the approval policy reviews data versions",
 )
-def publish(request: HttpRequest, slug: str, version_id: int) -> dict[str, Any]:
+def publish(request: ApiRequest, slug: str, version_id: int) -> dict[str, Any]:
     dataset = dataset_for_edit(actor=request.auth, slug=slug)
     version = selectors.version_for_view(actor=request.auth, dataset=dataset, version_id=version_id)
     workflow.version_choose(actor=request.auth, version=version)
@@ -135,7 +137,7 @@ def publish(request: HttpRequest, slug: str, version_id: int) -> dict[str, Any]:
     response={200: Any},
     openapi_extra={"responses": {200: {"description": "JSON, CSV or GeoJSON (format)."}}},
 )
-def records(request: HttpRequest, slug: str, params: Query[RecordsParams]) -> HttpResponse:
+def records(request: ApiRequest, slug: str, params: Query[RecordsParams]) -> HttpResponse:
     dataset, version = selectors.readable_data(actor=request.auth, slug=slug, lean=True)
     values = params.model_dump()
     form = values.pop("format")
@@ -162,7 +164,7 @@ def records(request: HttpRequest, slug: str, params: Query[RecordsParams]) -> Ht
     response={200: Any},
     openapi_extra={"responses": {200: {"description": "JSON or CSV (format)."}}},
 )
-def sql(request: HttpRequest, params: Query[SqlParams]) -> HttpResponse:
+def sql(request: ApiRequest, params: Query[SqlParams]) -> HttpResponse:
     result = run_sql(actor=request.auth, text=params.q)
     columns = [
         Column(name, name, TYPES.get(kind.split("(")[0], "string"))
@@ -189,14 +191,16 @@ def sql(request: HttpRequest, params: Query[SqlParams]) -> HttpResponse:
     response={200: Any, 304: None},
     openapi_extra={"responses": {200: {"description": "The file, as an attachment."}}},
 )
-def export(request: HttpRequest, slug: str, form: str, params: Query[ExportParams]) -> HttpResponse:
+def export(
+    request: ApiRequest, slug: str, form: str, params: Query[ExportParams]
+) -> HttpResponseBase:
     _, version = selectors.readable_data(actor=request.auth, slug=slug, lean=True)
     values = params.model_dump()
     query = RecordsQuery(**values) if any(values.values()) else None
     exports.check_format(form)
     etag = exports.etag_for(version, form, query)
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
-        response: HttpResponse = HttpResponseNotModified()
+        response: HttpResponseBase = HttpResponseNotModified()
     else:
         made = exports.export(version, form, query)
         response = FileResponse(

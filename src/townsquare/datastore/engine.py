@@ -32,7 +32,7 @@ def connect(*, columns: int = 0, memory_limit: str = "") -> duckdb.DuckDBPyConne
     if columns > WIDE:
         threads = 1
         memory_limit = _larger(f"{columns * 200 // 1024}MB", memory_limit)
-    config = {
+    config: dict[str, str | bool | int | float | list[str]] = {
         "memory_limit": memory_limit,
         "threads": threads,
         "temp_directory": str(spill_folder()),

@@ -30,8 +30,8 @@ from townsquare.datastore.errors import QueryError
 from townsquare.datastore.models import DataVersion
 from townsquare.datastore.names import quote
 from townsquare.datastore.query import output, run
+from townsquare.datastore.query.reads import TYPES, compile_for
 from townsquare.datastore.query.records import Column, Compiled, RecordsQuery
-from townsquare.datastore.query.service import TYPES, compile_for
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -80,9 +80,9 @@ def export(version: DataVersion, form: str, query: RecordsQuery | None) -> Expor
     compiled = compile_for(version, query or RecordsQuery(), want_geometry=form == "geojson")
     if query is None:
         stored = _cached(version, form, compiled)
-        handle = default_storage.open(stored, "rb")
+        cached: IO[bytes] = default_storage.open(stored, "rb")
         name = f"{slug}.{form}"
-        return Export(handle, name, CONTENT_TYPES[form], etag, default_storage.size(stored))
+        return Export(cached, name, CONTENT_TYPES[form], etag, default_storage.size(stored))
     if query.limit or query.offset:
         limit = f" LIMIT {int(query.limit)}" if query.limit else ""
         compiled.order += f"{limit} OFFSET {int(query.offset)}"

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import FileSystemStorage, default_storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, default_storage, storages
 
 ROOT = "datastore"
 
@@ -32,7 +32,7 @@ def save(local_path: Path, name: str) -> str:
         return default_storage.save(name, File(handle, name=os.path.basename(name)))
 
 
-def store_upload(upload: File, name: str) -> str:  # type: ignore[type-arg]
+def store_upload(upload: File[Any], name: str) -> str:
     """Save an uploaded (or opened) file into storage in chunks; returns the stored name."""
     return default_storage.save(name, upload)
 
@@ -115,9 +115,9 @@ def delete_folder(folder: str) -> None:
         shutil.rmtree(storage.path(folder), ignore_errors=True)
 
 
-def _listdir(storage: object, folder: str) -> tuple[list[str], list[str]]:
+def _listdir(storage: Storage, folder: str) -> tuple[list[str], list[str]]:
     try:
-        return storage.listdir(folder)  # type: ignore[attr-defined, no-any-return]
+        return storage.listdir(folder)
     except FileNotFoundError:
         return [], []
 

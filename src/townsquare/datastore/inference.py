@@ -9,6 +9,7 @@ So the result is always what judging every value would give.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import duckdb
@@ -129,7 +130,7 @@ def _judge(
         results.setdefault(
             column, {"count": 0, "boolean": False, "integer": False, "number": False}
         )
-    rounds = [
+    rounds: list[tuple[Callable[[str], dict[str, str]], Callable[[dict[str, Any]], Any]]] = [
         (_date_tests, lambda r: r["count"] and not (r["boolean"] or r["integer"] or r["number"])),
         (_format_tests, lambda r: r.get("date_shape") and not (r.get("date") or r.get("datetime"))),
     ]

@@ -25,6 +25,7 @@ from townsquare.datastore.errors import TooManyFields
 from townsquare.datastore.models import DataVersion
 from townsquare.datastore.profile import profile as compute_profile
 from townsquare.datastore.readers import read
+from townsquare.datastore.readers.staged import Staged
 from townsquare.datastore.selectors import treatments_in_force
 
 # (phase, start percent, end percent). Spreadsheets and geographic files are read into a
@@ -137,6 +138,13 @@ def run(version: DataVersion, source: Path, folder: Path, progress: Progress) ->
     fields = built.fields
     if staged.geographic:
         fields = [*fields, {"name": "geometry", "title": "Geometry", "type": "geojson"}]
+    report = _report(staged, built, misses)
+    return Outcome(fields, missing, built.rows, parquet, report, stats, staged.geographic, bbox)
+
+
+def _report(staged: Staged, built: build.Built, misses: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the ingest tells the steward: the reader's notes, ragged rows, values that did not
+    fit their type, and columns that fell back to text."""
     report = dict(staged.notes)
     if built.ragged["short"] or built.ragged["long"]:
         report["ragged_rows"] = built.ragged
@@ -144,7 +152,7 @@ def run(version: DataVersion, source: Path, folder: Path, progress: Progress) ->
         report["cast_failures"] = built.cast_failures
     if misses:
         report["fell_back"] = misses
-    return Outcome(fields, missing, built.rows, parquet, report, stats, staged.geographic, bbox)
+    return report
 
 
 def _bbox(con: Any, table: str) -> list[float] | None:
@@ -177,7 +185,8 @@ def finish(version: DataVersion, outcome: Outcome, parquet_name: str) -> None:
     version.bbox = outcome.bbox
     version.report = outcome.report
     version.profile = outcome.profile
-    version.phase, version.percent, version.rows_done = "done", 100.0, outcome.rows
+    # Ready, and its checks and the publication decision still to come (services._ingest).
+    version.phase, version.percent, version.rows_done = "checking", 100.0, outcome.rows
     version.finished_at = timezone.now()
     version.save()
 

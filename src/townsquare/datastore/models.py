@@ -3,6 +3,8 @@ version is a pointer that moves in one transaction."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -68,7 +70,7 @@ class DataVersion(models.Model):
         return f"{self.dataset_id} v{self.number} ({self.status})"
 
     @property
-    def fields(self) -> list[dict]:  # type: ignore[type-arg]
+    def fields(self) -> list[dict[str, Any]]:
         """The published columns (treated ones as published, excluded ones left out)."""
         from townsquare.datastore.treatments import published
 

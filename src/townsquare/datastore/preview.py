@@ -14,8 +14,8 @@ from sqlglot import exp
 from townsquare.datastore.build import HIDDEN_COLUMNS
 from townsquare.datastore.errors import QueryError
 from townsquare.datastore.models import DataVersion
+from townsquare.datastore.query.reads import Page, read_records
 from townsquare.datastore.query.records import RecordsQuery
-from townsquare.datastore.query.service import Page, read_records
 
 SIZES = (25, 50, 100)
 OPERATORS = {
@@ -104,7 +104,7 @@ def _where(column: str, op: str, value: str) -> str:
     """The filter as a query condition, built as a tree (the value stays a value)."""
     target = exp.column(column, quoted=True)
     text = exp.Literal.string(value)
-    node: exp.Expression
+    node: exp.Expr
     if op == "empty":
         node = exp.Is(this=target, expression=exp.Null())
     elif op == "filled":

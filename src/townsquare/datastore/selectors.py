@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from townsquare.catalog import policies as catalog_policies
@@ -100,7 +102,7 @@ def ensure_readable(actor: Actor, dataset: Dataset) -> None:
         )
 
 
-def treatments_in_force(version: DataVersion) -> dict[str, dict]:  # type: ignore[type-arg]
+def treatments_in_force(version: DataVersion) -> dict[str, dict[str, Any]]:
     """The withholding of the dataset's newest ready version before this one, by column: a
     new version of the same columns keeps it, whatever path the version came by."""
     previous = (

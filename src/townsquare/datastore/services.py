@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +25,11 @@ from townsquare.catalog import services as catalog_services
 from townsquare.catalog.models import Dataset
 from townsquare.core.actors import SYSTEM, Actor, user_or_none
 from townsquare.core.errors import PermissionDenied
-from townsquare.datastore import files, ingest, policies, recovery, schema
+from townsquare.datastore import files, ingest, policies, recovery
 from townsquare.datastore.errors import IngestError
 from townsquare.datastore.models import DataVersion, PublishedVersion
 from townsquare.datastore.readers.detect import FORMATS
+from townsquare.datastore.table_schema import validate as validate_table_schema
 
 READER_OPTIONS = {"format", "encoding", "delimiter", "sheet", "header"}
 # What happens once a version is ready is not the datastore's call: the app above that decides
@@ -215,7 +217,7 @@ def version_reingest(
         raise PermissionDenied("Only the organization's stewards and coordinators load data.")
     if not version.original:
         raise IngestError("This version has no stored original to read again.")
-    cleaned = schema.validate(table_schema, version.table_schema)
+    cleaned = validate_table_schema(table_schema, version.table_schema)
     with transaction.atomic():
         number = _next_number(dataset)
         folder = files.version_folder(dataset.pk, number)
@@ -240,7 +242,7 @@ def _same_content(
     dataset: Dataset, content_hash: str, options: dict[str, Any], besides: int | None = None
 ) -> DataVersion | None:
     candidates = (
-        DataVersion.objects.exclude(pk=besides)
+        DataVersion.objects.exclude(pk__in=[besides] if besides is not None else [])
         .filter(
             dataset=dataset,
             content_hash=content_hash,
@@ -312,6 +314,7 @@ def _ingest(version: DataVersion, progress: ingest.Progress, work: Path) -> Data
         # locked), then the workflow publishes it or holds it for review.
         for react in VERSION_READY:
             react(version)
+        DataVersion.objects.filter(pk=version_id, phase="checking").update(phase="done")
     except IngestError as exc:
         _failed(version, exc.message)
     except Exception as exc:  # noqa: BLE001  (anything else is reported on the version too)
@@ -382,7 +385,7 @@ def _hash_path(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), path.stat().st_size
 
 
-def publish_now(version: DataVersion, actor: Actor) -> None:
+def version_publish(version: DataVersion, actor: Actor) -> None:
     """Move the published pointer (the governance workflow decided it may)."""
     before = published_version_number(version.dataset_id)
     PublishedVersion.objects.update_or_create(
@@ -405,7 +408,7 @@ def published_version_number(dataset_id: int) -> int | None:
     )
 
 
-def cleanup(*, stale_after: timedelta = timedelta(minutes=15)) -> dict[str, int]:
+def storage_cleanup(*, stale_after: timedelta = timedelta(minutes=15)) -> dict[str, int]:
     """After crashes: mark ingests that stopped reporting (their process died) as failed, and
     delete every stored file no version refers to (a Parquet file stored just before a crash,
     folders of deleted datasets) and abandoned scratch folders. Originals stay: a failed
@@ -443,7 +446,7 @@ def dataset_forget(dataset: Dataset) -> None:
     deletion commits."""
     folders = {version_folder_of(v) for v in DataVersion.objects.filter(dataset=dataset)}
     for folder in folders:
-        transaction.on_commit(lambda folder=folder: files.delete_folder(folder))
+        transaction.on_commit(partial(files.delete_folder, folder))
 
 
 def version_refresh(*, actor: Actor, dataset: Dataset, enqueue: bool = True) -> Created:

@@ -10,7 +10,7 @@ treatment), so the file can be read again; ``published`` gives the columns as pu
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from townsquare.datastore.engine import literal
 
@@ -47,7 +47,7 @@ def normalize(raw: Any, kind_of_field: str) -> dict[str, Any]:
     return {"kind": kind, "to": _coarse_unit(treatment.get("to"), kind_of_field)}
 
 
-def _whole(value: Any) -> bool:
+def _whole(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -71,7 +71,7 @@ def _coarse_unit(to: Any, kind_of_field: str) -> Any:
 
 
 def published_type(field: dict[str, Any]) -> str:
-    treatment, kind = of(field), field.get("type", "string")
+    treatment, kind = of(field), str(field.get("type", "string"))
     if treatment is None:
         return kind
     if treatment["kind"] == "mask":

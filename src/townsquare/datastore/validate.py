@@ -4,7 +4,7 @@
 rows, blank or duplicate headers, numeric outliers by interquartile range, implausible dates).
 
 Each finding: ``check``, ``column`` (or None), ``count``, ``sample`` (row numbers, counted from 1
-after the header, and values) and ``message``. Severity is the quality policy's business.
+after the header, and values) and ``message``. Severity is quality.severity's business.
 A handful of scans whatever the number of checks: one for quartiles, one counting every
 per-value check, one for duplicate rows, one per unique column, and samples of what failed.
 """
@@ -23,6 +23,26 @@ from townsquare.datastore.engine import literal
 from townsquare.datastore.models import DataVersion
 from townsquare.datastore.names import quote
 
+# Every check validation can report: the one list the severities (which of them are
+# errors), the TOWNSQUARE_QUALITY_ERRORS system check and the docs read.
+CHECKS = (
+    "required",
+    "unique",
+    "enum",
+    "minimum",
+    "maximum",
+    "pattern",
+    "min_length",
+    "max_length",
+    "cast_failure",
+    "ragged_rows",
+    "empty_column",
+    "duplicate_rows",
+    "duplicate_header",
+    "blank_header",
+    "outliers",
+    "implausible_date",
+)
 SAMPLE = 5
 CHECKED_COLUMNS = 1000  # very wide tables: checks on the first thousand columns
 EARLIEST = datetime.date(1900, 1, 1)
@@ -66,7 +86,7 @@ def validate(version: DataVersion) -> list[dict[str, Any]]:
     )
     con = engine.connect(columns=len(fields), memory_limit=settings.QUALITY_MEMORY_LIMIT)
     try:
-        rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
+        (rows,) = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0]
         if not rows:
             return findings
         tests = _value_tests(fields) + _outlier_tests(con, table, fields)
@@ -81,7 +101,11 @@ def validate(version: DataVersion) -> list[dict[str, Any]]:
     return findings
 
 
-def _finding(check: str, column: str | None, count: int, message: str, sample: Any = ()) -> dict:  # type: ignore[type-arg]
+def _finding(
+    check: str, column: str | None, count: int, message: str, sample: Any = ()
+) -> dict[str, Any]:
+    if check not in CHECKS:
+        raise ValueError(f"{check!r} is not in validate.CHECKS")
     return {
         "check": check,
         "column": column,
@@ -152,80 +176,104 @@ def _untitled(field: dict[str, Any]) -> bool:
     return not title or (title == field["name"] and field["name"].startswith("column_"))
 
 
-def _value_tests(fields: list[dict[str, Any]]) -> list[Test]:
-    tests = []
-    today = today_()
-    for f in fields:
-        name, kind = f["name"], f["type"]
-        column = quote(name)
-        rules = f.get("constraints") or {}
-        if rules.get("required"):
-            tests.append(Test("required", name, f"{column} IS NULL", [], "Values are missing."))
-        if rules.get("enum"):
-            allowed = [str(v) for v in rules["enum"]]
-            marks = ", ".join("?" for _ in allowed)
-            tests.append(
-                Test(
-                    "enum",
-                    name,
-                    f"{column} IS NOT NULL AND CAST({column} AS VARCHAR) NOT IN ({marks})",
-                    allowed,
-                    f"Values are not one of: {', '.join(allowed[:10])}.",
-                )
-            )
-        for bound, operator in (("minimum", "<"), ("maximum", ">")):
-            if bound in rules and kind in _ORDERED:
-                target = "DOUBLE" if kind in _NUMERIC else "DATE" if kind == "date" else "TIMESTAMP"
-                tests.append(
-                    Test(
-                        bound,
-                        name,
-                        f"{column} {operator} CAST(? AS {target})",
-                        [str(rules[bound])],
-                        f"Values are {'below' if bound == 'minimum' else 'above'} the {bound} "
-                        f"{rules[bound]}.",
-                    )
-                )
-        if rules.get("pattern"):
-            tests.append(
-                Test(
-                    "pattern",
-                    name,
-                    f"{column} IS NOT NULL AND NOT regexp_full_match(CAST({column} AS VARCHAR), ?)",
-                    [str(rules["pattern"])],
-                    f"Values do not match the pattern {rules['pattern']}.",
-                )
-            )
+def _required(name: str, column: str, kind: str, rules: dict[str, Any]) -> list[Test]:
+    if not rules.get("required"):
+        return []
+    return [Test("required", name, f"{column} IS NULL", [], "Values are missing.")]
+
+
+def _enum(name: str, column: str, kind: str, rules: dict[str, Any]) -> list[Test]:
+    if not rules.get("enum"):
+        return []
+    allowed = [str(v) for v in rules["enum"]]
+    marks = ", ".join("?" for _ in allowed)
+    return [
+        Test(
+            "enum",
+            name,
+            f"{column} IS NOT NULL AND CAST({column} AS VARCHAR) NOT IN ({marks})",
+            allowed,
+            f"Values are not one of: {', '.join(allowed[:10])}.",
+        )
+    ]
+
+
+def _bounds(name: str, column: str, kind: str, rules: dict[str, Any]) -> list[Test]:
+    if kind not in _ORDERED:
+        return []
+    target = "DOUBLE" if kind in _NUMERIC else "DATE" if kind == "date" else "TIMESTAMP"
+    return [
+        Test(
+            bound,
+            name,
+            f"{column} {operator} CAST(? AS {target})",
+            [str(rules[bound])],
+            f"Values are {'below' if bound == 'minimum' else 'above'} the {bound} {rules[bound]}.",
+        )
+        for bound, operator in (("minimum", "<"), ("maximum", ">"))
+        if bound in rules
+    ]
+
+
+def _pattern(name: str, column: str, kind: str, rules: dict[str, Any]) -> list[Test]:
+    if not rules.get("pattern"):
+        return []
+    return [
+        Test(
+            "pattern",
+            name,
+            f"{column} IS NOT NULL AND NOT regexp_full_match(CAST({column} AS VARCHAR), ?)",
+            [str(rules["pattern"])],
+            f"Values do not match the pattern {rules['pattern']}.",
+        )
+    ]
+
+
+def _lengths(name: str, column: str, kind: str, rules: dict[str, Any]) -> list[Test]:
+    return [
+        Test(
+            check,
+            name,
+            f"length(CAST({column} AS VARCHAR)) {operator} ?",
+            [int(rules[bound])],
+            f"Values are {'shorter' if operator == '<' else 'longer'} than "
+            f"{rules[bound]} characters.",
+        )
         for bound, operator, check in (
             ("minLength", "<", "min_length"),
             ("maxLength", ">", "max_length"),
-        ):
-            if bound in rules:
-                tests.append(
-                    Test(
-                        check,
-                        name,
-                        f"length(CAST({column} AS VARCHAR)) {operator} ?",
-                        [int(rules[bound])],
-                        f"Values are {'shorter' if operator == '<' else 'longer'} than "
-                        f"{rules[bound]} characters.",
-                    )
-                )
-        if kind in ("date", "datetime"):
-            earliest = (
-                str(rules.get("minimum", EARLIEST)) if "minimum" in rules else EARLIEST.isoformat()
-            )
-            latest = years_after(today, FUTURE_YEARS).isoformat()
-            tests.append(
-                Test(
-                    "implausible_date",
-                    name,
-                    f"CAST({column} AS DATE) NOT BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)",
-                    [earliest, latest],
-                    f"Dates before {earliest} or after {latest}.",
-                )
-            )
-    return tests
+        )
+        if bound in rules
+    ]
+
+
+def _dates(name: str, column: str, kind: str, rules: dict[str, Any]) -> list[Test]:
+    if kind not in ("date", "datetime"):
+        return []
+    earliest = str(rules["minimum"]) if "minimum" in rules else EARLIEST.isoformat()
+    latest = years_after(today_(), FUTURE_YEARS).isoformat()
+    return [
+        Test(
+            "implausible_date",
+            name,
+            f"CAST({column} AS DATE) NOT BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)",
+            [earliest, latest],
+            f"Dates before {earliest} or after {latest}.",
+        )
+    ]
+
+
+# The per-value checks, each from a column's name, quoted name, type and constraints.
+VALUE_CHECKS = (_required, _enum, _bounds, _pattern, _lengths, _dates)
+
+
+def _value_tests(fields: list[dict[str, Any]]) -> list[Test]:
+    return [
+        test
+        for f in fields
+        for make in VALUE_CHECKS
+        for test in make(f["name"], quote(f["name"]), f["type"], f.get("constraints") or {})
+    ]
 
 
 def _outlier_tests(

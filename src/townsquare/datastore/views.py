@@ -19,7 +19,7 @@ from townsquare.governance import workflow
 
 @domain_errors
 @require_http_methods(["GET", "HEAD"])
-def original(request: HttpRequest, slug: str) -> HttpResponse:
+def original(request: HttpRequest, slug: str) -> FileResponse:
     """The published data table's original file, as it was uploaded: for those who may read
     the data, and only while no column is withheld (the original holds the raw values)."""
     _, version = selectors.readable_data(actor=request.user, slug=slug)

@@ -12,12 +12,14 @@ import json
 import random
 import re
 import zipfile
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from townsquare.demo import geography
 
@@ -156,63 +158,64 @@ CONTRACTORS = [
 ]
 
 
+PERMIT_COLUMNS = [
+    "permit_number",
+    "issued_date",
+    "permit_type",
+    "work_class",
+    "status",
+    "address",
+    "parcel_id",
+    "zone_code",
+    "valuation",
+    "fee",
+    "contractor",
+    "latitude",
+    "longitude",
+    "description",
+]
+
+
 def building_permits(folder: Path, rows: int = 3200) -> Path:
     rng = random.Random(2026)
     parcels = [p for p in _parcels() if not p["land_use"].startswith(("Park", "Vacant"))]
     where = list(itertools.accumulate(BUILDING[p["zone_code"]] for p in parcels))
-    weights = [weight for _, _, weight, _ in PERMIT_TYPES]
     path = folder / "building-permits.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(
-            [
-                "permit_number",
-                "issued_date",
-                "permit_type",
-                "work_class",
-                "status",
-                "address",
-                "parcel_id",
-                "zone_code",
-                "valuation",
-                "fee",
-                "contractor",
-                "latitude",
-                "longitude",
-                "description",
-            ]
-        )
+        writer.writerow(PERMIT_COLUMNS)
         for n in range(rows):
-            kind, work, _, (low, high) = rng.choices(PERMIT_TYPES, weights=weights)[0]
-            parcel = rng.choices(parcels, cum_weights=where)[0]
-            issued = REFERENCE_DAY - timedelta(days=int(rng.triangular(0, 4 * 365, 0)))
-            age = (REFERENCE_DAY - issued).days
-            status = (
-                "Finaled"
-                if age > 200
-                else rng.choice(["Issued", "Issued", "Inspections", "Finaled"])
-            )
-            valuation = round(rng.uniform(low, high), -2)
-            lon, lat = geography.lon_lat(*parcel["_centre"])
-            writer.writerow(
-                [
-                    f"BP-{issued.year}-{n + 1:05d}",
-                    issued.isoformat(),
-                    kind,
-                    work,
-                    status,
-                    parcel["address"],
-                    parcel["parcel_id"],
-                    parcel["zone_code"],
-                    f"{valuation:.2f}",
-                    f"{max(50.0, round(valuation * 0.012, 2)):.2f}",
-                    rng.choice(CONTRACTORS),
-                    lat,
-                    lon,
-                    f"{work} at {parcel['land_use'].lower()}",
-                ]
-            )
+            writer.writerow(_permit(rng, n, parcels, where))
     return path
+
+
+def _permit(
+    rng: random.Random, n: int, parcels: list[dict[str, Any]], where: list[float]
+) -> list[Any]:
+    weights = [weight for _, _, weight, _ in PERMIT_TYPES]
+    kind, work, _, (low, high) = rng.choices(PERMIT_TYPES, weights=weights)[0]
+    parcel = rng.choices(parcels, cum_weights=where)[0]
+    issued = REFERENCE_DAY - timedelta(days=int(rng.triangular(0, 4 * 365, 0)))
+    age = (REFERENCE_DAY - issued).days
+    status = "Finaled" if age > 200 else rng.choice(["Issued", "Issued", "Inspections", "Finaled"])
+    valuation = round(rng.uniform(low, high), -2)
+    lon, lat = geography.lon_lat(*parcel["_centre"])
+    return [
+        f"BP-{issued.year}-{n + 1:05d}",
+        issued.isoformat(),
+        kind,
+        work,
+        status,
+        parcel["address"],
+        parcel["parcel_id"],
+        parcel["zone_code"],
+        f"{valuation:.2f}",
+        f"{max(50.0, round(valuation * 0.012, 2)):.2f}",
+        rng.choice(CONTRACTORS),
+        lat,
+        lon,
+        f"{work} at {parcel['land_use'].lower()}",
+    ]
 
 
 BUDGET_LINES = {
@@ -271,49 +274,48 @@ CATEGORIES = [
 ]
 
 
-def adopted_budget(folder: Path) -> Path:
-    rng = random.Random(2027)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Adopted budget FY2027"
-    header = [
-        "fund",
-        "department",
-        "division",
-        "account",
-        "category",
-        "line_item",
-        "fy2026_adopted",
-        "fy2027_adopted",
-        "change_percent",
-    ]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    account = 5100
+BUDGET_COLUMNS = [
+    "fund",
+    "department",
+    "division",
+    "account",
+    "category",
+    "line_item",
+    "fy2026_adopted",
+    "fy2027_adopted",
+    "change_percent",
+]
+
+
+def _budget_rows(rng: random.Random) -> list[list[Any]]:
+    """One row per budget line: each division's total shared among the categories."""
+    rows, account = [], 5100
     for (fund, department), divisions in BUDGET_LINES.items():
         for division, total in divisions:
-            capital_project = fund == "Capital Projects Fund"
-            for category, line_item, share in (
-                [("Capital", "Construction", 1.0)] if capital_project else CATEGORIES
-            ):
+            lines = [("Capital", "Construction", 1.0)] if fund == "Capital Projects Fund" else None
+            for category, line_item, share in lines or CATEGORIES:
                 previous = round(total * share * rng.uniform(0.9, 1.0), -2)
                 adopted = round(previous * rng.uniform(0.97, 1.07), -2)
                 change = round((adopted - previous) / previous * 100, 1) if previous else 0.0
-                sheet.append(
-                    [
-                        fund,
-                        department,
-                        division,
-                        f"{account}-{len(line_item):02d}",
-                        category,
-                        line_item,
-                        previous,
-                        adopted,
-                        change,
-                    ]
+                code = f"{account}-{len(line_item):02d}"
+                rows.append(
+                    [fund, department, division, code, category, line_item, previous, adopted]
+                    + [change]
                 )
             account += 10
+    return rows
+
+
+def adopted_budget(folder: Path) -> Path:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
+    sheet.title = "Adopted budget FY2027"
+    sheet.append(BUDGET_COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in _budget_rows(random.Random(2027)):
+        sheet.append(row)
     sheet2 = workbook.create_sheet("Notes")
     sheet2.append(["Adopted by the Town Council on 12 November 2026 (Resolution 2026-41)."])
     sheet2.append(["Amounts in US dollars. Fiscal year 2027 runs 1 January to 31 December 2027."])
@@ -368,17 +370,27 @@ REQUEST_TYPES = [
 CHANNELS = ["Phone"] * 5 + ["Web"] * 4 + ["Mobile app"] * 3 + ["Walk-in"]
 
 
+SERVICE_REQUEST_COLUMNS = [
+    "request_id",
+    "opened_at",
+    "closed_at",
+    "status",
+    "category",
+    "request_type",
+    "channel",
+    "block_address",
+    "ward",
+    "latitude",
+    "longitude",
+    "days_to_close",
+]
+
+
 def service_requests(folder: Path, rows: int = 40_000) -> Path:
     rng = random.Random(311)
-    weights = [weight for _, _, weight, _ in REQUEST_TYPES]
     lots = geography.lots()
     people = list(itertools.accumulate(PEOPLE[lot.zone] * lot.shape.area for lot in lots))
-    blocks = []  # each lot's "100 block of Main St", from its nearest street
-    for lot in lots:
-        centre = lot.shape.representative_point()
-        street = geography.nearest_street(centre.x, centre.y)
-        number = geography.house_number(street, centre.x, centre.y) // 100 * 100
-        blocks.append(f"{number} block of {street.name}")
+    blocks = [_block_of(lot) for lot in lots]
     start = datetime(2023, 1, 1, 7, 0)
     span_minutes = int(
         (datetime.combine(REFERENCE_DAY, datetime.min.time()) - start).total_seconds() // 60
@@ -386,53 +398,56 @@ def service_requests(folder: Path, rows: int = 40_000) -> Path:
     path = folder / "311-service-requests.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(
-            [
-                "request_id",
-                "opened_at",
-                "closed_at",
-                "status",
-                "category",
-                "request_type",
-                "channel",
-                "block_address",
-                "ward",
-                "latitude",
-                "longitude",
-                "days_to_close",
-            ]
-        )
+        writer.writerow(SERVICE_REQUEST_COLUMNS)
         opened_times = sorted(
             start + timedelta(minutes=rng.randrange(span_minutes)) for _ in range(rows)
         )
         for n, opened in enumerate(opened_times):
-            category, kind, _, typical_days = rng.choices(REQUEST_TYPES, weights=weights)[0]
-            if category == "Snow" and opened.month not in (11, 12, 1, 2, 3):
-                category, kind, typical_days = "Streets", "Pothole", 6
-            index = rng.choices(range(len(lots)), cum_weights=people)[0]
-            x0, y0, x1, y1 = lots[index].shape.bounds
-            x, y = rng.uniform(x0, x1), rng.uniform(y0, y1)
-            lon, lat = geography.lon_lat(x, y)
-            days = round(rng.expovariate(1 / typical_days), 1)
-            closed = opened + timedelta(days=days)
-            is_open = closed.date() > REFERENCE_DAY
-            writer.writerow(
-                [
-                    f"SR-{opened.year}-{n + 1:06d}",
-                    opened.isoformat(timespec="minutes"),
-                    "" if is_open else closed.isoformat(timespec="minutes"),
-                    "Open" if is_open else "Closed",
-                    category,
-                    kind,
-                    rng.choice(CHANNELS),
-                    blocks[index],
-                    f"Ward {1 + min(int(x // 800), 3)}",
-                    round(lat, 4),
-                    round(lon, 4),
-                    "" if is_open else days,
-                ]
-            )
+            writer.writerow(_service_request(rng, n, opened, lots, people, blocks))
     return path
+
+
+def _block_of(lot: Any) -> str:
+    """A lot's "100 block of Main St", from its nearest street."""
+    centre = lot.shape.representative_point()
+    street = geography.nearest_street(centre.x, centre.y)
+    number = geography.house_number(street, centre.x, centre.y) // 100 * 100
+    return f"{number} block of {street.name}"
+
+
+def _service_request(
+    rng: random.Random,
+    n: int,
+    opened: datetime,
+    lots: Sequence[Any],
+    people: list[float],
+    blocks: list[str],
+) -> list[Any]:
+    weights = [weight for _, _, weight, _ in REQUEST_TYPES]
+    category, kind, _, typical_days = rng.choices(REQUEST_TYPES, weights=weights)[0]
+    if category == "Snow" and opened.month not in (11, 12, 1, 2, 3):
+        category, kind, typical_days = "Streets", "Pothole", 6
+    index = rng.choices(range(len(lots)), cum_weights=people)[0]
+    x0, y0, x1, y1 = lots[index].shape.bounds
+    x, y = rng.uniform(x0, x1), rng.uniform(y0, y1)
+    lon, lat = geography.lon_lat(x, y)
+    days = round(rng.expovariate(1 / typical_days), 1)
+    closed = opened + timedelta(days=days)
+    is_open = closed.date() > REFERENCE_DAY
+    return [
+        f"SR-{opened.year}-{n + 1:06d}",
+        opened.isoformat(timespec="minutes"),
+        "" if is_open else closed.isoformat(timespec="minutes"),
+        "Open" if is_open else "Closed",
+        category,
+        kind,
+        rng.choice(CHANNELS),
+        blocks[index],
+        f"Ward {1 + min(int(x // 800), 3)}",
+        round(lat, 4),
+        round(lon, 4),
+        "" if is_open else days,
+    ]
 
 
 def plow_routes(folder: Path) -> Path:
@@ -456,7 +471,7 @@ def plow_routes(folder: Path) -> Path:
     return path
 
 
-GENERATORS = {
+GENERATORS: dict[str, Callable[[Path], Path]] = {
     "zoning-districts": zoning_districts,
     "land-use-parcels": land_use_parcels,
     "building-permits": building_permits,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -100,7 +101,7 @@ def blocks() -> tuple[Polygon, ...]:
     )
 
 
-def _polygons(shapes: list[object]) -> list[Polygon]:
+def _polygons(shapes: Sequence[object]) -> list[Polygon]:
     found: list[Polygon] = []
     for shape in shapes:
         if isinstance(shape, Polygon) and not shape.is_empty:
@@ -139,11 +140,13 @@ def districts() -> tuple[tuple[str, Polygon], ...]:
     by_zone: dict[str, list[Polygon]] = {}
     for block in blocks():
         by_zone.setdefault(zone_of(block), []).append(block.buffer(8, join_style="mitre"))
-    found = []
+    found: list[tuple[str, Polygon]] = []
     for zone in sorted(by_zone):
         merged = unary_union(by_zone[zone]).buffer(-8, join_style="mitre")
         for part in _polygons([merged]):
-            found.append((zone, shapely.set_precision(part.simplify(1.0), 0.1)))
+            found += [
+                (zone, p) for p in _polygons([shapely.set_precision(part.simplify(1.0), 0.1)])
+            ]
     return tuple(sorted(found, key=lambda d: (round(d[1].centroid.y, -2), d[1].centroid.x)))
 
 
@@ -171,6 +174,8 @@ def _cut(shape: Polygon, target: float, rng: random.Random) -> list[Polygon]:
     if shape.area < target * rng.uniform(1.2, 1.9):
         return [shape.buffer(-1.5)] if shape.area > 250 else []
     rectangle = shape.minimum_rotated_rectangle
+    if not isinstance(rectangle, Polygon):  # a degenerate shape (a line or a point)
+        return []
     corners = list(rectangle.exterior.coords)[:4]
     sides = [(corners[i], corners[(i + 1) % 4]) for i in range(4)]
     a, b = max(sides, key=lambda s: math.dist(*s))

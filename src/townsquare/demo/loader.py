@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.core.files import File
 
@@ -116,7 +117,7 @@ def _pending_submission(organization: Organization) -> None:
     steward = _person(*spec["steward"])
     dataset = Dataset.objects.get(slug=spec["dataset"])
     workflow.dataset_edit(actor=steward, dataset=dataset, **spec["values"])
-    workflow.submit(actor=steward, dataset=dataset)
+    workflow.change_submit(actor=steward, dataset=dataset)
 
 
 def _signed_policy() -> None:
@@ -133,7 +134,7 @@ def _signed_policy() -> None:
         governance.document_sign(actor=user, document=policy, role=role)
 
 
-def _load_dataset(spec: dict, organization: Organization, folder: Path) -> None:  # type: ignore[type-arg]
+def _load_dataset(spec: dict[str, Any], organization: Organization, folder: Path) -> None:
     values = dict(spec["values"])
     values["issued"] = date.fromisoformat(values["issued"])
     dataset = catalog.dataset_create(  # the town's catalog as it stands: seeded published
@@ -158,7 +159,7 @@ def _load_dataset(spec: dict, organization: Organization, folder: Path) -> None:
 def _privacy_sign_off(dataset: Dataset, organization: Organization) -> None:
     """The records officer accepts the version's privacy findings through the workflow."""
     officer = _person(*town.PRIVACY_OFFICER)
-    change = workflow.submit(actor=SYSTEM, dataset=dataset)
-    workflow.approve(
+    change = workflow.change_submit(actor=SYSTEM, dataset=dataset)
+    workflow.change_approve(
         actor=officer, change=change, revision=change.revision, comment=town.PRIVACY_NOTE
     )

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
+from townsquare.catalog import access
+from townsquare.catalog import selectors as catalog_selectors
 from townsquare.catalog.selectors import dataset_for_edit, dataset_for_view, organization_by_slug
+from townsquare.core.actors import ApiRequest
 from townsquare.core.errors import NotFound
-from townsquare.governance import access, decision, selectors, services, workflow
+from townsquare.governance import decision, selectors, services, workflow
 from townsquare.governance.models import ApprovalPolicy, Change
 
 router = Router()
@@ -85,7 +87,7 @@ def policy_out(policy: ApprovalPolicy) -> dict[str, Any]:
 
 
 @router.get("/datasets/{slug}/working-copy", summary="The dataset's open change, if any")
-def working_copy(request: HttpRequest, slug: str) -> dict[str, Any]:
+def working_copy(request: ApiRequest, slug: str) -> dict[str, Any]:
     dataset = dataset_for_edit(actor=request.auth, slug=slug)
     change = workflow.open_change(dataset)
     return {
@@ -96,35 +98,36 @@ def working_copy(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 
 @router.post("/datasets/{slug}/submit", summary="Send the working copy (or a draft) to review")
-def submit(request: HttpRequest, slug: str) -> dict[str, Any]:
+def submit(request: ApiRequest, slug: str) -> dict[str, Any]:
     dataset = dataset_for_view(actor=request.auth, slug=slug)
-    return change_out(workflow.submit(actor=request.auth, dataset=dataset))
+    return change_out(workflow.change_submit(actor=request.auth, dataset=dataset))
 
 
 @router.get("/reviews", summary="What waits for your sign-off, oldest first")
-def inbox(request: HttpRequest) -> list[dict[str, Any]]:
+def inbox(request: ApiRequest) -> list[dict[str, Any]]:
     return [change_out(change) for change in selectors.inbox(actor=request.auth)]
 
 
 @router.get("/changes/{int:change_id}", summary="A change: its diff, sign-offs and status")
-def change(request: HttpRequest, change_id: int) -> dict[str, Any]:
+def change(request: ApiRequest, change_id: int) -> dict[str, Any]:
     return change_out(selectors.change_for_view(actor=request.auth, change_id=change_id))
 
 
 @router.post("/changes/{int:change_id}/{decision}", summary="approve, reject or withdraw")
 def decide(
-    request: HttpRequest, change_id: int, decision: str, payload: DecisionIn | None = None
+    request: ApiRequest,
+    change_id: int,
+    decision: Literal["approve", "reject", "withdraw"],
+    payload: DecisionIn | None = None,
 ) -> dict[str, Any]:
     found = selectors.change_for_view(actor=request.auth, change_id=change_id)
     if decision == "withdraw":
-        return change_out(workflow.withdraw(actor=request.auth, change=found))
-    if decision not in ("approve", "reject"):
-        raise NotFound("Decide with approve, reject or withdraw.")
+        return change_out(workflow.change_withdraw(actor=request.auth, change=found))
     if payload is None:
         raise ValidationError(
             {"revision": "Send the revision of the working copy you reviewed (and a comment)."}
         )
-    decide_with = workflow.approve if decision == "approve" else workflow.reject
+    decide_with = workflow.change_approve if decision == "approve" else workflow.change_reject
     decided = decide_with(
         actor=request.auth, change=found, revision=payload.revision, comment=payload.comment
     )
@@ -132,23 +135,23 @@ def decide(
 
 
 @router.get("/approval-policy", summary="The site-wide approval policy")
-def site_policy(request: HttpRequest) -> dict[str, Any]:
-    return policy_out(decision.policy_for(None))
+def site_policy(request: ApiRequest) -> dict[str, Any]:
+    return policy_out(decision.approval_policy_for(None))
 
 
 @router.put("/approval-policy", summary="Change the site-wide approval policy (coordinators)")
-def set_site_policy(request: HttpRequest, payload: PolicyIn) -> dict[str, Any]:
+def set_site_policy(request: ApiRequest, payload: PolicyIn) -> dict[str, Any]:
     values = payload.model_dump(exclude_none=True)
     return policy_out(services.approval_policy_set(actor=request.auth, **values))
 
 
 @router.get("/organizations/{slug}/approval-policy", summary="The policy an organization follows")
-def organization_policy(request: HttpRequest, slug: str) -> dict[str, Any]:
-    return policy_out(decision.policy_for(organization_by_slug(slug).pk))
+def organization_policy(request: ApiRequest, slug: str) -> dict[str, Any]:
+    return policy_out(decision.approval_policy_for(organization_by_slug(slug).pk))
 
 
 @router.put("/organizations/{slug}/approval-policy", summary="Give an organization its own policy")
-def set_organization_policy(request: HttpRequest, slug: str, payload: PolicyIn) -> dict[str, Any]:
+def set_organization_policy(request: ApiRequest, slug: str, payload: PolicyIn) -> dict[str, Any]:
     values = payload.model_dump(exclude_none=True)
     organization = organization_by_slug(slug)
     return policy_out(
@@ -187,38 +190,41 @@ def grant_out(grant: Any) -> dict[str, Any]:
     summary="Ask for access to a restricted public dataset's data",
 )
 def request_access(
-    request: HttpRequest, slug: str, payload: AccessRequestIn
+    request: ApiRequest, slug: str, payload: AccessRequestIn
 ) -> Status[dict[str, Any]]:
     dataset = dataset_for_view(actor=request.auth, slug=slug)
-    grant = access.request_access(actor=request.auth, dataset=dataset, reason=payload.reason)
+    grant = access.access_request(actor=request.auth, dataset=dataset, reason=payload.reason)
     return Status(201, grant_out(grant))
 
 
 @router.get("/access-requests", summary="Access requests you decide: waiting and granted")
-def access_requests(request: HttpRequest) -> dict[str, list[dict[str, Any]]]:
-    found = selectors.access_requests(actor=request.auth)
+def access_requests(request: ApiRequest) -> dict[str, list[dict[str, Any]]]:
+    found = catalog_selectors.access_requests_to_decide(actor=request.auth)
     return {key: [grant_out(g) for g in grants] for key, grants in found.items()}
 
 
 @router.post("/access-requests/{int:grant_id}/{decision}", summary="grant, refuse or revoke")
 def decide_access(
-    request: HttpRequest, grant_id: int, decision: str, payload: AccessDecisionIn | None = None
+    request: ApiRequest,
+    grant_id: int,
+    decision: Literal["grant", "refuse", "revoke"],
+    payload: AccessDecisionIn | None = None,
 ) -> dict[str, Any]:
-    found = selectors.access_requests(actor=request.auth)
+    found = catalog_selectors.access_requests_to_decide(actor=request.auth)
     grant = next((g for g in found["waiting"] + found["granted"] if g.pk == grant_id), None)
-    if grant is None or decision not in ("grant", "refuse", "revoke"):
+    if grant is None:
         raise NotFound("There is no such access request for you to decide.")
     if decision == "revoke":
-        return grant_out(access.revoke_access(actor=request.auth, grant=grant))
+        return grant_out(access.access_revoke(actor=request.auth, grant=grant))
     comment = payload.comment if payload else ""
-    decided = access.decide_access(
+    decided = access.access_decide(
         actor=request.auth, grant=grant, grant_it=decision == "grant", comment=comment
     )
     return grant_out(decided)
 
 
 @router.post("/datasets/{slug}/archive", summary="Take a published dataset out of public view")
-def archive(request: HttpRequest, slug: str) -> dict[str, Any]:
+def archive(request: ApiRequest, slug: str) -> dict[str, Any]:
     dataset = dataset_for_edit(actor=request.auth, slug=slug)
-    archived = workflow.archive(actor=request.auth, dataset=dataset)
+    archived = workflow.dataset_archive(actor=request.auth, dataset=dataset)
     return {"slug": archived.slug, "state": archived.state}

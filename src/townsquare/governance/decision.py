@@ -22,7 +22,11 @@ from townsquare.quality import gate
 from townsquare.quality import services as quality
 
 # Wider access, higher number: widening always needs review.
-OPENNESS = {AccessLevel.NON_PUBLIC: 0, AccessLevel.RESTRICTED: 1, AccessLevel.PUBLIC: 2}
+OPENNESS: dict[str, int] = {
+    AccessLevel.NON_PUBLIC: 0,
+    AccessLevel.RESTRICTED: 1,
+    AccessLevel.PUBLIC: 2,
+}
 STEP_ROLES = {r.value for r in ApprovalPolicy.Role}
 
 
@@ -48,7 +52,7 @@ class Decision:
 # --- The policy that applies, and what it says ---------------------------------------------
 
 
-def policy_for(organization_id: int | None) -> ApprovalPolicy:
+def approval_policy_for(organization_id: int | None) -> ApprovalPolicy:
     """The organization's own policy, else the site-wide one, else the built-in default
     (unsaved): new datasets, metadata edits and data versions need one approver's sign-off."""
     if organization_id is not None:
@@ -91,7 +95,7 @@ def outside_organization(access_level: str) -> bool:
 
 def new_dataset(organization_id: int) -> Decision:
     """A new dataset: a draft to submit, or published at once when the policy says so."""
-    needed = policy_for(organization_id).review_new_dataset
+    needed = approval_policy_for(organization_id).review_new_dataset
     return Decision(reasons=("new dataset",) if needed else ())
 
 
@@ -106,9 +110,9 @@ def metadata_edit(dataset: Dataset, values: dict[str, Any]) -> Decision:
     if level is not None and widens_access(dataset.access_level, level):
         reasons.append("wider access")
     changed = [n for n, v in values.items() if getattr(dataset, n, None) != v]
-    if policy_for(dataset.organization_id).review_metadata_edit and changed:
+    if approval_policy_for(dataset.organization_id).review_metadata_edit and changed:
         reasons.append("metadata edit")
-    privacy = ()
+    privacy: tuple[str, ...] = ()
     if level is not None and _opens(dataset, str(level)):
         privacy = _findings(published_version(dataset))
     return Decision(privacy=privacy, reasons=tuple(reasons))
@@ -124,11 +128,11 @@ def data_version(version: DataVersion, *, put_forward: bool = False) -> Decision
     option, recorded in the audit trail as an override). ``put_forward``: a person put the
     version forward again (a rollback), which those two exemptions of its arrival never cover."""
     dataset = version.dataset
-    report = quality.report_of(version) or quality.check_version(version)
+    report = quality.report_of(version) or quality.version_check(version)
     errors = report.errors if report.blocks_publication else 0
     published = dataset.state == State.PUBLISHED
     privacy = _findings(version) if published and outside_organization(dataset.access_level) else ()
-    policy = policy_for(dataset.organization_id)
+    policy = approval_policy_for(dataset.organization_id)
     refresh = bool(version.options.get("refresh"))
     reviewed = (
         published
@@ -162,7 +166,7 @@ def files(dataset: Dataset, privacy: str) -> Decision:
     if dataset.state != State.PUBLISHED:
         return Decision()
     looked = privacy == Distribution.Privacy.REQUIRED and outside_organization(dataset.access_level)
-    reviewed = policy_for(dataset.organization_id).review_metadata_edit
+    reviewed = approval_policy_for(dataset.organization_id).review_metadata_edit
     return Decision(
         privacy=("files to sign off",) if looked else (), reasons=("files",) if reviewed else ()
     )
@@ -231,7 +235,7 @@ def for_change(change: Change) -> Decision:
     if files_made_public(change):
         privacy.append("files to sign off")
     errors = 0
-    if change.data_version_id:
+    if change.data_version is not None:
         errors = data_version(change.data_version).errors
     if change.new_dataset:
         first = "new dataset" if dataset.state == State.DRAFT else "republication"
@@ -251,10 +255,10 @@ def steps(change: Change) -> list[dict[str, Any]]:
     the policy and it waits only for a privacy sign-off (the privacy step comes first anyway):
     a data version the policy does not review or the operator published at once, documents the
     policy would publish at once."""
-    policy = policy_for(change.dataset.organization_id)
+    policy = approval_policy_for(change.dataset.organization_id)
     if change.new_dataset or change.metadata or change.files_removed or not privacy_due(change):
         return check_steps(policy.steps)
-    reviewed = bool(change.data_version_id) and bool(
+    reviewed = change.data_version is not None and bool(
         data_version(change.data_version, put_forward=change.data_put_forward).reasons
     )
     reviewed = reviewed or (bool(change.files_added) and policy.review_metadata_edit)

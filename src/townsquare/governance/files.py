@@ -22,7 +22,7 @@ from townsquare.core.actors import Actor
 from townsquare.datastore import services as datastore
 from townsquare.datastore.readers.detect import is_table
 from townsquare.governance import decision
-from townsquare.governance.workflow import open_change, record_edit, working_copy
+from townsquare.governance.workflow.editing import open_change, record_edit, working_copy
 from townsquare.quality import services as quality
 
 READER_OPTIONS = ("format", "encoding", "delimiter", "sheet")
@@ -107,7 +107,7 @@ def distribution_add(
         change.files_added = [*change.files_added, added.pk]
         record_edit(actor, change, {"file_added": added.title})
     else:
-        quality.links_changed(dataset.pk)
+        quality.links_recheck(dataset.pk)
     return added
 
 
@@ -131,7 +131,7 @@ def distribution_change(
         _privacy_of(upload, values) if upload is not None or new_address else distribution.privacy
     )
     if distribution.pending or not _held(dataset, privacy):
-        quality.links_changed(dataset.pk)
+        quality.links_recheck(dataset.pk)
         return distributions.distribution_update(
             actor=actor, distribution=distribution, upload=upload, privacy=privacy, **values
         )

@@ -13,10 +13,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from townsquare.audit.services import record_refusal
+from townsquare.catalog import access
+from townsquare.catalog import selectors as catalog_selectors
 from townsquare.catalog.selectors import dataset_for_edit, dataset_for_view, organization_by_slug
 from townsquare.core.errors import DomainError, PermissionDenied
 from townsquare.core.views import domain_errors, run_service
-from townsquare.governance import access, decision, policies, selectors, services, workflow
+from townsquare.governance import decision, policies, selectors, services, workflow
 
 
 class DecisionForm(forms.Form):
@@ -110,7 +112,9 @@ def review(request: HttpRequest, change_id: int) -> HttpResponse:
     form = DecisionForm(request.POST or None, initial={"revision": change.revision})
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
-        decide = workflow.approve if values["decision"] == "approve" else workflow.reject
+        decide = (
+            workflow.change_approve if values["decision"] == "approve" else workflow.change_reject
+        )
         decided = run_service(
             form,
             lambda: decide(
@@ -145,7 +149,7 @@ def review(request: HttpRequest, change_id: int) -> HttpResponse:
 @domain_errors
 def submit(request: HttpRequest, slug: str) -> HttpResponse:
     dataset = dataset_for_edit(actor=request.user, slug=slug)
-    change = workflow.submit(actor=request.user, dataset=dataset)
+    change = workflow.change_submit(actor=request.user, dataset=dataset)
     messages.success(request, "Submitted for review; the approvers were told.")
     return redirect("governance:review", change.pk)
 
@@ -155,7 +159,7 @@ def submit(request: HttpRequest, slug: str) -> HttpResponse:
 @domain_errors
 def withdraw(request: HttpRequest, change_id: int) -> HttpResponse:
     change = selectors.change_for_view(actor=request.user, change_id=change_id)
-    workflow.withdraw(actor=request.user, change=change)
+    workflow.change_withdraw(actor=request.user, change=change)
     messages.success(request, "The working copy was withdrawn; the published copy is unchanged.")
     return redirect("catalog:dataset", change.dataset.slug)
 
@@ -169,7 +173,7 @@ def approval_policy(request: HttpRequest, slug: str = "") -> HttpResponse:
             "Only coordinators and admins change approval policies.",
             attempt="policy.change" if request.method == "POST" else None,
         )
-    current = decision.policy_for(organization.pk if organization else None)
+    current = decision.approval_policy_for(organization.pk if organization else None)
     form = PolicyForm(request.POST or None, initial=PolicyForm.initial_for(current))
     if request.method == "POST" and form.is_valid():
         saved = run_service(
@@ -218,22 +222,28 @@ class AccessRequestForm(forms.Form):
 def access_request(request: HttpRequest, slug: str) -> HttpResponse:
     dataset = dataset_for_view(actor=request.user, slug=slug)
     form = AccessRequestForm(request.POST)
-    if form.is_valid() and run_service(
-        form,
-        lambda: access.request_access(
-            actor=request.user, dataset=dataset, reason=form.cleaned_data["reason"]
-        ),
+    if (
+        form.is_valid()
+        and run_service(
+            form,
+            lambda: access.access_request(
+                actor=request.user, dataset=dataset, reason=form.cleaned_data["reason"]
+            ),
+        )
+        is not None
     ):
         messages.success(request, "Your request was sent; an approver will decide.")
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("catalog:dataset", dataset.slug)
 
 
 @login_required
 def access_requests(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "governance/access_requests.html", selectors.access_requests(actor=request.user)
+        request,
+        "governance/access_requests.html",
+        catalog_selectors.access_requests_to_decide(actor=request.user),
     )
 
 
@@ -241,7 +251,7 @@ def access_requests(request: HttpRequest) -> HttpResponse:
 @require_POST
 @domain_errors
 def access_decide(request: HttpRequest, grant_id: int, decision: str) -> HttpResponse:
-    found = selectors.access_requests(actor=request.user)
+    found = catalog_selectors.access_requests_to_decide(actor=request.user)
     grant = next((g for g in found["waiting"] + found["granted"] if g.pk == grant_id), None)
     if grant is None:
         raise PermissionDenied(
@@ -250,9 +260,9 @@ def access_decide(request: HttpRequest, grant_id: int, decision: str) -> HttpRes
     comment = request.POST.get("comment", "")
     try:
         if decision == "revoke":
-            access.revoke_access(actor=request.user, grant=grant)
+            access.access_revoke(actor=request.user, grant=grant)
         else:
-            access.decide_access(
+            access.access_decide(
                 actor=request.user, grant=grant, grant_it=decision == "grant", comment=comment
             )
     except DomainError as exc:
@@ -270,6 +280,6 @@ def access_decide(request: HttpRequest, grant_id: int, decision: str) -> HttpRes
 @domain_errors
 def archive(request: HttpRequest, slug: str) -> HttpResponse:
     dataset = dataset_for_edit(actor=request.user, slug=slug)
-    workflow.archive(actor=request.user, dataset=dataset)
+    workflow.dataset_archive(actor=request.user, dataset=dataset)
     messages.success(request, "Archived: the public no longer sees this dataset.")
     return redirect("catalog:dataset", dataset.slug)

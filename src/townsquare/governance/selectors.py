@@ -9,7 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from townsquare.accounts.models import Membership, OrgRole, User
 from townsquare.accounts.policies import is_coordinator, is_member
 from townsquare.accounts.selectors import organization_ids_with_role
-from townsquare.catalog.models import AccessGrant, Dataset, Organization
+from townsquare.catalog.models import Dataset, Organization
 from townsquare.core.actors import SYSTEM, Actor
 from townsquare.core.errors import NotFound
 from townsquare.datastore import diff
@@ -150,14 +150,12 @@ def review(change: Change) -> dict[str, Any]:
     dataset = change.dataset
     metadata_changes = []
     for name, proposed in change.metadata.items():
-        label = (
-            "Publisher" if name == "organization" else Dataset._meta.get_field(name).verbose_name
-        )
+        label = "Publisher" if name == "organization" else _field_label(name)
         metadata_changes.append(
             FieldChange(name, str(label).capitalize(), published_value(dataset, name), proposed)
         )
     data, quality = None, None
-    if change.data_version_id:
+    if change.data_version is not None:
         # Once published, the diff is with the version its publication replaced.
         before = (
             change.replaced_version
@@ -203,32 +201,6 @@ def organizations_and_policies() -> list[tuple[Any, bool]]:
     return [(org, org.pk in own) for org in Organization.objects.order_by("name")]
 
 
-def access_requests(*, actor: Actor) -> dict[str, list[Any]]:
-    """Access requests the actor decides (approvers: their organizations'; coordinators: all):
-    those waiting, oldest first, and the grants in force."""
-    found = AccessGrant.objects.select_related("dataset", "user").filter(
-        status__in=[AccessGrant.Status.REQUESTED, AccessGrant.Status.GRANTED]
-    )
-    if not is_coordinator(actor):
-        organizations = organization_ids_with_role(user=actor, roles=(OrgRole.APPROVER,))
-        found = found.filter(dataset__organization_id__in=organizations)
-    found = found.exclude(user_id=actor.pk).order_by("requested_at", "pk")
-    return {
-        "waiting": [g for g in found if g.status == AccessGrant.Status.REQUESTED],
-        "granted": [g for g in found if g.status == AccessGrant.Status.GRANTED],
-    }
-
-
-def own_access_request(*, actor: Actor, dataset: Any) -> Any:
-    if getattr(actor, "pk", None) is None:
-        return None
-    return (
-        AccessGrant.objects.filter(dataset=dataset, user_id=actor.pk)
-        .order_by("-requested_at")
-        .first()
-    )
-
-
 @dataclass
 class RoleNeed:
     role: str
@@ -246,24 +218,7 @@ def role_readiness(*, organization: Any) -> list[RoleNeed]:
     """The roles the organization's approval policy and gates need, and how many hold each:
     stewards publish, approvers and coordinators sign the policy's steps, a privacy officer
     signs off personal data. A change whose step nobody holds cannot be published."""
-    policy = decision.policy_for(organization.pk)
-    held = {
-        role: Membership.objects.filter(
-            organization=organization, role=role, user__is_active=True
-        ).count()
-        for role in (OrgRole.STEWARD, OrgRole.APPROVER, OrgRole.PRIVACY)
-    }
-    counts = {"approver": 0, "coordinator": 0}
-    for step in policy.steps:
-        counts[step["role"]] = max(counts.get(step["role"], 0), int(step["count"]))
-    coordinators = (
-        (
-            User.objects.filter(is_active=True, is_coordinator=True)
-            | User.objects.filter(is_active=True, is_superuser=True)
-        )
-        .distinct()
-        .count()
-    )
+    held = _members_by_role(organization)
     needs = [
         RoleNeed("steward", "Stewards", 1, held[OrgRole.STEWARD], "publish and update datasets"),
         RoleNeed(
@@ -274,28 +229,50 @@ def role_readiness(*, organization: Any) -> list[RoleNeed]:
             "sign off data in which the privacy scan found personal data",
         ),
     ]
-    if counts["approver"]:
+    signers = _signers_needed(organization)
+    if signers["approver"]:
+        count = signers["approver"]
+        why = f"sign off changes ({approval.role_name('approver', count)} per change, by the"
         needs.append(
             RoleNeed(
-                "approver",
-                "Approvers",
-                counts["approver"],
-                held[OrgRole.APPROVER],
-                f"sign off changes ({approval.role_name('approver', counts['approver'])} "
-                "per change, by the approval policy)",
+                "approver", "Approvers", count, held[OrgRole.APPROVER], f"{why} approval policy)"
             )
         )
-    if counts["coordinator"]:
+    if signers["coordinator"]:
         needs.append(
             RoleNeed(
                 "coordinator",
                 "Coordinators (site role)",
-                counts["coordinator"],
-                coordinators,
+                signers["coordinator"],
+                _coordinator_count(),
                 "sign off changes, by the approval policy",
             )
         )
     return needs
+
+
+def _members_by_role(organization: Any) -> dict[str, int]:
+    return {
+        role: Membership.objects.filter(
+            organization=organization, role=role, user__is_active=True
+        ).count()
+        for role in (OrgRole.STEWARD, OrgRole.APPROVER, OrgRole.PRIVACY)
+    }
+
+
+def _signers_needed(organization: Any) -> dict[str, int]:
+    """The most sign-offs any step of the approval policy asks of each role."""
+    counts = {"approver": 0, "coordinator": 0}
+    for step in decision.approval_policy_for(organization.pk).steps:
+        counts[step["role"]] = max(counts.get(step["role"], 0), int(step["count"]))
+    return counts
+
+
+def _coordinator_count() -> int:
+    found = User.objects.filter(is_active=True, is_coordinator=True) | User.objects.filter(
+        is_active=True, is_superuser=True
+    )
+    return found.distinct().count()
 
 
 def stuck_changes(*, organization: Any = None) -> list[tuple[Change, str]]:
@@ -311,3 +288,8 @@ def stuck_changes(*, organization: Any = None) -> list[tuple[Change, str]]:
         if missing:
             stuck.append((change, missing))
     return stuck
+
+
+def _field_label(name: str) -> str:
+    field = Dataset._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))

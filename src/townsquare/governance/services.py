@@ -168,7 +168,7 @@ def approval_policy_set(
         policy = ApprovalPolicy.objects.filter(organization=organization).first()
     created = policy is None
     if policy is None:
-        base = decision.policy_for(None) if organization is not None else ApprovalPolicy()
+        base = decision.approval_policy_for(None) if organization is not None else ApprovalPolicy()
         policy = ApprovalPolicy(organization=organization, **_policy_values(base))
     before = None if created else _policy_values(policy)
     for name, value in values.items():

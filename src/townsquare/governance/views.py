@@ -15,7 +15,10 @@ from townsquare.governance.forms import DocumentForm, SignatoryForm
 from townsquare.governance.models import Document, Signatory
 
 # The address of each kind of document.
-PATHS = {Document.Kind.PURPOSE: "purpose", Document.Kind.POLICY: "governance-policy"}
+PATHS: dict[str, str] = {
+    Document.Kind.PURPOSE: "purpose",
+    Document.Kind.POLICY: "governance-policy",
+}
 
 
 def document(request: HttpRequest, kind: str) -> HttpResponse:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router
 
 from townsquare.catalog.selectors import dataset_for_view
+from townsquare.core.actors import ApiRequest
 from townsquare.datastore import selectors as data_selectors
 from townsquare.quality import selectors
 from townsquare.quality.score import Score
@@ -25,7 +25,7 @@ def _score(found: Score) -> dict[str, Any]:
     "sample; for privacy findings their state), the columns withheld from publication, the "
     "privacy sign-offs, and the dataset's metadata quality score with suggestions",
 )
-def report(request: HttpRequest, slug: str, version_id: int) -> dict[str, Any]:
+def report(request: ApiRequest, slug: str, version_id: int) -> dict[str, Any]:
     dataset = dataset_for_view(actor=request.auth, slug=slug)
     version = data_selectors.version_for_view(
         actor=request.auth, dataset=dataset, version_id=version_id
@@ -61,7 +61,7 @@ def report(request: HttpRequest, slug: str, version_id: int) -> dict[str, Any]:
     "with its data's errors, warnings, privacy findings waiting for sign-off, broken links and "
     "lateness (coordinators only)",
 )
-def quality_dashboard(request: HttpRequest, organization: str = "") -> dict[str, Any]:
+def quality_dashboard(request: ApiRequest, organization: str = "") -> dict[str, Any]:
     rows = selectors.dashboard(actor=request.auth, organization=organization)
     return {
         "count": len(rows),

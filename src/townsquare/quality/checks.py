@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Error, register
 
-from townsquare.quality.policy import CHECKS
+from townsquare.quality.severity import CHECKS
 
 
 @register()

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import QueryDict
 
-from townsquare.datastore.schema import TYPES
+from townsquare.datastore.table_schema import TYPES
 
 TREATMENT_CHOICES = [
     ("", "Publish as it is"),

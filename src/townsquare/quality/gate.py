@@ -46,9 +46,9 @@ def open_findings(version: DataVersion) -> list[dict[str, Any]]:
     if report is None:
         if version.status != DataVersion.Status.READY:
             return []
-        from townsquare.quality.services import check_version
+        from townsquare.quality.services import version_check
 
-        report = check_version(version)
+        report = version_check(version)
     if not any(needs_sign_off(f) for f in report.findings):
         return []
     return still_open(report, set(accepted(version)))

@@ -5,7 +5,9 @@ addresses unless allowed) and a time limit. Uploaded files are the portal's own.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -61,7 +63,7 @@ def _status(url: str) -> tuple[bool, int | None, str]:
     return True, status, ""
 
 
-def due(now: timezone.datetime | None = None) -> list[Dataset]:
+def due(now: datetime | None = None) -> list[Dataset]:
     """Datasets with an address never checked, or checked longer ago than the recheck days."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.QUALITY_LINK_RECHECK_DAYS)
     waiting = []
@@ -72,12 +74,19 @@ def due(now: timezone.datetime | None = None) -> list[Dataset]:
     return waiting
 
 
-def summary(dataset: Dataset) -> dict[str, object]:
-    """What the score needs: addresses checked, and the broken ones."""
+@dataclass(frozen=True)
+class Summary:
+    """What the score needs: how many addresses were checked, and the broken ones."""
+
+    checked: int
+    broken: list[dict[str, Any]]
+
+
+def summary(dataset: Dataset) -> Summary:
     checks = [c for c in dataset.link_checks.all() if c.url in set(addresses(dataset))]
-    return {
-        "checked": len(checks),
-        "broken": [
+    return Summary(
+        checked=len(checks),
+        broken=[
             {"url": c.url, "error": c.error, "checked_at": c.checked_at} for c in checks if not c.ok
         ],
-    }
+    )

@@ -1,5 +1,5 @@
-"""The quality report of each data version: what validation found, with the severity the
-site's quality policy gave each finding. Errors block publication."""
+"""The quality report of each data version: what validation found, with the severity
+(``quality.severity``) of each finding. Errors block publication."""
 
 from __future__ import annotations
 

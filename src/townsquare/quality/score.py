@@ -4,6 +4,7 @@ weight; partly met criteria (the data dictionary) earn part of it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,6 +20,7 @@ from townsquare.quality.links import summary
 # Open, machine-readable formats (data.europa.eu's list, shortened to what portals publish).
 OPEN_FORMATS = {"CSV", "TSV", "JSON", "NDJSON", "GEOJSON", "PARQUET", "XML", "ODS", "SHP", "KML"}
 DESCRIPTION_CHARS = 100
+Fields = list[dict[str, Any]] | None  # the published version's table schema fields
 # An update frequency allows its period between updates, half the period again, and a day,
 # before the data counts as late.
 
@@ -34,8 +36,9 @@ def period_of(periodicity: str) -> timedelta | None:
         return None
     if isinstance(duration, isodate.Duration):  # months and years
         months = float(duration.years) * 12 + float(duration.months)
-        return duration.tdelta + timedelta(days=months * 30.436875)
-    return duration if duration > timedelta(0) else None
+        period: timedelta = duration.tdelta + timedelta(days=months * 30.436875)
+        return period
+    return duration if isinstance(duration, timedelta) and duration > timedelta(0) else None
 
 
 @dataclass
@@ -62,101 +65,116 @@ def last_update(dataset: Dataset) -> datetime | None:
     return dataset.modified
 
 
-def score(dataset: Dataset, fields: list[dict[str, Any]] | None) -> Score:
-    """``fields``: the published data version's table schema fields, if it has data."""
-    checks: list[tuple[str, int, float, str]] = []  # (criterion, weight, met 0..1, suggestion)
+Met = tuple[float, str]  # how far a criterion is met (0..1), and the suggestion if not fully
+
+
+def _open_license(dataset: Dataset, fields: Fields) -> Met:
     license = LICENSES_BY_ID.get(dataset.license)
-    checks.append(
-        (
-            "open license",
-            15,
-            1.0 if license and license.open else 0.0,
-            "Choose an open license." if dataset.license else "The license is not set.",
-        )
+    suggestion = "Choose an open license." if dataset.license else "The license is not set."
+    return (1.0 if license and license.open else 0.0), suggestion
+
+
+def _description(dataset: Dataset, fields: Fields) -> Met:
+    return (
+        min(1.0, len(dataset.description.strip()) / DESCRIPTION_CHARS),
+        f"Describe the data in at least {DESCRIPTION_CHARS} characters: what, who, how.",
     )
-    checks.append(
-        (
-            "description",
-            10,
-            min(1.0, len(dataset.description.strip()) / DESCRIPTION_CHARS),
-            f"Describe the data in at least {DESCRIPTION_CHARS} characters: what, who, how.",
-        )
-    )
-    checks.append(
-        (
-            "temporal coverage",
-            10,
-            float(bool(dataset.temporal)),
-            "Say which period the data covers.",
-        )
-    )
-    checks.append(
-        ("spatial coverage", 10, float(bool(dataset.spatial)), "Say which area the data covers.")
-    )
-    days = late(dataset.accrual_periodicity, last_update(dataset))
+
+
+def _temporal(dataset: Dataset, fields: Fields) -> Met:
+    return float(bool(dataset.temporal)), "Say which period the data covers."
+
+
+def _spatial(dataset: Dataset, fields: Fields) -> Met:
+    return float(bool(dataset.spatial)), "Say which area the data covers."
+
+
+def _update_frequency(dataset: Dataset, fields: Fields) -> Met:
     if not dataset.accrual_periodicity:
-        checks.append(("update frequency", 10, 0.0, "The update frequency is not set."))
-    else:
-        label = FREQUENCY_LABELS.get(dataset.accrual_periodicity, "").lower()
-        checks.append(
-            (
-                "update frequency",
-                10,
-                0.5 if days is not None else 1.0,
-                f"The data should be updated {label}, but the last update was {days} days ago: "
-                "load fresh data or correct the update frequency.",
-            )
-        )
+        return 0.0, "The update frequency is not set."
+    days = late(dataset.accrual_periodicity, last_update(dataset))
+    label = FREQUENCY_LABELS.get(dataset.accrual_periodicity, "").lower()
+    return (
+        0.5 if days is not None else 1.0,
+        f"The data should be updated {label}, but the last update was {days} days ago: "
+        "load fresh data or correct the update frequency.",
+    )
+
+
+def _links(dataset: Dataset, fields: Fields) -> Met:
     links = summary(dataset)
-    broken = links["broken"]
-    assert isinstance(broken, list) and isinstance(links["checked"], int)
-    checks.append(
-        (
-            "links reachable",
-            10,
-            1.0 - len(broken) / links["checked"] if links["checked"] else 1.0,
-            f"{len(broken)} link{'s' if len(broken) != 1 else ''} did not answer: "
-            + ", ".join(str(b["url"]) for b in broken[:3])
-            + ".",
-        )
+    broken = links.broken
+    return (
+        1.0 - len(broken) / links.checked if links.checked else 1.0,
+        f"{len(broken)} link{'s' if len(broken) != 1 else ''} did not answer: "
+        + ", ".join(str(b["url"]) for b in broken[:3])
+        + ".",
     )
-    checks.append(("keywords", 5, float(bool(dataset.keywords)), "Add keywords people search for."))
-    checks.append(("contact", 5, float(bool(dataset.contact_email)), "Name a contact email."))
+
+
+def _keywords(dataset: Dataset, fields: Fields) -> Met:
+    return float(bool(dataset.keywords)), "Add keywords people search for."
+
+
+def _contact(dataset: Dataset, fields: Fields) -> Met:
+    return float(bool(dataset.contact_email)), "Name a contact email."
+
+
+def _open_format(dataset: Dataset, fields: Fields) -> Met:
     formats = {d.format.upper() for d in dataset.distributions.all() if d.format and not d.pending}
-    open_format = bool(formats & OPEN_FORMATS) or fields is not None
-    checks.append(
-        (
-            "open machine-readable format",
-            15,
-            float(open_format),
-            "Publish the data in an open, machine-readable format (CSV, JSON, GeoJSON…).",
-        )
+    return (
+        float(bool(formats & OPEN_FORMATS) or fields is not None),
+        "Publish the data in an open, machine-readable format (CSV, JSON, GeoJSON…).",
     )
-    if fields:
-        columns = [f for f in fields if f.get("type") != "geojson"]
-        described = sum(1 for f in columns if str(f.get("description") or "").strip())
-        missing = len(columns) - described
-        checks.append(
-            (
-                "data dictionary",
-                20,
-                described / len(columns) if columns else 1.0,
-                f"Add a description to {missing} column{'s' if missing != 1 else ''}.",
-            )
+
+
+def _data_dictionary(dataset: Dataset, fields: Fields) -> Met:
+    if not fields:
+        return (
+            1.0 if dataset.described_by else 0.0,
+            "Link a data dictionary, or load the data so each column can be described.",
         )
-    else:
-        checks.append(
-            (
-                "data dictionary",
-                20,
-                1.0 if dataset.described_by else 0.0,
-                "Link a data dictionary, or load the data so each column can be described.",
-            )
-        )
-    total = sum(weight for _, weight, _, _ in checks)
-    earned = sum(weight * met for _, weight, met, _ in checks)
+    columns = [f for f in fields if f.get("type") != "geojson"]
+    described = sum(1 for f in columns if str(f.get("description") or "").strip())
+    missing = len(columns) - described
+    return (
+        described / len(columns) if columns else 1.0,
+        f"Add a description to {missing} column{'s' if missing != 1 else ''}.",
+    )
+
+
+@dataclass(frozen=True)
+class Criterion:
+    name: str
+    weight: int
+    measure: Callable[[Dataset, Fields], Met]
+
+
+# The criteria, their weights (out of 130, scaled to 100) and how each is measured.
+CRITERIA = (
+    Criterion("open license", 15, _open_license),
+    Criterion("description", 10, _description),
+    Criterion("temporal coverage", 10, _temporal),
+    Criterion("spatial coverage", 10, _spatial),
+    Criterion("update frequency", 10, _update_frequency),
+    Criterion("links reachable", 10, _links),
+    Criterion("keywords", 5, _keywords),
+    Criterion("contact", 5, _contact),
+    Criterion("open machine-readable format", 15, _open_format),
+    Criterion("data dictionary", 20, _data_dictionary),
+)
+
+
+def score(dataset: Dataset, fields: Fields) -> Score:
+    """``fields``: the published data version's table schema fields, if it has data."""
+    measured = [(c, *c.measure(dataset, fields)) for c in CRITERIA]
+    total = sum(c.weight for c in CRITERIA)
+    earned = sum(c.weight * met for c, met, _ in measured)
     return Score(
         score=round(100 * earned / total),
-        suggestions=[s for _, _, met, s in checks if met < 1.0],
-        criteria=[{"criterion": c, "weight": w, "met": round(m, 2)} for c, w, m, _ in checks],
+        suggestions=[suggestion for _, met, suggestion in measured if met < 1.0],
+        criteria=[
+            {"criterion": c.name, "weight": c.weight, "met": round(met, 2)}
+            for c, met, _ in measured
+        ],
     )

@@ -51,7 +51,7 @@ def version_report(*, actor: Actor, dataset: Dataset, version: DataVersion) -> V
     """The version's findings; sample values only for those who may read the data."""
     found = services.report_of(version)
     if found is None and version.status == DataVersion.Status.READY:
-        found = services.check_version(version)  # versions loaded before checks existed
+        found = services.version_check(version)  # versions loaded before checks existed
     with_data = data_policies.can_read_data(actor, dataset)
     accepted = gate.accepted(version)
     findings = []
@@ -114,7 +114,7 @@ def dashboard(*, actor: Actor, organization: str = "") -> list[DashboardRow]:
                 errors=report.errors if report else 0,
                 warnings=report.warnings if report else 0,
                 privacy_open=len(gate.open_findings(version)) if version else 0,
-                broken_links=len(links.summary(dataset)["broken"]),  # type: ignore[arg-type]
+                broken_links=len(links.summary(dataset).broken),
                 late_days=late(dataset.accrual_periodicity, last_update(dataset)),
             )
         )

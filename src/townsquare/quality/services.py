@@ -15,12 +15,12 @@ from townsquare.datastore.models import DataVersion
 from townsquare.datastore.validate import validate
 from townsquare.quality import gate
 from townsquare.quality.models import PrivacySignOff, Report
-from townsquare.quality.policy import severity
 from townsquare.quality.privacy import scan_version
+from townsquare.quality.severity import severity
 
 
 @transaction.atomic
-def check_version(version: DataVersion) -> Report:
+def version_check(version: DataVersion) -> Report:
     findings = [{**found, "severity": severity(found["check"])} for found in validate(version)]
     withheld = version.withheld
     for found in scan_version(version):
@@ -43,7 +43,7 @@ def report_of(version: DataVersion) -> Report | None:
     return Report.objects.filter(version=version).first()
 
 
-def accept_privacy(*, actor: Actor, version: DataVersion, comment: str = "") -> PrivacySignOff:
+def privacy_accept(*, actor: Actor, version: DataVersion, comment: str = "") -> PrivacySignOff:
     """Record that ``actor`` (a privacy officer: the workflow checked) accepts the version's
     open privacy findings for publication; the findings accepted go into the audit trail."""
     findings = [_accepted(f) for f in gate.open_findings(version)]
@@ -67,7 +67,7 @@ def _accepted(finding: dict[str, Any]) -> dict[str, Any]:
     return {k: finding[k] for k in ("check", "column", "count", "confidence") if k in finding}
 
 
-def links_changed(dataset_id: int) -> None:
+def links_recheck(dataset_id: int) -> None:
     """Check the dataset's links again, in the worker, once this transaction commits."""
     if not settings.QUALITY_CHECK_LINKS:
         return

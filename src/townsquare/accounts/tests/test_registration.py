@@ -27,7 +27,9 @@ FORM = {
 
 
 def _link(message: Any) -> str:
-    return re.search(r"http://[^\s]+/account/verify/\S+", message.body).group(0)
+    found = re.search(r"http://[^\s]+/account/verify/\S+", message.body)
+    assert found, message.body
+    return found.group(0)
 
 
 def test_a_resident_registers_confirms_and_signs_in(

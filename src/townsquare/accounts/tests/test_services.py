@@ -120,11 +120,13 @@ def test_last_used_is_recorded_at_most_once_a_minute(outsider: Any) -> None:
     token, secret = services.token_create(actor=outsider, user=outsider, name="script")
     services.token_authenticate(secret)
     first = ApiToken.objects.get().last_used_at
+    assert first is not None
     services.token_authenticate(secret)
     assert ApiToken.objects.get().last_used_at == first
     ApiToken.objects.update(last_used_at=timezone.now() - timedelta(minutes=2))
     services.token_authenticate(secret)
-    assert ApiToken.objects.get().last_used_at > first
+    later = ApiToken.objects.get().last_used_at
+    assert later is not None and later > first
 
 
 def test_expired_revoked_and_unknown_tokens_are_refused(outsider: Any) -> None:

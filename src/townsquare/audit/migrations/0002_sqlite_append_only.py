@@ -1,12 +1,15 @@
 """On SQLite, triggers refuse to update or delete audit events, as PostgreSQL's does."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db import migrations
 
 from townsquare.audit.triggers import SQLITE_APPEND_ONLY, SQLITE_REMOVE
 
 
-def _on_sqlite(statements):  # type: ignore[no-untyped-def]
-    def run(apps, schema_editor):  # type: ignore[no-untyped-def]
+def _on_sqlite(statements: list[str]) -> Callable[[Any, Any], None]:
+    def run(apps: Any, schema_editor: Any) -> None:
         if schema_editor.connection.vendor == "sqlite":
             for statement in statements:
                 schema_editor.execute(statement, None)

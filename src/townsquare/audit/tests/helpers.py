@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -12,10 +13,33 @@ def actions() -> list[str]:
     return list(AuditEvent.objects.order_by("number").values_list("action", flat=True))
 
 
-def last(action: str) -> AuditEvent:
+@dataclass(frozen=True)
+class Seen:
+    """An event as a test reads it: ``before`` and ``after`` empty when the event has none."""
+
+    actor: str
+    address: str
+    object_id: str
+    object_label: str
+    dataset_id: int | None
+    organization_id: int | None
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+def last(action: str) -> Seen:
     event = AuditEvent.objects.filter(action=action).order_by("-number").first()
     assert event is not None, f"no {action} event; the trail has {actions()}"
-    return event
+    return Seen(
+        event.actor,
+        event.address,
+        event.object_id,
+        event.object_label,
+        event.dataset_id,
+        event.organization_id,
+        event.before or {},
+        event.after or {},
+    )
 
 
 def tamper(sql: str, params: list[Any]) -> None:

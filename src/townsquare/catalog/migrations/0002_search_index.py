@@ -5,6 +5,9 @@ weighted tsvector column with a GIN index. A later migration that alters
 catalog_searchdocument on SQLite rebuilds the table and drops the triggers: recreate them.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db import migrations
 
 SQLITE_FORWARD = [
@@ -48,8 +51,8 @@ POSTGRES_BACKWARD = [
 ]
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
+def _run(statements_by_vendor: dict[str, list[str]]) -> Callable[[Any, Any], None]:
+    def run(apps: Any, schema_editor: Any) -> None:
         for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
             schema_editor.execute(statement)
 

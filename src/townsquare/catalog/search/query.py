@@ -123,7 +123,8 @@ class Restriction:
 
     def conditions(self, column: str, skip_first_filter: bool = False) -> tuple[str, list[Any]]:
         """The filters and the hidden datasets as SQL conditions on ``column``."""
-        sql_parts, params = [], []
+        sql_parts: list[str] = []
+        params: list[Any] = []
         for ids in self.required[1 if skip_first_filter else 0 :]:
             sql, values = ids.query.sql_with_params()
             sql_parts.append(f"{column} IN ({sql})")
@@ -171,7 +172,8 @@ class Restriction:
             params = []
             hidden = "SELECT term_id, 0 AS n FROM catalog_datasetfacet WHERE 1 = 0"
             if self.hidden is not None:
-                hidden_ids, params = self.hidden.query.sql_with_params()
+                hidden_ids, hidden_params = self.hidden.query.sql_with_params()
+                params = list(hidden_params)
                 hidden = (
                     "SELECT term_id, COUNT(*) AS n FROM catalog_datasetfacet "  # noqa: S608
                     f"WHERE dataset_id IN ({hidden_ids}) GROUP BY term_id"

@@ -15,7 +15,7 @@ from townsquare.catalog.models import Dataset, Distribution
 pytestmark = pytest.mark.django_db
 
 
-def bearer(user: Any) -> dict[str, str]:
+def bearer(user: Any) -> dict[str, Any]:
     _, secret = token_create(actor=user, user=user, name="test")
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
@@ -35,7 +35,7 @@ def create_payload(**overrides: Any) -> dict[str, Any]:
 def test_search_contract(client: Client, public_works: Any, make_dataset: Any) -> None:
     make_dataset(public_works, title="Street trees", slug="trees")
     make_dataset(public_works, title="Potholes", slug="potholes", description="Road repairs.")
-    response = client.get("/api/v1/datasets", {"q": "trees", "page": 1})
+    response = client.get("/api/v1/datasets", {"q": "trees", "page": "1"})
     assert response.status_code == 200
     body = response.json()
     assert body["count"] == 1
@@ -65,7 +65,7 @@ def test_search_pages_link_to_each_other(
 ) -> None:
     for n in range(3):
         make_dataset(public_works, slug=f"d{n}", title=f"Dataset number {n}")
-    body = client.get("/api/v1/datasets", {"per_page": 2, "sort": "title"}).json()
+    body = client.get("/api/v1/datasets", {"per_page": "2", "sort": "title"}).json()
     assert body["pages"] == 2 and body["next"].endswith("page=2")
     second = client.get(body["next"]).json()
     assert [r["slug"] for r in second["results"]] == ["d2"]
@@ -219,7 +219,7 @@ def test_upload_and_download_a_file(
     client.force_login(steward)
     download = client.get(body["download_url"])  # the steward: before the sign-off too
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == pdf
+    assert download.getvalue() == pdf
     assert download["Content-Disposition"] == 'attachment; filename="rules.pdf"'
     replaced = client.post(
         f"/api/v1/datasets/building-permits/distributions/{body['id']}/file",

@@ -104,7 +104,7 @@ def test_files_live_in_the_bucket(
 ) -> None:
     make_dataset(public_works)
     _, secret = token_create(actor=steward, user=steward, name="t")
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
     client = Client()
     payload = b"id,kind\n" + b"1,roof\n" * 50_000
     response = client.post(
@@ -119,7 +119,7 @@ def test_files_live_in_the_bucket(
     assert len(stored) == 1 and stored[0].endswith("/permits.pdf")
     client.force_login(steward)  # the file waits for its privacy sign-off: insiders only
     download = client.get(body["download_url"])
-    assert b"".join(download.streaming_content) == payload
+    assert download.getvalue() == payload
     health = client.get("/healthz").json()["storage"]
     assert (health["status"], health["backend"]) == ("ok", "S3Storage")
     archived = client.post("/api/v1/datasets/building-permits/archive", **headers)

@@ -291,7 +291,7 @@ def test_a_dataset_with_data_is_deleted_once_archived_and_its_files_go_with_it(
     page = Client()
     page.force_login(steward)
     assert page.post("/datasets/roads/delete").status_code == 409
-    workflow.archive(actor=steward, dataset=dataset)
+    workflow.dataset_archive(actor=steward, dataset=dataset)
     with django_capture_on_commit_callbacks(execute=True):
         assert api.delete("/api/v1/datasets/roads").status_code == 204
     assert not Dataset.objects.filter(slug="roads").exists()
@@ -302,6 +302,6 @@ def test_a_dataset_with_data_is_deleted_once_archived_and_its_files_go_with_it(
     # The page path deletes an archived dataset with data too.
     other = make_dataset(public_works, slug="trees", title="Trees")
     ingest(other, "trees.csv", b"id\n1\n")
-    workflow.archive(actor=steward, dataset=other)
+    workflow.dataset_archive(actor=steward, dataset=other)
     assert page.post("/datasets/trees/delete").status_code == 302
     assert not Dataset.objects.filter(slug="trees").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,13 @@ def test_a_large_upload_streams_through_bounded_memory(
     body = tmp_path / "body"
     file_size = multipart_body_on_disk(body, 30 * 1024 * 1024)
     statuses: list[str] = []
+
+    def start_response(
+        status: str, headers: list[tuple[str, str]], exc_info: Any = None
+    ) -> Callable[[bytes], object]:
+        statuses.append(status)
+        return lambda data: None
+
     with body.open("rb") as stream:
         environ = {
             "REQUEST_METHOD": "POST",
@@ -65,7 +73,7 @@ def test_a_large_upload_streams_through_bounded_memory(
         request_started.disconnect(close_old_connections)
         try:
             tracemalloc.start()
-            response = handler(environ, lambda status, headers: statuses.append(status))
+            response = handler(environ, start_response)
             content = b"".join(response)
             response.close()  # as a WSGI server does: closes the request's temporary files
             peak = tracemalloc.get_traced_memory()[1]
@@ -176,7 +184,7 @@ def test_nul_characters_are_refused_with_the_field_named(
     client: Client, steward: Any, coordinator: Any, method: str, path: str, data: Any
 ) -> None:
     _, secret = token_create(actor=coordinator, user=coordinator, name="t")
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
     if method == "get":
         response = client.get(path, data or {}, **headers)
     else:

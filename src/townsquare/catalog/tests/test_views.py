@@ -3,12 +3,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from townsquare.catalog import distributions
 from townsquare.catalog.models import Dataset, Distribution
 from townsquare.core.actors import SYSTEM
+from townsquare.datastore.selectors import published_version
 from townsquare.governance import services as governance
+from townsquare.governance import workflow
+from townsquare.governance.tests.helpers import load
 
 pytestmark = pytest.mark.django_db
 
@@ -159,7 +164,7 @@ def test_edit_and_delete(public_works: Any, steward: Any, make_dataset: Any, vie
     assert not Dataset.objects.exists()
 
 
-def test_upload_link_edit_and_download_through_pages(
+def test_a_table_uploaded_on_the_page_becomes_the_data_table(
     public_works: Any,
     steward: Any,
     approver: Any,
@@ -167,15 +172,10 @@ def test_upload_link_edit_and_download_through_pages(
     files_without_review: None,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    from townsquare.datastore.selectors import published_version
-    from townsquare.governance import workflow
-
     dataset = make_dataset(public_works)
-    client = signed_in(steward)
-    # A table: one upload button, and it becomes the data table.
     upload = SimpleUploadedFile("trees.csv", b"id,species\n1,oak\n", content_type="text/csv")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
+        response = signed_in(steward).post(
             "/datasets/building-permits/files/new", {"file": upload, "title": "Trees"}
         )
     assert response.status_code == 302 and response["Location"].endswith("#data")
@@ -183,40 +183,58 @@ def test_upload_link_edit_and_download_through_pages(
     version = dataset.data_versions.get()
     assert version.status == "ready"
     workflow.version_choose(actor=SYSTEM, version=version)
-    change = workflow.submit(actor=steward, dataset=dataset)
-    workflow.approve(actor=approver, change=change, revision=change.revision)
+    change = workflow.change_submit(actor=steward, dataset=dataset)
+    workflow.change_approve(actor=approver, change=change, revision=change.revision)
     assert published_version(dataset) == version
+
+
+def test_the_original_of_a_published_table_is_offered_for_download(
+    public_works: Any, steward: Any, make_dataset: Any, files_without_review: None
+) -> None:
+    dataset = make_dataset(public_works)
+    load(SYSTEM, dataset, b"id,species\n1,oak\n", publish=True)
     page = Client().get("/datasets/building-permits").content.decode()
-    assert "No files or links yet" not in page and "Download the original trees.csv" in page
+    assert "No files or links yet" not in page and "Download the original data.csv" in page
     download = Client().get("/datasets/building-permits/data/original")
-    assert b"".join(download.streaming_content) == b"id,species\n1,oak\n"
+    assert download.getvalue() == b"id,species\n1,oak\n"
     again = Client().get(download.wsgi_request.path, HTTP_IF_NONE_MATCH=download["ETag"])
     assert again.status_code in (200, 304)
-    # A document: attached, and held for a privacy officer's sign-off.
+
+
+def test_a_document_uploaded_on_the_page_waits_for_a_privacy_officer(
+    public_works: Any, steward: Any, make_dataset: Any, files_without_review: None
+) -> None:
+    make_dataset(public_works)
+    client = signed_in(steward)
     pdf = SimpleUploadedFile("rules.pdf", b"%PDF-1.4 rules", content_type="application/pdf")
-    response = client.post("/datasets/building-permits/files/new", {"file": pdf})
-    assert response.status_code == 302
+    assert client.post("/datasets/building-permits/files/new", {"file": pdf}).status_code == 302
     document = Distribution.objects.get()
     assert document.pending and document.privacy == "required"
     url = f"/datasets/building-permits/distributions/{document.pk}/download"
     assert Client().get(url).status_code == 404
-    assert b"".join(client.get(url).streaming_content) == b"%PDF-1.4 rules"
+    assert client.get(url).getvalue() == b"%PDF-1.4 rules"
     assert "Needs a privacy officer" in client.get("/datasets/building-permits").content.decode()
-    # A link to a page: attached at once (this policy does not review metadata).
+
+
+def test_a_link_to_a_page_is_added_edited_and_deleted_on_pages(
+    public_works: Any, steward: Any, make_dataset: Any, files_without_review: None
+) -> None:
+    make_dataset(public_works)
+    client = signed_in(steward)
     response = client.post(
         "/datasets/building-permits/links/new", {"access_url": "https://x.example/api"}
     )
     assert response.status_code == 302
     link = Distribution.objects.get(kind="link")
-    assert not link.pending and link.privacy == ""
+    assert not link.pending and link.privacy == ""  # this policy does not review metadata
     response = client.post(
         f"/datasets/building-permits/distributions/{link.pk}/edit",
         {"title": "API", "download_url": "", "access_url": "https://x.example/api/v2"},
     )
     assert response.status_code == 302
     assert Distribution.objects.get(pk=link.pk).access_url == "https://x.example/api/v2"
-    response = client.post(f"/datasets/building-permits/distributions/{link.pk}/delete")
-    assert Distribution.objects.count() == 1
+    client.post(f"/datasets/building-permits/distributions/{link.pk}/delete")
+    assert not Distribution.objects.exists()
 
 
 def test_upload_page_over_the_limit_says_so(
@@ -235,10 +253,6 @@ def test_restricted_files_are_not_downloadable_by_outsiders(
     client: Client, public_works: Any, make_dataset: Any, steward: Any, viewer: Any
 ) -> None:
     dataset = make_dataset(public_works, access_level="restricted public", rights="Ask the clerk.")
-    from django.core.files.base import ContentFile
-
-    from townsquare.catalog import distributions
-
     distribution = distributions.distribution_add_file(
         actor=steward, dataset=dataset, upload=ContentFile(b"x", name="x.pdf"), privacy=""
     )

@@ -101,7 +101,7 @@ def test_limits_count_across_processes_with_a_shared_redis(settings: Any) -> Non
     _rates(settings, api="3/m")
     throttle.hit("api", "203.0.113.11")
     throttle.hit("api", "203.0.113.11")
-    other = caches["other"]  # the second "process", with its own connection
+    other: Any = caches["other"]  # the second "process", with its own connection
     (key,) = other._cache.get_client().keys(f"{prefix}:*")  # noqa: SLF001
     assert int(other._cache.get_client().get(key)) == 2  # noqa: SLF001  (counted in Redis)
     throttle.hit("api", "203.0.113.11")

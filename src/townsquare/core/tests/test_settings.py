@@ -14,6 +14,7 @@ from townsquare import env
 ROOT = Path(__file__).resolve().parents[4]
 SETTINGS = ROOT / "src" / "townsquare" / "settings.py"
 DOCS = ROOT / "docs" / "configuration.md"
+EXAMPLE = ROOT / ".env.example"
 
 
 def variables_in_settings() -> set[str]:
@@ -35,6 +36,7 @@ def start(**environ: str) -> subprocess.CompletedProcess[str]:
         for k, v in os.environ.items()
         if not k.startswith("TOWNSQUARE_") and k != "DATABASE_URL"
     }
+    clean["TOWNSQUARE_ENV_FILE"] = ""  # a developer's .env changes nothing here
     clean.update(environ)
     clean["TOWNSQUARE_DATA_DIR"] = environ.get(
         "TOWNSQUARE_DATA_DIR", "/tmp/townsquare-settings-test"
@@ -130,3 +132,54 @@ def test_commands_find_the_same_data_wherever_they_run(tmp_path: Path) -> None:
     assert Path(data_dir) == ROOT / "var"
     assert database == str(ROOT / "var" / "townsquare.sqlite3")
     assert not (tmp_path / "var").exists()
+
+
+def documented_variables() -> set[str]:
+    return set(re.findall(r"^\| `([A-Z0-9_]+)` \|", DOCS.read_text(encoding="utf-8"), re.M))
+
+
+def test_the_example_env_file_lists_every_variable() -> None:
+    listed = re.findall(r"^# ([A-Z0-9_]+)=", EXAMPLE.read_text(encoding="utf-8"), re.M)
+    assert len(listed) == len(set(listed)), "a variable is listed twice in .env.example"
+    assert set(listed) == documented_variables() - {"TOWNSQUARE_ENV_FILE"}
+
+
+def test_the_example_defaults_start_the_portal(tmp_path: Path) -> None:
+    """Uncommenting every line of .env.example that shows a value changes nothing."""
+    lines = re.findall(r"^# ([A-Z0-9_]+=.+)$", EXAMPLE.read_text(encoding="utf-8"), re.M)
+    assert len(lines) > 30
+    env_file = tmp_path / ".env"
+    env_file.write_text("\n".join(lines) + "\n")
+    result = start(TOWNSQUARE_ENV_FILE=str(env_file))
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
+    env_file = tmp_path / "portal.env"
+    env_file.write_text('# the town\'s settings\nTOWNSQUARE_ENV="production"\n')
+    refused = start(TOWNSQUARE_ENV_FILE=str(env_file))
+    assert refused.returncode != 0 and "default development key" in refused.stderr
+    assert start(TOWNSQUARE_ENV_FILE=str(env_file), TOWNSQUARE_ENV="development").returncode == 0
+    env_file.write_text(f"TOWNSQUARE_ENV=production\nTOWNSQUARE_SECRET_KEY={'k' * 40}\n")
+    assert start(TOWNSQUARE_ENV_FILE=str(env_file)).returncode == 0
+
+
+def test_a_named_env_file_must_exist(tmp_path: Path) -> None:
+    result = start(TOWNSQUARE_ENV_FILE=str(tmp_path / "missing.env"))
+    assert result.returncode != 0
+    assert "TOWNSQUARE_ENV_FILE: cannot read" in result.stderr
+
+
+def test_the_checkout_env_file_is_read_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TOWNSQUARE_ENV_FILE", raising=False)
+    monkeypatch.setattr(env, "_FROM_FILE", {})
+    monkeypatch.setattr(env, "NAMES_READ", set())
+    env.load_env_file(tmp_path / ".env")  # no such file: nothing read, no error
+    assert env.string("TOWNSQUARE_TEST_ONLY") == ""
+    (tmp_path / ".env").write_text("TOWNSQUARE_TEST_ONLY='from the file'\n")
+    env.load_env_file(tmp_path / ".env")
+    assert env.string("TOWNSQUARE_TEST_ONLY") == "from the file"
+    monkeypatch.setenv("TOWNSQUARE_TEST_ONLY", "from the environment")
+    assert env.string("TOWNSQUARE_TEST_ONLY") == "from the environment"

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from townsquare.datastore.models import DataVersion
 from townsquare.datastore.query import output
 from townsquare.datastore.query.cache import answers
+from townsquare.datastore.query.reads import read_records
 from townsquare.datastore.query.records import RecordsQuery
-from townsquare.datastore.query.service import read_records
 
 CONTENT_TYPES = {
     "json": "application/json",
@@ -31,8 +31,8 @@ def records_answer(
     without its offset value, which is appended."""
     key = ("records", version.pk, version.parquet, form, address)
     found = answers.get(key)
-    if found is not None:
-        return found  # type: ignore[no-any-return]
+    if isinstance(found, Answer):
+        return found
     page = read_records(version, query, want_geometry=form == "geojson")
     head = {"dataset": version.dataset.slug, "version": version.number}
     following = page.next_offset

@@ -72,14 +72,16 @@ def parse(text: str, clause: str, *, prefix: str = "") -> exp.Expression:
         raise QueryError(f"{clause}: {_first_line(str(error))}.", field=clause) from None
     except RecursionError:
         raise QueryError(f"{clause} is nested too deeply.", field=clause) from None
-    trees = [tree for tree in trees if tree is not None]
-    if not trees:
+    parsed = [tree for tree in trees if tree is not None]
+    if not parsed:
         raise QueryError(f"{clause} is empty.", field=clause)
-    if len(trees) != 1:
+    if len(parsed) != 1:
         raise QueryError(
             f"{clause} must be one expression or statement, not several.", field=clause
         )
-    tree = trees[0]
+    tree = parsed[0]
+    if not isinstance(tree, exp.Expression):
+        raise QueryError(f"{clause} is not an expression or statement.", field=clause)
     count = 0
     for _ in tree.walk():
         count += 1
@@ -335,8 +337,8 @@ class _Checker:
             return
         units = ", ".join(sorted(u.lower() for u in grammar.DATE_UNITS))
         raise QueryError(
-            f"Unknown date unit {name.lower() or _show(value)!r} in {self.scope.clause}. Use one "
-            f"of: {units}.",
+            f"Unknown date unit {name.lower() or (_show(value) if value else '')!r} in "
+            f"{self.scope.clause}. Use one of: {units}.",
             field=self.scope.clause,
         )
 

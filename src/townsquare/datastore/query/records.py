@@ -107,6 +107,28 @@ class _Table:
         return next(f for f in self.fields if f["name"] == name)
 
 
+def _statement(
+    parquet: str,
+    items: list[_Item],
+    conditions: list[str],
+    groups: list[str],
+    having: str,
+    order: str,
+) -> str:
+    """The statement without its order: every part is SQL generated from a checked tree, or
+    quoted by the datastore."""
+    ordered_by_row = order.endswith(quote(ROW_NUMBER))
+    source = (
+        f"read_parquet({literal(parquet)}{', file_row_number = true' if ordered_by_row else ''})"
+    )
+    base = f"SELECT {', '.join(item.sql for item in items)} FROM {source}"  # noqa: S608
+    if conditions:
+        base += " WHERE " + " AND ".join(f"({c})" for c in conditions)
+    if groups:
+        base += " GROUP BY " + ", ".join(groups)
+    return base + having
+
+
 def compile_query(
     fields: list[dict[str, Any]],
     parquet: str,
@@ -132,17 +154,7 @@ def compile_query(
 
     base_params = len(params.values)  # order_by may add more; a count takes only these
     order = _order(table, query.order_by, aliases, params, grouped=grouped, groups=groups)
-    ordered_by_row = order.endswith(quote(ROW_NUMBER))
-    source = (
-        f"read_parquet({literal(parquet)}{', file_row_number = true' if ordered_by_row else ''})"
-    )
-    # Every part below is SQL generated from a checked tree, or quoted by the datastore.
-    base = f"SELECT {', '.join(item.sql for item in items)} FROM {source}"  # noqa: S608
-    if conditions:
-        base += " WHERE " + " AND ".join(f"({c})" for c in conditions)
-    if groups:
-        base += " GROUP BY " + ", ".join(groups)
-    base += having
+    base = _statement(parquet, items, conditions, groups, having, order)
     geometry_out = next((item.column.name for item in items if item.column.geometry), None)
     return Compiled(
         base=base,

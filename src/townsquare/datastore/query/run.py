@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,7 +96,7 @@ TYPE_WORDS = {
     "TIMESTAMP": "a date and time (YYYY-MM-DD HH:MM)", "BOOLEAN": "true or false",
     "VARCHAR": "text", "STRING_LITERAL": "text", "INTEGER_LITERAL": "a number",
 }  # fmt: skip
-PLAIN = [
+PLAIN: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (
         re.compile(r"Could not convert string '(.*?)' to (\w+)"),
         lambda m: f"{m[1]!r} is not {_type_words(m[2])}.",

@@ -6,10 +6,24 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 
 from townsquare.datastore.readers.detect import check_archive, detect_format
 from townsquare.datastore.readers.staged import Staged
+
+
+class Reader(Protocol):
+    """What each reader module offers: ``stage`` writes the file's rows as text columns."""
+
+    def stage(
+        self,
+        path: Path,
+        filename: str,
+        folder: Path,
+        options: dict[str, Any],
+        progress: Callable[[float], None],
+    ) -> Staged: ...
+
 
 READERS = {
     "csv": "csv",
@@ -32,5 +46,6 @@ def read(
     check_archive(path)  # a zip bomb is refused before anything is unpacked
     kind = detect_format(path, filename, options.get("format", ""))
     # Only the reader the file needs is imported: the geographic one loads GDAL and PROJ.
-    reader = importlib.import_module(f"townsquare.datastore.readers.{READERS[kind]}")
-    return reader.stage(path, filename, folder, {**options, "format": kind}, progress)  # type: ignore[no-any-return]
+    module = importlib.import_module(f"townsquare.datastore.readers.{READERS[kind]}")
+    reader = cast(Reader, module)
+    return reader.stage(path, filename, folder, {**options, "format": kind}, progress)

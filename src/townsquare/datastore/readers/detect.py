@@ -9,6 +9,7 @@ import json
 import shutil
 import zipfile
 from pathlib import Path
+from typing import IO, Protocol
 
 from django.conf import settings
 
@@ -233,13 +234,17 @@ def _too_big(what: str, limit: int) -> str:
     )
 
 
-def _copy_limited(source: object, target: Path, cap: int) -> Path:
+class _Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def _copy_limited(source: _Readable, target: Path, cap: int) -> Path:
     """Unpack ``source`` into ``target``, stopping (and removing what was written) as soon as
     it passes ``cap``."""
     written = 0
     try:
         with target.open("wb") as out:
-            while chunk := source.read(1024 * 1024):  # type: ignore[attr-defined]
+            while chunk := source.read(1024 * 1024):
                 written += len(chunk)
                 if written > cap:
                     raise IngestError(
@@ -254,9 +259,9 @@ def _copy_limited(source: object, target: Path, cap: int) -> Path:
     return target
 
 
-def copy_stream(source: object, target: Path) -> None:
+def copy_stream(source: IO[bytes], target: Path) -> None:
     with target.open("wb") as out:
-        shutil.copyfileobj(source, out, 1024 * 1024)  # type: ignore[arg-type]
+        shutil.copyfileobj(source, out, 1024 * 1024)
 
 
 # Names of files that are tables (read into the data table) rather than documents.
@@ -272,7 +277,7 @@ TABLE_MEDIA_TYPES = (
 )  # fmt: skip
 
 
-def is_table(name: str, handle: object | None = None, media_type: str = "") -> bool:
+def is_table(name: str, handle: IO[bytes] | None = None, media_type: str = "") -> bool:
     """Can this file be read as a table (so it goes into the data table, where it is checked
     and scanned), or is it a document (a PDF, a zip of documents)? From its name, its media
     type, and for a zip archive the names it holds (``handle``: the file, seekable)."""
@@ -282,13 +287,13 @@ def is_table(name: str, handle: object | None = None, media_type: str = "") -> b
     if handle is None or not lowered.endswith(".zip"):
         return False
     try:
-        with zipfile.ZipFile(handle) as archive:  # type: ignore[arg-type]
+        with zipfile.ZipFile(handle) as archive:
             names = [
                 n.lower() for n in archive.namelist() if not n.endswith("/") and not _hidden(n)
             ]
     except (zipfile.BadZipFile, OSError):
         return False
     finally:
-        handle.seek(0)  # type: ignore[attr-defined]
+        handle.seek(0)
     tables = [n for n in names if n.endswith((".csv", ".tsv"))]
     return any(n.endswith(".shp") for n in names) or (len(tables) == 1 and len(names) == 1)

@@ -40,16 +40,7 @@ def stage(
         raise IngestError(f"The geographic file could not be read: {_plain(exc)}") from None
     titles = [str(name) for name in info["fields"]]
     transform, crs_note = _transformer(info)
-    schema = pa.schema(
-        [(f"c{i}", pa.string()) for i in range(len(titles))]
-        + [
-            ("geometry", pa.binary()),
-            ("_minx", pa.float64()),
-            ("_miny", pa.float64()),
-            ("_maxx", pa.float64()),
-            ("_maxy", pa.float64()),
-        ]
-    )
+    schema = _staging_schema(len(titles))
     target = folder / "stage.parquet"
     total = max(int(info.get("features") or 0), 1)
     counts = Counts()
@@ -79,6 +70,20 @@ def stage(
         titles,
         geographic=True,
         notes=counts.notes(crs_note),
+    )
+
+
+def _staging_schema(columns: int) -> Any:
+    """Text columns ``c0``…, then the geometry (WKB) and its bounding box."""
+    return pa.schema(
+        [(f"c{i}", pa.string()) for i in range(columns)]
+        + [
+            ("geometry", pa.binary()),
+            ("_minx", pa.float64()),
+            ("_miny", pa.float64()),
+            ("_maxx", pa.float64()),
+            ("_maxy", pa.float64()),
+        ]
     )
 
 

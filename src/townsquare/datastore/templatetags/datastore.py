@@ -64,7 +64,9 @@ def data_section(context: template.Context, dataset: Any) -> dict[str, Any]:
         else None,
         "request": context["request"],
         "registration_open": context.get("registration_open", False),
-        "working": any(v.status in ("queued", "ingesting") for v in versions),
+        "working": any(
+            v.status in ("queued", "ingesting") or v.phase == "checking" for v in versions
+        ),
         "csrf_token": context.get("csrf_token"),
     }
 

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from townsquare.core.actors import SYSTEM
 from townsquare.datastore import files, services
 from townsquare.datastore.models import DataVersion
+from townsquare.datastore.selectors import published_version
 
 
 def ingest(dataset: Any, name: str, content: bytes, **options: Any) -> DataVersion:
@@ -25,11 +26,19 @@ def ingest(dataset: Any, name: str, content: bytes, **options: Any) -> DataVersi
     return services.version_ingest(created.version.pk)
 
 
+def published_number(dataset: Any) -> int | None:
+    """The number of the dataset's published version, None when nothing is published."""
+    version = published_version(dataset)
+    return version.number if version is not None else None
+
+
 def rows(version: DataVersion) -> list[tuple[Any, ...]]:
     """The version's rows, the fields only (without the datastore's own hidden columns)."""
     path = files.local_path(version.parquet)
     names = ", ".join(f'"{f["name"]}"' for f in version.fields if f["type"] != "geojson")
-    return duckdb.sql(f"SELECT {names} FROM read_parquet('{path}')").fetchall()
+    found = duckdb.sql(f"SELECT {names} FROM read_parquet('{path}')")
+    assert found is not None
+    return found.fetchall()
 
 
 def flights_csv(count: int = 300) -> bytes:

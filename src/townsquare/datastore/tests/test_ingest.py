@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from townsquare.core.actors import SYSTEM
 from townsquare.datastore import files, services
@@ -225,6 +226,7 @@ def test_a_gzip_stream_stops_at_its_ratio_and_at_the_free_disk(
 def test_spreadsheets(dataset: Any) -> None:
     workbook = Workbook()
     first = workbook.active
+    assert isinstance(first, Worksheet)
     first.title = "Summary"
     first.append(["only"])
     data = workbook.create_sheet("Data")
@@ -349,6 +351,7 @@ def _shapefile(tmp_path: Path, crs: str | None, x: float, y: float) -> bytes:
 def test_shapefiles_are_reprojected_to_lon_lat(dataset: Any, tmp_path: Path) -> None:
     version = ingest(dataset, "p.zip", _shapefile(tmp_path, "EPSG:3857", -10112000.0, 5458000.0))
     assert version.status == "ready", version.error
+    assert version.bbox is not None
     west, south, _, _ = version.bbox
     assert -90.9 < west < -90.7 and 43.9 < south < 44.0
     assert "reprojected from EPSG:3857" in version.report["crs"]
@@ -420,7 +423,7 @@ def test_cleanup_after_a_killed_ingest(dataset: Any) -> None:
     scratch.write_bytes(b"half an export")
     old = (timezone.now() - timedelta(hours=1)).timestamp()
     os.utime(scratch, (old, old))
-    result = services.cleanup()
+    result = services.storage_cleanup()
     assert result["interrupted"] == 1 and result["files_removed"] == 2
     assert result["scratch_removed"] >= 1 and not scratch.exists()
     killed.refresh_from_db()
@@ -481,3 +484,20 @@ def test_a_wider_row_far_into_the_file_is_read_and_counted(dataset: Any) -> None
     assert version.status == "ready", version.error
     assert version.row_count == 29_999
     assert version.report["ragged_rows"] == {"short": 0, "long": 1}
+
+
+def test_a_version_says_checking_until_its_checks_and_decision_are_over(
+    dataset: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ready is not done: the page and the API wait (phase "checking") while the app above
+    checks the version and decides its publication, and only then say "done"."""
+    seen: list[tuple[str, str]] = []
+
+    def watch(version: DataVersion) -> None:
+        stored = DataVersion.objects.get(pk=version.pk)
+        seen.append((stored.status, stored.phase))
+
+    monkeypatch.setattr(services, "VERSION_READY", [watch, *services.VERSION_READY])
+    version = ingest(dataset, "a.csv", b"a,b\n1,2\n")
+    assert seen == [("ready", "checking")]
+    assert (version.status, version.phase) == ("ready", "done")

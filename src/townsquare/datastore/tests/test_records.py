@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -88,7 +89,7 @@ def test_ordered_pages_do_not_overlap_even_with_ties(flights: Any) -> None:
 
 def test_where_with_and_or_not_in_between_like_and_null(flights: Any) -> None:
     rows = source()
-    cases = {
+    cases: dict[str, Callable[[dict[str, str]], bool]] = {
         "carrier = 'UA' and month = 7": lambda r: r["carrier"] == "UA" and r["month"] == "7",
         "carrier in ('AA', 'DL') or month between 2 and 3": lambda r: (
             r["carrier"] in ("AA", "DL") or 2 <= int(r["month"]) <= 3
@@ -226,7 +227,7 @@ def test_total_is_counted_once_per_filter(flights: Any, monkeypatch: pytest.Monk
     ],
 )
 def test_bad_queries_are_400_naming_the_problem(
-    flights: Any, params: dict[str, str], field: str | None, words: list[str]
+    flights: Any, params: dict[str, Any], field: str | None, words: list[str]
 ) -> None:
     response = get(**params)
     if params.get("where") == "'a' = 'b' -- */":  # a comment is ignored, the rest is fine
@@ -334,7 +335,7 @@ def test_a_query_costs_one_catalog_query(
     with django_assert_num_queries(1):
         response = client.get(path)
         assert response.status_code == 200
-        b"".join(response.streaming_content) if response.streaming else response.content
+        response.getvalue()
 
 
 def test_query_errors_are_plain_words_naming_the_column_operator_or_value(

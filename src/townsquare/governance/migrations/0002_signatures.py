@@ -4,9 +4,11 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 
-def earlier_versions_took_effect(apps, schema_editor):  # type: ignore[no-untyped-def]
+def earlier_versions_took_effect(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Before signatures existed, a version took effect when it was written."""
     Document = apps.get_model("governance", "Document")
     for document in Document.objects.filter(effective_at__isnull=True):

@@ -9,16 +9,16 @@ import re
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.files.base import ContentFile
 from django.test import Client
 
 from townsquare.audit.tests.helpers import last
-from townsquare.catalog import distributions
+from townsquare.catalog import access, distributions
 from townsquare.catalog import services as catalog
 from townsquare.catalog.models import AccessGrant, Dataset
 from townsquare.core.actors import SYSTEM
 from townsquare.datastore.tests.helpers import ingest
-from townsquare.governance import access
 
 pytestmark = pytest.mark.django_db
 
@@ -126,65 +126,93 @@ def test_lists_searches_and_counts_show_only_what_outsiders_may_see(
         assert "secret" not in page
 
 
-def test_restricted_data_opens_only_with_a_grant(
-    town: Any, outsider: Any, approver: Any, django_capture_on_commit_callbacks: Any
-) -> None:
-    anonymous, signed = outsiders(outsider)
+def readable(client: Client, town: Any) -> list[int]:
+    """The statuses of the restricted dataset's records, export, data page and file download."""
     distribution = town["restricted"].distributions.get()
-    data_paths = [
+    paths = [
         "/api/v1/datasets/restricted/records",
         "/api/v1/datasets/restricted/export.csv",
         "/datasets/restricted/data",
         f"/datasets/restricted/distributions/{distribution.pk}/download",
     ]
+    return [client.get(path).status_code for path in paths]
 
-    def readable(client: Client) -> list[int]:
-        return [client.get(path).status_code for path in data_paths]
 
-    assert anonymous.get("/datasets/restricted").status_code == 200  # metadata is public
-    assert readable(anonymous) == [403, 403, 302, 302]  # sign in first
-    assert readable(signed) == [403, 403, 403, 403]
+def test_restricted_data_is_closed_to_outsiders_but_its_metadata_is_public(
+    town: Any, outsider: Any
+) -> None:
+    anonymous, signed = outsiders(outsider)
+    assert anonymous.get("/datasets/restricted").status_code == 200
+    assert readable(anonymous, town) == [403, 403, 302, 302]  # sign in first
+    assert readable(signed, town) == [403, 403, 403, 403]
     sql = signed.get("/api/v1/sql", {"q": "SELECT count(*) FROM restricted"})
     assert sql.status_code != 200
-    page = signed.get("/datasets/restricted").content.decode()
-    assert "Request access to the data" in page
-    with django_capture_on_commit_callbacks(execute=True):
+    assert "Request access to the data" in signed.get("/datasets/restricted").content.decode()
+
+
+def _request(signed: Client, capture: Any) -> AccessGrant:
+    with capture(execute=True):
         signed.post("/datasets/restricted/access-request", {"reason": "Road safety study."})
-    grant = AccessGrant.objects.get()
+    return AccessGrant.objects.get()
+
+
+def test_an_access_request_waits_for_the_approvers(
+    town: Any, outsider: Any, approver: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    _, signed = outsiders(outsider)
+    grant = _request(signed, django_capture_on_commit_callbacks)
     assert grant.status == "requested" and last("access.requested").actor == "outsider"
     assert "an approver will decide" in signed.get("/datasets/restricted").content.decode()
-    reviewer = Client()
-    reviewer.force_login(approver)
-    assert "Road safety study." in reviewer.get("/review/access").content.decode()
-    from django.core import mail
+    assert "Road safety study." in signed_in(approver).get("/review/access").content.decode()
 
+
+def test_a_grant_opens_every_data_surface_to_that_person_only(
+    town: Any, outsider: Any, approver: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    anonymous, signed = outsiders(outsider)
+    grant = _request(signed, django_capture_on_commit_callbacks)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        reviewer.post(f"/review/access/{grant.pk}/grant", {"comment": "Go ahead."})
+        signed_in(approver).post(f"/review/access/{grant.pk}/grant", {"comment": "Go ahead."})
     assert last("access.granted").after == {"user": "outsider", "comment": "Go ahead."}
     (granted,) = [m for m in mail.outbox if m.to == [outsider.email]]
     assert "granted" in granted.body and "http://127.0.0.1:8000/datasets/restricted" in granted.body
-    assert readable(signed) == [200, 200, 200, 200]
-    assert signed.get("/api/v1/sql", {"q": "SELECT count(*) AS n FROM restricted"}).json()[
-        "rows"
-    ] == [{"n": 2}]
-    assert readable(anonymous) == [403, 403, 302, 302]
+    assert readable(signed, town) == [200, 200, 200, 200]
+    sql = signed.get("/api/v1/sql", {"q": "SELECT count(*) AS n FROM restricted"})
+    assert sql.json()["rows"] == [{"n": 2}]
+    assert readable(anonymous, town) == [403, 403, 302, 302]
+
+
+def test_revoking_a_grant_closes_the_data_again(
+    town: Any, outsider: Any, approver: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    _, signed = outsiders(outsider)
+    grant = _request(signed, django_capture_on_commit_callbacks)
+    reviewer = signed_in(approver)
+    reviewer.post(f"/review/access/{grant.pk}/grant", {"comment": "Go ahead."})
+    assert readable(signed, town) == [200, 200, 200, 200]
     reviewer.post(f"/review/access/{grant.pk}/revoke")
-    assert readable(signed) == [403, 403, 403, 403]
+    assert readable(signed, town) == [403, 403, 403, 403]
     assert last("access.revoked").actor == "approver"
+
+
+def signed_in(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def test_access_requests_refusals(town: Any, outsider: Any, approver: Any, viewer: Any) -> None:
     with pytest.raises(Exception, match="restricted public data they cannot read"):
-        access.request_access(actor=outsider, dataset=town["open"], reason="x")
-    grant = access.request_access(actor=outsider, dataset=town["restricted"], reason="Study.")
+        access.access_request(actor=outsider, dataset=town["open"], reason="x")
+    grant = access.access_request(actor=outsider, dataset=town["restricted"], reason="Study.")
     with pytest.raises(Exception, match="asked already"):
-        access.request_access(actor=outsider, dataset=town["restricted"], reason="Again.")
+        access.access_request(actor=outsider, dataset=town["restricted"], reason="Again.")
     with pytest.raises(Exception, match="Only the organization's approvers"):
-        access.decide_access(actor=viewer, grant=grant, grant_it=True)
-    access.decide_access(actor=approver, grant=grant, grant_it=False, comment="Not yet.")
+        access.access_decide(actor=viewer, grant=grant, grant_it=True)
+    access.access_decide(actor=approver, grant=grant, grant_it=False, comment="Not yet.")
     with pytest.raises(Exception, match="was refused already"):
-        access.decide_access(actor=approver, grant=grant, grant_it=True)
+        access.access_decide(actor=approver, grant=grant, grant_it=True)
     assert last("access.refused").after["comment"] == "Not yet."
 
 

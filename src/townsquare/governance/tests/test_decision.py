@@ -17,6 +17,7 @@ from townsquare.audit.tests.helpers import last
 from townsquare.catalog.models import Distribution
 from townsquare.core.actors import SYSTEM
 from townsquare.datastore.selectors import published_version
+from townsquare.datastore.tests.helpers import published_number
 from townsquare.governance import approval, decision, services, workflow
 from townsquare.governance.models import Change
 from townsquare.governance.tests.helpers import load, member
@@ -51,11 +52,12 @@ def test_the_operators_ingest_waits_for_review_like_any_change(
     out = ingest(tmp_path, capsys, CLEAN + "3,560\n")
     assert "waits in the working copy" in out
     assert "the approval policy reviews new data versions" in out and "--publish" in out
-    assert published_version(dataset).number == 1
+    assert published_number(dataset) == 1
     change = workflow.open_change(dataset)
-    assert change is not None and change.data_version.number == 2
+    assert change is not None and change.data_version is not None
+    assert change.data_version.number == 2
     assert overrides() == 1  # the fixture's own load only
-    change = workflow.submit(actor=SYSTEM, dataset=dataset)
+    change = workflow.change_submit(actor=SYSTEM, dataset=dataset)
     assert change.reasons == ["new data version"]
     assert [s["role"] for s in change.steps] == ["approver"]
 
@@ -65,7 +67,7 @@ def test_publish_overrides_the_review_and_the_audit_trail_says_so(
 ) -> None:
     out = ingest(tmp_path, capsys, CLEAN + "3,560\n", "--publish")
     assert "is ready and published without review" in out and "audit trail" in out
-    assert published_version(dataset).number == 2
+    assert published_number(dataset) == 2
     assert workflow.open_change(dataset) is None
     event = last("data_version.review_overridden")
     assert event.actor == "system" and event.after["number"] == 2
@@ -87,11 +89,13 @@ def test_publish_does_not_pass_privacy_findings(
     out = ingest(tmp_path, capsys, PLANTED, "--publish")
     assert "waits in the working copy" in out and "privacy finding(s)" in out
     assert "approval policy" not in out  # the override spared it the review, not the privacy
-    assert published_version(dataset).number == 1
-    change = workflow.submit(actor=SYSTEM, dataset=dataset)
+    assert published_number(dataset) == 1
+    change = workflow.change_submit(actor=SYSTEM, dataset=dataset)
     assert change.steps == [] and approval.current_step(change) == approval.PRIVACY_STEP
-    workflow.approve(actor=officer, change=change, revision=change.revision, comment="Agreed.")
-    assert published_version(dataset).number == 2
+    workflow.change_approve(
+        actor=officer, change=change, revision=change.revision, comment="Agreed."
+    )
+    assert published_number(dataset) == 2
 
 
 def test_publish_does_not_pass_quality_errors(
@@ -100,7 +104,7 @@ def test_publish_does_not_pass_quality_errors(
     settings.QUALITY_ERRORS = [*settings.QUALITY_ERRORS, "duplicate_rows"]
     with pytest.raises(CommandError, match="quality report has 1 error"):
         ingest(tmp_path, capsys, "id,amount\n7,1\n7,1\n", "--publish")
-    assert published_version(dataset).number == 1
+    assert published_number(dataset) == 1
     assert overrides() == 1  # the fixture's own load only
 
 
@@ -119,11 +123,12 @@ def test_a_version_put_forward_again_is_reviewed_whatever_its_arrival(
     dataset: Any, steward: Any
 ) -> None:
     first = published_version(dataset)
+    assert first is not None
     load(SYSTEM, dataset, (CLEAN + "3,560\n").encode(), publish=True)
-    assert published_version(dataset).number == 2
+    assert published_number(dataset) == 2
     change = workflow.version_choose(actor=steward, version=first)  # a rollback
     assert change is not None and change.data_put_forward
-    assert published_version(dataset).number == 2
+    assert published_number(dataset) == 2
     assert decision.data_version(first, put_forward=True).reasons == ("new data version",)
     assert decision.steps(change) != []
 
@@ -152,7 +157,7 @@ def test_a_waiting_change_states_its_reasons_from_the_decision(dataset: Any, ste
     workflow.dataset_edit(actor=steward, dataset=dataset, title="Counts, 2026")
     change = Change.objects.get()
     assert decision.for_change(change).reasons == ("metadata edit", "new data version")
-    assert workflow.submit(actor=steward, dataset=dataset).reasons == [
+    assert workflow.change_submit(actor=steward, dataset=dataset).reasons == [
         "metadata edit",
         "new data version",
     ]

@@ -169,8 +169,8 @@ def test_pages_say_what_is_true_in_plain_words(
     published = make_dataset(public_works, slug="roads", title="Roads")
     load(SYSTEM, published, b"id\n" + b"".join(b"%d\n" % i for i in range(403)), publish=True)
     load(steward, published, b"id\n" + b"".join(b"%d\n" % i for i in range(410)))
-    change = workflow.submit(actor=steward, dataset=published)
-    workflow.approve(actor=approver, change=change, revision=change.revision)
+    change = workflow.change_submit(actor=steward, dataset=published)
+    workflow.change_approve(actor=approver, change=change, revision=change.revision)
     review = signed_in(steward).get(f"/review/{change.pk}").content.decode()
     assert "Rows: 403 → 410" in review  # after publication too: the diff with what it replaced
     submitted = signed_in(steward).get("/review/submitted").content.decode()

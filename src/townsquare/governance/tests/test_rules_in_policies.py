@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from townsquare.core.actors import SYSTEM
+from townsquare.datastore import policies as data_policies
 from townsquare.governance import workflow
 from townsquare.governance.tests.helpers import load
 
@@ -94,7 +95,7 @@ def test_the_review_lists_say_where_each_change_stands(
 ) -> None:
     dataset = make_dataset(public_works, slug="roads", title="Roads")
     workflow.dataset_edit(actor=steward, dataset=dataset, title="Roads, 2026")
-    workflow.submit(actor=steward, dataset=dataset)
+    workflow.change_submit(actor=steward, dataset=dataset)
     for user, url in ((approver, "/review"), (steward, "/review/submitted")):
         client = Client()
         client.force_login(user)
@@ -104,3 +105,21 @@ def test_the_review_lists_say_where_each_change_stands(
     inbox.force_login(approver)
     title = inbox.get("/review").content.decode().split("<title>")[1].split("</title>")[0]
     assert "<h2>" not in title and "Waiting for your sign-off" in title
+
+
+def test_re_reading_a_version_is_one_policy_for_page_and_rules(
+    public_works: Any, make_dataset: Any, steward: Any, outsider: Any
+) -> None:
+    dataset = make_dataset(public_works, slug="roads")
+    ready = load(SYSTEM, dataset, b"a,b\n1,2\n", publish=True)
+    assert data_policies.can_reread_version(steward, ready)
+    assert not data_policies.can_reread_version(outsider, ready)
+    failed = load(SYSTEM, dataset, b"")
+    assert failed.status == "failed" and not data_policies.can_reread_version(steward, failed)
+    client = Client()
+    client.force_login(steward)
+    page = client.get(f"/datasets/roads/data/versions/{ready.pk}").content.decode()
+    assert "withhold a column from publication" in page
+    refused = client.post(f"/datasets/roads/data/versions/{failed.pk}", {})
+    assert refused.status_code == 400
+    assert "Only a ready version whose original file is kept" in refused.content.decode()

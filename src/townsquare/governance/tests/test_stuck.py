@@ -40,7 +40,7 @@ def test_a_privacy_step_nobody_holds_is_reported_at_once(
     version = load(steward, people, PLANTED.encode())
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        change = workflow.submit(actor=steward, dataset=people)
+        change = workflow.change_submit(actor=steward, dataset=people)
     assert approval.current_step(change) == approval.PRIVACY_STEP
     stuck = [m for m in mail.outbox if m.subject.startswith("Nobody can sign off")]
     assert len(stuck) == 1
@@ -64,8 +64,8 @@ def test_a_privacy_step_nobody_holds_is_reported_at_once(
     assert approval.missing_signers(change) is None
     members = page.get("/organizations/public-works/members").content.decode()
     assert "Privacy officers: 1 of 1" in members and "cannot go on" not in members
-    workflow.approve(actor=officer, change=change, revision=change.revision)
-    workflow.approve(actor=approver, change=change, revision=change.revision)
+    workflow.change_approve(actor=officer, change=change, revision=change.revision)
+    workflow.change_approve(actor=approver, change=change, revision=change.revision)
     assert published_version(people) == version
 
 
@@ -76,7 +76,7 @@ def test_too_few_approvers_and_no_coordinator_are_reported(
         steps=[{"role": "approver", "count": 2}, {"role": "coordinator", "count": 1}]
     )
     workflow.dataset_edit(actor=steward, dataset=people, title="People, renamed")
-    change = workflow.submit(actor=steward, dataset=people)
+    change = workflow.change_submit(actor=steward, dataset=people)
     missing = approval.missing_signers(change)
     assert missing is not None and "2 approvers, and only 1 may sign" in missing
     page = Client()
@@ -86,8 +86,8 @@ def test_too_few_approvers_and_no_coordinator_are_reported(
     assert "step 1 of 2: the sign-off of 2 approvers" in review
     second = member("second", public_works)
     assert approval.missing_signers(change) is None
-    workflow.approve(actor=approver, change=change, revision=change.revision)
-    workflow.approve(actor=second, change=change, revision=change.revision)
+    workflow.change_approve(actor=approver, change=change, revision=change.revision)
+    workflow.change_approve(actor=second, change=change, revision=change.revision)
     change.refresh_from_db()
     missing = approval.missing_signers(change)
     assert missing is not None and "a coordinator, and nobody may sign" in missing
@@ -98,7 +98,7 @@ def test_only_those_the_policy_allows_see_each_action(
     people: Any, steward: Any, approver: Any, admin: Any, viewer: Any
 ) -> None:
     workflow.dataset_edit(actor=steward, dataset=people, title="People, renamed")
-    change = workflow.submit(actor=steward, dataset=people)
+    change = workflow.change_submit(actor=steward, dataset=people)
     page = Client()
     seen = {}
     for person in (steward, approver, admin, viewer):
@@ -123,13 +123,32 @@ def test_deciding_through_the_api_names_a_missing_revision(
     people: Any, steward: Any, approver: Any
 ) -> None:
     workflow.dataset_edit(actor=steward, dataset=people, title="People, renamed")
-    change = workflow.submit(actor=steward, dataset=people)
+    change = workflow.change_submit(actor=steward, dataset=people)
     token = token_create(actor=approver, user=approver, name="t")[1]
     api = Client(headers={"Authorization": f"Bearer {token}"})
     for body in (None, {"comment": "fine"}):
-        kwargs = {"data": body, "content_type": "application/json"} if body else {}
+        kwargs: dict[str, Any] = {"data": body, "content_type": "application/json"} if body else {}
         response = api.post(f"/api/v1/changes/{change.pk}/approve", **kwargs)
         assert response.status_code in (400, 422), response.content
         assert response["Content-Type"] == "application/problem+json"
         assert [e["field"] for e in response.json()["errors"]] == ["revision"], response.json()
     assert Membership.objects.filter(user=approver).exists()
+
+
+def test_an_unknown_decision_names_the_ones_there_are(
+    people: Any, steward: Any, approver: Any
+) -> None:
+    workflow.dataset_edit(actor=steward, dataset=people, title="People, renamed")
+    change = workflow.change_submit(actor=steward, dataset=people)
+    token = token_create(actor=approver, user=approver, name="t")[1]
+    api = Client(headers={"Authorization": f"Bearer {token}"})
+    cases = {
+        f"/api/v1/changes/{change.pk}/accept": "'approve', 'reject' or 'withdraw'",
+        "/api/v1/access-requests/1/allow": "'grant', 'refuse' or 'revoke'",
+    }
+    for path, choices in cases.items():
+        response = api.post(path, {"revision": change.revision}, content_type="application/json")
+        assert response.status_code == 400, response.content
+        errors = {e["field"]: e["message"] for e in response.json()["errors"]}
+        assert choices in errors["decision"], errors
+    assert workflow.open_change(people) == change  # nothing decided

@@ -26,7 +26,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def published(public_works: Any, make_dataset: Any) -> Dataset:
-    return make_dataset(public_works, slug="permits")
+    dataset: Dataset = make_dataset(public_works, slug="permits")
+    return dataset
 
 
 def fresh(dataset: Dataset) -> Dataset:
@@ -46,7 +47,7 @@ def test_new_dataset_single_sign_off(
     workflow.dataset_edit(actor=steward, dataset=dataset, title="Street trees")  # drafts: direct
     assert fresh(dataset).title == "Street trees"
     with django_capture_on_commit_callbacks(execute=True):
-        change = workflow.submit(actor=steward, dataset=dataset)
+        change = workflow.change_submit(actor=steward, dataset=dataset)
     assert (change.status, change.reasons, change.steps) == (
         "in_review",
         ["new dataset"],
@@ -57,7 +58,9 @@ def test_new_dataset_single_sign_off(
     assert [c.pk for c in selectors.inbox(actor=approver)] == [change.pk]
     assert selectors.inbox(actor=steward) == []
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.approve(actor=approver, change=change, revision=change.revision, comment="Good.")
+        workflow.change_approve(
+            actor=approver, change=change, revision=change.revision, comment="Good."
+        )
     assert fresh(dataset).state == "published" and can_view_dataset(ANONYMOUS, fresh(dataset))
     assert Change.objects.get().status == "published"
     assert mail.outbox[-1].to == ["steward@town.example"]
@@ -84,20 +87,20 @@ def test_metadata_edit_waits_in_a_working_copy_through_several_steps(
     )
     edited = workflow.dataset_edit(actor=steward, dataset=published, title="Permits issued")
     assert edited.change is not None and fresh(published).title == "Building permits"
-    change = workflow.submit(actor=steward, dataset=published)
+    change = workflow.change_submit(actor=steward, dataset=published)
     assert change.reasons == ["metadata edit"]
-    workflow.approve(actor=approver, change=change, revision=change.revision)
+    workflow.change_approve(actor=approver, change=change, revision=change.revision)
     change.refresh_from_db()
     assert (change.status, change.step) == ("in_review", 0)  # one of two approvers so far
     assert selectors.inbox(actor=coordinator) == []  # not the coordinator's turn yet
-    workflow.approve(actor=second, change=change, revision=change.revision)
+    workflow.change_approve(actor=second, change=change, revision=change.revision)
     change.refresh_from_db()
     assert change.step == 1 and selectors.inbox(actor=coordinator) == [change]
     review = selectors.review(change)
     assert [(f.name, f.published, f.proposed) for f in review["metadata_changes"]] == [
         ("title", "Building permits", "Permits issued")
     ]
-    workflow.approve(actor=coordinator, change=change, revision=change.revision)
+    workflow.change_approve(actor=coordinator, change=change, revision=change.revision)
     assert fresh(published).title == "Permits issued"
     assert Change.objects.get().status == "published"
 
@@ -106,11 +109,11 @@ def test_rejection_goes_back_to_the_steward(
     published: Dataset, steward: Any, approver: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     workflow.dataset_edit(actor=steward, dataset=published, description="Shorter.")
-    change = workflow.submit(actor=steward, dataset=published)
+    change = workflow.change_submit(actor=steward, dataset=published)
     with pytest.raises(ValidationError, match="Say why"):
-        workflow.reject(actor=approver, change=change, revision=change.revision, comment=" ")
+        workflow.change_reject(actor=approver, change=change, revision=change.revision, comment=" ")
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.reject(
+        workflow.change_reject(
             actor=approver, change=change, revision=change.revision, comment="Too short."
         )
     change.refresh_from_db()
@@ -119,8 +122,8 @@ def test_rejection_goes_back_to_the_steward(
     workflow.dataset_edit(actor=steward, dataset=published, description="A fuller description.")
     change.refresh_from_db()
     assert change.status == "draft" and change.metadata == {"description": "A fuller description."}
-    change = workflow.submit(actor=steward, dataset=published)
-    workflow.approve(actor=approver, change=change, revision=change.revision)
+    change = workflow.change_submit(actor=steward, dataset=published)
+    workflow.change_approve(actor=approver, change=change, revision=change.revision)
     assert fresh(published).description == "A fuller description."
 
 
@@ -152,7 +155,7 @@ def test_widening_access_always_needs_review(
     hidden = make_dataset(public_works, slug="internal", access_level="non-public", rights="Staff.")
     edited = workflow.dataset_edit(actor=steward, dataset=hidden, access_level="public")
     assert edited.change is not None and fresh(hidden).access_level == "non-public"
-    assert workflow.submit(actor=steward, dataset=hidden).reasons == ["wider access"]
+    assert workflow.change_submit(actor=steward, dataset=hidden).reasons == ["wider access"]
     narrowing = workflow.dataset_edit(actor=steward, dataset=hidden, rights="Staff only.")
     assert narrowing.change is not None  # the open working copy still widens access
 
@@ -184,19 +187,19 @@ def test_a_change_after_review_started_resets_the_review(
     second = member("second", public_works)
     services.approval_policy_set(actor=coordinator, steps=[{"role": "approver", "count": 2}])
     workflow.dataset_edit(actor=steward, dataset=published, title="Permits issued")
-    change = workflow.submit(actor=steward, dataset=published)
+    change = workflow.change_submit(actor=steward, dataset=published)
     seen = change.revision
-    workflow.approve(actor=approver, change=change, revision=seen)
+    workflow.change_approve(actor=approver, change=change, revision=seen)
     workflow.dataset_edit(actor=steward, dataset=published, title="Permits issued, 2026")
     change.refresh_from_db()
     assert (change.status, change.step, change.revision) == ("in_review", 0, seen + 1)
     assert "change.review_reset" in actions()
     with pytest.raises(Conflict, match="changed after you opened it"):
-        workflow.approve(actor=second, change=change, revision=seen)
-    workflow.approve(actor=second, change=change, revision=change.revision)
+        workflow.change_approve(actor=second, change=change, revision=seen)
+    workflow.change_approve(actor=second, change=change, revision=change.revision)
     change.refresh_from_db()
     assert change.status == "in_review"  # the first approval was for the old copy
-    workflow.approve(actor=approver, change=change, revision=change.revision)
+    workflow.change_approve(actor=approver, change=change, revision=change.revision)
     assert fresh(published).title == "Permits issued, 2026"
 
 
@@ -204,9 +207,9 @@ def test_nobody_approves_their_own_change_admins_included(
     published: Dataset, admin: Any, public_works: Any
 ) -> None:
     workflow.dataset_edit(actor=admin, dataset=published, title="Admin's title")
-    change = workflow.submit(actor=admin, dataset=published)
+    change = workflow.change_submit(actor=admin, dataset=published)
     with pytest.raises(PermissionDenied, match="Nobody approves their own change"):
-        workflow.approve(actor=admin, change=change, revision=change.revision)
+        workflow.change_approve(actor=admin, change=change, revision=change.revision)
     both = member("both", public_works)
     assert selectors.inbox(actor=admin) == []
     assert fresh(published).title == "Building permits"
@@ -228,14 +231,14 @@ def test_refusals_twice_direct_publish_and_strangers(
     assert published_version(published) == first  # a steward's version waits for review
     assert workflow.version_choose(actor=steward, version=first) is not None
     assert published_version(published) == first
-    change = workflow.submit(actor=steward, dataset=published)
+    change = workflow.change_submit(actor=steward, dataset=published)
     with pytest.raises(PermissionDenied, match="needs the sign-off of a approver"):
-        workflow.approve(actor=viewer, change=change, revision=change.revision)
+        workflow.change_approve(actor=viewer, change=change, revision=change.revision)
     with pytest.raises(PermissionDenied):
-        workflow.submit(actor=viewer, dataset=published)
-    workflow.approve(actor=approver, change=change, revision=change.revision)
+        workflow.change_submit(actor=viewer, dataset=published)
+    workflow.change_approve(actor=approver, change=change, revision=change.revision)
     with pytest.raises(Conflict, match="already approved"):
-        workflow.approve(actor=approver, change=change, revision=change.revision)
+        workflow.change_approve(actor=approver, change=change, revision=change.revision)
     assert held.status == "ready"
 
 
@@ -253,23 +256,24 @@ def test_the_second_of_two_simultaneous_edits_gets_a_conflict(
 def test_withdrawing_discards_the_working_copy(published: Dataset, steward: Any) -> None:
     workflow.dataset_edit(actor=steward, dataset=published, title="Never mind")
     change = workflow.open_change(published)
-    workflow.withdraw(actor=steward, change=change)
+    assert change is not None
+    workflow.change_withdraw(actor=steward, change=change)
     assert workflow.open_change(published) is None and fresh(published).title == "Building permits"
     with pytest.raises(ValidationError, match="nothing to submit"):
-        workflow.submit(actor=steward, dataset=published)
+        workflow.change_submit(actor=steward, dataset=published)
 
 
 def test_archiving_hides_and_republishing_needs_review(
     published: Dataset, steward: Any, approver: Any, client: Any
 ) -> None:
-    workflow.archive(actor=steward, dataset=published)
+    workflow.dataset_archive(actor=steward, dataset=published)
     assert fresh(published).state == "archived"
     assert client.get("/datasets/permits").status_code == 404
     with pytest.raises(Conflict, match="Only a published dataset"):
-        workflow.archive(actor=steward, dataset=published)
-    change = workflow.submit(actor=steward, dataset=published)
+        workflow.dataset_archive(actor=steward, dataset=published)
+    change = workflow.change_submit(actor=steward, dataset=published)
     assert change.reasons == ["republication"]
-    workflow.approve(actor=approver, change=change, revision=change.revision)
+    workflow.change_approve(actor=approver, change=change, revision=change.revision)
     assert fresh(published).state == "published"
     assert client.get("/datasets/permits").status_code == 200
 
@@ -303,27 +307,27 @@ def test_files_of_a_published_dataset_change_through_the_working_copy(
     assert [d["title"] for d in public] == [old.title]  # the public sees the published file only
     url = f"/datasets/permits/distributions/{added.pk}/download"
     assert client.get(url).status_code == 404
-    change = workflow.submit(actor=steward, dataset=published)
+    change = workflow.change_submit(actor=steward, dataset=published)
     assert change.reasons == ["files", "files to sign off"]
     assert approval.current_step(change) == approval.PRIVACY_STEP
     review = selectors.review(change)
     assert [d.title for d in review["files_added"]] == ["extra.pdf", "Permits, corrected"]
     assert [d.title for d in review["files_removed"]] == [old.title]
     with pytest.raises(PermissionDenied, match="privacy"):
-        workflow.approve(actor=approver, change=change, revision=change.revision)
+        workflow.change_approve(actor=approver, change=change, revision=change.revision)
     officer = member("officer", public_works, role="privacy")
-    workflow.approve(
+    workflow.change_approve(
         actor=officer, change=change, revision=change.revision, comment="No one named."
     )
     assert {d.privacy_accepted_by for d in Distribution.objects.filter(pending=True)} == {"officer"}
     assert last("privacy.file_accepted").after["comment"] == "No one named."
-    workflow.approve(actor=approver, change=change, revision=change.revision)
+    workflow.change_approve(actor=approver, change=change, revision=change.revision)
     titles = [d["title"] for d in client.get("/api/v1/datasets/permits").json()["distributions"]]
     assert sorted(titles) == ["Permits, corrected", "extra.pdf"]
     assert not Distribution.objects.filter(pk=old.pk).exists()
     corrected = Distribution.objects.get(title="Permits, corrected")
     download = client.get(f"/datasets/permits/distributions/{corrected.pk}/download")
-    assert b"".join(download.streaming_content) == b"%PDF v2"
+    assert download.getvalue() == b"%PDF v2"
 
 
 def test_a_document_waits_for_its_privacy_sign_off_whatever_the_policy(
@@ -340,10 +344,10 @@ def test_a_document_waits_for_its_privacy_sign_off_whatever_the_policy(
         actor=steward, dataset=published, upload=ContentFile(b"%PDF x", name="letters.zip")
     )
     assert document.pending and document.privacy == "required"
-    change = workflow.submit(actor=steward, dataset=published)
+    change = workflow.change_submit(actor=steward, dataset=published)
     assert change.steps == []  # only the privacy step: the policy does not review files
     officer = member("officer", public_works, role="privacy")
-    workflow.approve(actor=officer, change=change, revision=change.revision)
+    workflow.change_approve(actor=officer, change=change, revision=change.revision)
     change.refresh_from_db()
     assert change.status == "published"
     url = f"/datasets/permits/distributions/{document.pk}/download"
@@ -361,7 +365,9 @@ def test_withdrawing_removes_pending_files(
     )
     name = added.file.name
     assert default_storage.exists(name)
+    change = workflow.open_change(published)
+    assert change is not None
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.withdraw(actor=steward, change=workflow.open_change(published))
+        workflow.change_withdraw(actor=steward, change=change)
     assert not published.distributions.exists()
     assert not default_storage.exists(name)

@@ -84,7 +84,7 @@ def test_privacy_findings_beside_the_diff_in_the_review_screen(
 
     ingest(dataset, "first.csv", b"id\n1\n")
     load(steward, dataset, PLANTED.encode())  # held in the working copy for review
-    change = workflow.submit(actor=steward, dataset=dataset)
+    change = workflow.change_submit(actor=steward, dataset=dataset)
     client = Client()
     client.force_login(approver)
     page = client.get(f"/review/{change.pk}").content.decode()

@@ -22,9 +22,11 @@ from townsquare.core.actors import SYSTEM
 from townsquare.core.errors import Conflict, PermissionDenied
 from townsquare.datastore import services as datastore
 from townsquare.datastore.selectors import published_version
+from townsquare.datastore.tests.helpers import published_number
 from townsquare.governance import approval, decision, workflow
 from townsquare.governance.models import ApprovalPolicy, Change
 from townsquare.governance.tests.helpers import load, member
+from townsquare.governance.workflow import review
 from townsquare.quality import gate
 from townsquare.quality.models import PrivacySignOff
 from townsquare.quality.tests.test_privacy import PLANTED
@@ -49,7 +51,7 @@ RAW = [
     "(617) 555-0142",
     "617-555-0199",
 ]
-WITHHELD = {
+WITHHELD: dict[str, Any] = {
     "contact": "exclude",
     "card": {"kind": "mask", "keep": 4},
     "tax_id": "exclude",
@@ -72,12 +74,8 @@ def dataset(public_works: Any, make_dataset: Any) -> Any:
     return dataset
 
 
-def test_privacy_findings_wait_for_a_privacy_officer(
-    dataset: Any,
-    steward: Any,
-    approver: Any,
-    officer: Any,
-    django_capture_on_commit_callbacks: Any,
+def test_a_version_with_findings_is_held_and_shown_to_the_steward(
+    dataset: Any, steward: Any
 ) -> None:
     clean = published_version(dataset)
     people = load(steward, dataset, PLANTED.encode())
@@ -87,16 +85,40 @@ def test_privacy_findings_wait_for_a_privacy_officer(
     page = Client()
     page.force_login(steward)
     assert "privacy findings to sign off" in page.get("/datasets/people").content.decode()
+
+
+@pytest.fixture
+def submitted(
+    dataset: Any, steward: Any, officer: Any, django_capture_on_commit_callbacks: Any
+) -> Change:
+    load(steward, dataset, PLANTED.encode())
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):  # the e-mails go when it commits
-        change = workflow.submit(actor=steward, dataset=dataset)
-    assert "privacy findings" in change.reasons
-    assert approval.current_step(change) == approval.PRIVACY_STEP
+        change: Change = workflow.change_submit(actor=steward, dataset=dataset)
+    return change
+
+
+def test_submitting_it_asks_the_privacy_officer_first(
+    submitted: Change, approver: Any, officer: Any
+) -> None:
+    assert "privacy findings" in submitted.reasons
+    assert approval.current_step(submitted) == approval.PRIVACY_STEP
     assert [m.to for m in mail.outbox] == [[officer.email]]  # the privacy officer is asked
     with pytest.raises(PermissionDenied, match="privacy"):
-        workflow.approve(actor=approver, change=change, revision=change.revision)
-    workflow.approve(
-        actor=officer, change=change, revision=change.revision, comment="Contact list, agreed."
+        workflow.change_approve(actor=approver, change=submitted, revision=submitted.revision)
+
+
+def test_the_officers_sign_off_records_the_findings_accepted(
+    submitted: Change, officer: Any
+) -> None:
+    people = submitted.data_version
+    assert people is not None
+    open_findings = {(f["check"], f["column"]) for f in gate.open_findings(people)}
+    workflow.change_approve(
+        actor=officer,
+        change=submitted,
+        revision=submitted.revision,
+        comment="Contact list, agreed.",
     )
     sign_off = PrivacySignOff.objects.get(version=people)
     accepted = {(f["check"], f["column"]) for f in sign_off.findings}
@@ -104,12 +126,28 @@ def test_privacy_findings_wait_for_a_privacy_officer(
     event = last("privacy.accepted")
     assert event.actor == "officer" and event.after["comment"] == "Contact list, agreed."
     assert {(f["check"], f["column"]) for f in event.after["findings"]} == accepted
-    change.refresh_from_db()
-    assert change.status == Change.Status.IN_REVIEW
-    assert approval.current_step(change) == {"role": "approver", "count": 1}
+
+
+def test_after_the_privacy_step_the_approver_publishes(
+    submitted: Change, dataset: Any, approver: Any, officer: Any
+) -> None:
+    clean, people = published_version(dataset), submitted.data_version
+    workflow.change_approve(actor=officer, change=submitted, revision=submitted.revision)
+    submitted.refresh_from_db()
+    assert submitted.status == Change.Status.IN_REVIEW
+    assert approval.current_step(submitted) == {"role": "approver", "count": 1}
     assert published_version(dataset) == clean
-    workflow.approve(actor=approver, change=change, revision=change.revision)
+    workflow.change_approve(actor=approver, change=submitted, revision=submitted.revision)
     assert published_version(dataset) == people
+
+
+def test_the_report_says_who_accepted_the_findings(
+    submitted: Change, approver: Any, officer: Any
+) -> None:
+    people = submitted.data_version
+    assert people is not None
+    workflow.change_approve(actor=officer, change=submitted, revision=submitted.revision)
+    workflow.change_approve(actor=approver, change=submitted, revision=submitted.revision)
     body = Client().get(f"/api/v1/datasets/people/versions/{people.pk}/report").json()
     email = next(f for f in body["findings"] if f["check"] == "email")
     assert email["state"] == "accepted" and email["accepted_by"] == "officer"
@@ -124,11 +162,11 @@ def test_a_policy_without_data_review_still_holds_privacy_findings(
     people = load(steward, dataset, PLANTED.encode())
     assert published_version(dataset) != people
     with pytest.raises(Conflict, match="privacy findings in"):
-        workflow._publish(SYSTEM, Change(dataset=dataset, data_version=people))
+        review._publish(SYSTEM, Change(dataset=dataset, data_version=people))  # noqa: SLF001
     assert workflow.version_choose(actor=SYSTEM, version=people) is not None  # held again
-    change = workflow.submit(actor=steward, dataset=dataset)
+    change = workflow.change_submit(actor=steward, dataset=dataset)
     assert change.steps == []  # only the privacy step: the policy does not review data
-    workflow.approve(actor=officer, change=change, revision=change.revision)
+    workflow.change_approve(actor=officer, change=change, revision=change.revision)
     assert published_version(dataset) == people
 
 
@@ -148,7 +186,8 @@ def test_withheld_columns_reach_no_published_output(
 ) -> None:
     ApprovalPolicy.objects.create(organization=public_works, review_data_version=False)
     people = load(steward, dataset, PLANTED.encode())
-    assert workflow.open_change(dataset).data_version == people
+    opened = workflow.open_change(dataset)
+    assert opened is not None and opened.data_version == people
     treated = _withhold(steward, people)
     assert treated.status == "ready", treated.error
     assert gate.cleared(treated)
@@ -198,13 +237,13 @@ def _published_outputs(version: Any) -> dict[str, str]:
     texts = {}
     for name, response in got.items():
         assert response.status_code == 200, (name, response.status_code)
-        body = b"".join(response.streaming_content) if response.streaming else response.content
+        body = response.getvalue()
         texts[name] = body.decode()
     xlsx = anonymous.get("/api/v1/datasets/people/export.xlsx")
-    with zipfile.ZipFile(io.BytesIO(b"".join(xlsx.streaming_content))) as book:
+    with zipfile.ZipFile(io.BytesIO(xlsx.getvalue())) as book:
         texts["export.xlsx"] = "".join(book.read(n).decode() for n in book.namelist())
     parquet = anonymous.get("/api/v1/datasets/people/export.parquet")
-    content = b"".join(parquet.streaming_content) if parquet.streaming else parquet.content
+    content = parquet.getvalue()
     con = duckdb.connect()
     con.execute("CREATE TABLE t AS SELECT * FROM read_parquet(?)", [_saved(content)])
     texts["export.parquet"] = repr(con.execute("SELECT * FROM t").fetchall())
@@ -230,12 +269,13 @@ def test_opening_a_non_public_dataset_passes_the_privacy_gate(
     internal.refresh_from_db()
     assert internal.access_level == "non-public"
     edited = workflow.dataset_edit(actor=steward, dataset=internal, access_level="public")
-    change = workflow.submit(actor=steward, dataset=edited.dataset)
+    change = workflow.change_submit(actor=steward, dataset=edited.dataset)
     assert decision.data_made_public(change) == people
-    assert approval.current_step(change)["role"] == "privacy"
+    step = approval.current_step(change)
+    assert step is not None and step["role"] == "privacy"
     assert [s["role"] for s in change.steps] == ["approver"]
-    workflow.approve(actor=officer, change=change, revision=change.revision)
-    workflow.approve(actor=approver, change=change, revision=change.revision)
+    workflow.change_approve(actor=officer, change=change, revision=change.revision)
+    workflow.change_approve(actor=approver, change=change, revision=change.revision)
     internal.refresh_from_db()
     assert internal.access_level == "public"
 
@@ -250,12 +290,12 @@ def test_a_draft_dataset_waits_for_the_privacy_step(
     )
     people = load(steward, draft, PLANTED.encode())
     assert published_version(draft) == people  # a draft: nobody outside sees it yet
-    change = workflow.submit(actor=steward, dataset=draft)
+    change = workflow.change_submit(actor=steward, dataset=draft)
     assert change.reasons == ["new dataset", "privacy findings"]
     with pytest.raises(PermissionDenied):
-        workflow.approve(actor=approver, change=change, revision=change.revision)
-    workflow.approve(actor=officer, change=change, revision=change.revision)
-    workflow.approve(actor=approver, change=change, revision=change.revision)
+        workflow.change_approve(actor=approver, change=change, revision=change.revision)
+    workflow.change_approve(actor=officer, change=change, revision=change.revision)
+    workflow.change_approve(actor=approver, change=change, revision=change.revision)
     draft.refresh_from_db()
     assert draft.state == "published"
 
@@ -268,14 +308,15 @@ def test_a_privacy_officer_who_is_also_an_approver_signs_both_steps(
 
     Membership.objects.create(user=member_role, organization=public_works, role=OrgRole.PRIVACY)
     people = load(steward, dataset, PLANTED.encode())
-    change = workflow.submit(actor=steward, dataset=dataset)
-    workflow.approve(actor=member_role, change=change, revision=change.revision)
-    workflow.approve(actor=member_role, change=change, revision=change.revision)
+    change = workflow.change_submit(actor=steward, dataset=dataset)
+    workflow.change_approve(actor=member_role, change=change, revision=change.revision)
+    workflow.change_approve(actor=member_role, change=change, revision=change.revision)
     assert published_version(dataset) == people
 
 
 def test_bad_treatments_are_refused_with_a_reason(dataset: Any, steward: Any) -> None:
     version = published_version(dataset)
+    assert version is not None
     cases = [
         ({"kind": "mask", "keep": 9}, "0 to 4 last characters"),
         ({"kind": "coarsen", "to": -1}, "positive step"),
@@ -329,7 +370,7 @@ def test_the_review_screen_and_api_show_the_privacy_step(
     dataset: Any, steward: Any, officer: Any
 ) -> None:
     load(steward, dataset, PLANTED.encode())
-    change = workflow.submit(actor=steward, dataset=dataset)
+    change = workflow.change_submit(actor=steward, dataset=dataset)
     page = Client()
     page.force_login(officer)
     html = page.get(f"/review/{change.pk}").content.decode()
@@ -358,7 +399,8 @@ def test_the_operators_load_is_held_too_and_the_command_says_why(
     assert "waits in the working copy" in out and "privacy finding(s)" in out
     assert published_version(dataset) == clean
     change = workflow.open_change(dataset)
-    assert change is not None and change.data_version.number == 2
+    assert change is not None and change.data_version is not None
+    assert change.data_version.number == 2
 
 
 def test_withholding_stays_on_every_later_version_until_a_steward_lifts_it(
@@ -380,13 +422,13 @@ def test_withholding_stays_on_every_later_version_until_a_steward_lifts_it(
     # With review of data versions, the review screen says what stays withheld.
     ApprovalPolicy.objects.filter(organization=public_works).update(review_data_version=True)
     third = load(steward, dataset, (more + "\n5,bo@example.org,,,,,,,,6").encode())
-    change = workflow.submit(actor=steward, dataset=dataset)
+    change = workflow.change_submit(actor=steward, dataset=dataset)
     page = Client()
     page.force_login(approver)
     review = page.get(f"/review/{change.pk}").content.decode()
     assert "Withheld from publication" in review and "contact (excluded)" in review
     assert third.withheld == treated.withheld
-    workflow.withdraw(actor=steward, change=change)
+    workflow.change_withdraw(actor=steward, change=change)
     # Lifting a treatment on the version page: later versions follow the steward's choice.
     fields = [dict(f) for f in third.table_schema["fields"]]
     for field in fields:
@@ -416,20 +458,22 @@ def test_a_table_uploaded_as_a_file_is_scanned_and_its_original_gated_like_its_d
     people = dataset.data_versions.get(number=2)
     assert gate.open_findings(people)  # scanned like every data version
     assert not dataset.distributions.exists()  # not a file that bypasses the scan
-    assert published_version(dataset).number == 1
+    assert published_number(dataset) == 1
     original = "/datasets/people/data/original"
-    assert b"jane.doe" not in b"".join(Client().get(original).streaming_content)
-    change = workflow.submit(actor=steward, dataset=dataset)
-    workflow.approve(actor=officer, change=change, revision=change.revision, comment="Agreed.")
-    workflow.approve(actor=approver, change=change, revision=change.revision)
+    assert b"jane.doe" not in Client().get(original).getvalue()
+    change = workflow.change_submit(actor=steward, dataset=dataset)
+    workflow.change_approve(
+        actor=officer, change=change, revision=change.revision, comment="Agreed."
+    )
+    workflow.change_approve(actor=approver, change=change, revision=change.revision)
     assert published_version(dataset) == people
-    assert b"jane.doe" in b"".join(Client().get(original).streaming_content)  # accepted: public
+    assert b"jane.doe" in Client().get(original).getvalue()  # accepted: public
     # Withheld columns: the original (with the raw values) is offered to nobody outside.
     treated = _withhold(steward, people)
-    change = workflow.version_choose(actor=SYSTEM, version=treated)
-    assert change is not None and approval.current_step(change) is None  # not submitted yet
-    change = workflow.submit(actor=steward, dataset=dataset)
-    workflow.approve(actor=approver, change=change, revision=change.revision)
+    chosen = workflow.version_choose(actor=SYSTEM, version=treated)
+    assert chosen is not None and approval.current_step(chosen) is None  # not submitted yet
+    change = workflow.change_submit(actor=steward, dataset=dataset)
+    workflow.change_approve(actor=approver, change=change, revision=change.revision)
     assert published_version(dataset) == treated
     assert Client().get(original).status_code == 404
     body = Client().get("/datasets/people").content.decode()

@@ -3,9 +3,12 @@ policy's severities, errors that block publication by every path, and the report
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
@@ -15,9 +18,11 @@ from townsquare.audit.tests.helpers import last
 from townsquare.core.actors import SYSTEM
 from townsquare.core.errors import Conflict
 from townsquare.datastore import services as datastore
+from townsquare.datastore import validate
 from townsquare.datastore.selectors import published_version
 from townsquare.datastore.tests.helpers import ingest
 from townsquare.governance import workflow
+from townsquare.quality import severity
 from townsquare.quality.models import Report
 
 pytestmark = pytest.mark.django_db
@@ -169,17 +174,15 @@ def test_a_misspelt_check_in_the_quality_policy_stops_the_start(settings: Any) -
 
 
 def test_every_check_is_in_the_one_list_that_settings_validation_and_docs_read() -> None:
-    import re
-    from pathlib import Path
-
-    from django.conf import settings
-
-    from townsquare.quality.policy import CHECKS
-
     docs = (Path(__file__).resolve().parents[4] / "docs" / "configuration.md").read_text()
     line = next(line for line in docs.splitlines() if "TOWNSQUARE_QUALITY_ERRORS" in line)
-    assert set(re.findall(r"[a-z_]{4,}", line.split("|")[3] + line.split("|")[4])) >= set(CHECKS)
-    assert set(settings.QUALITY_ERRORS) <= set(CHECKS)
+    assert set(re.findall(r"[a-z_]{4,}", line.split("|")[3] + line.split("|")[4])) >= set(
+        severity.CHECKS
+    )
+    assert set(settings.QUALITY_ERRORS) <= set(severity.CHECKS)
+    assert severity.CHECKS is validate.CHECKS
+    with pytest.raises(ValueError, match="not in validate.CHECKS"):
+        validate._finding("spelling", None, 1, "A check nobody listed.")  # noqa: SLF001
 
 
 def test_dates_a_year_ahead_are_found_on_29_february_too(monkeypatch: Any) -> None:

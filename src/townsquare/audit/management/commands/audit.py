@@ -7,13 +7,15 @@ csv|json`: the whole trail to standard output."""
 from __future__ import annotations
 
 from argparse import ArgumentParser
-from typing import Any
+from collections.abc import Generator
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.management.base import CommandError
 
 from townsquare.audit import exports, heads, selectors
 from townsquare.audit.chain import first_break
+from townsquare.audit.models import AuditEvent
 from townsquare.core.management.base import TownsquareCommand
 
 
@@ -58,7 +60,7 @@ class Command(TownsquareCommand):
                 "backup made with the database; or check the trail against a head you kept "
                 "(`audit verify --head HASH`) and start a new file with `audit head --keep`."
             )
-        events = selectors.chain().iterator(chunk_size=2000)
+        events = cast(Generator[AuditEvent], selectors.chain().iterator(chunk_size=2000))
         try:
             broken = first_break(events, head=head, kept=kept)
         finally:

@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand
 from gunicorn.app.base import BaseApplication
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
+class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no types
     def __init__(self, options: dict[str, Any]) -> None:
         self.options = options
         super().__init__()

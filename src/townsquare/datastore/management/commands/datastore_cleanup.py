@@ -23,7 +23,7 @@ class Command(TownsquareCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = services.cleanup(stale_after=timedelta(minutes=options["stale_minutes"]))
+        result = services.storage_cleanup(stale_after=timedelta(minutes=options["stale_minutes"]))
         self.stdout.write(
             f"Interrupted ingests marked failed: {result['interrupted']}; stored files removed: "
             f"{result['files_removed']}; scratch folders removed: {result['scratch_removed']}."

@@ -14,6 +14,8 @@
     if (version.status === "ingesting") {
       cell.textContent = (version.phase || "loading") + ", " + Math.round(version.percent) + "%" +
         (version.rows_done ? " (" + version.rows_done.toLocaleString() + " rows)" : "");
+    } else if (version.status === "ready" && version.phase === "checking") {
+      cell.textContent = "checking";
     } else {
       cell.textContent = version.status;
     }
@@ -24,7 +26,11 @@
       .then(function (response) { return response.ok ? response.json() : Promise.reject(response); })
       .then(function (versions) {
         versions.forEach(show);
-        var busy = versions.some(function (v) { return waiting.indexOf(v.status) !== -1; });
+        // Ready is not done: its checks and the publication decision come after (phase
+        // "checking"); the page reloads once they are over.
+        var busy = versions.some(function (v) {
+          return waiting.indexOf(v.status) !== -1 || (v.status === "ready" && v.phase === "checking");
+        });
         if (busy) {
           window.setTimeout(poll, 700);
         } else {

@@ -125,20 +125,9 @@ class Command(TownsquareCommand):
                 f"{dataset.state}, seen only inside its organization. Submit the dataset for "
                 f"review to publish it.{findings}"
             )
-        why = []
-        if verdict.privacy:
-            why.append(
-                f"it has {held} privacy finding(s) for a privacy officer to sign off (or "
-                "withhold those columns and load it again)"
-            )
-        if verdict.reasons:
-            why.append(
-                "the approval policy reviews new data versions (load it with --publish to "
-                "publish it at once, recorded as an override)"
-            )
         return (
-            f"{name} is ready ({shape}) and waits in the working copy: {'; '.join(why)}. "
-            "Submit it for review to publish it."
+            f"{name} is ready ({shape}) and waits in the working copy: "
+            f"{'; '.join(_why_held(verdict, held))}. Submit it for review to publish it."
         )
 
     def _ingest(self, version: DataVersion) -> DataVersion:
@@ -163,3 +152,18 @@ class Command(TownsquareCommand):
                 rows=result.row_count or 0,
             )
         return result
+
+
+def _why_held(verdict: decision.Decision, held: int) -> list[str]:
+    why = []
+    if verdict.privacy:
+        why.append(
+            f"it has {held} privacy finding(s) for a privacy officer to sign off (or "
+            "withhold those columns and load it again)"
+        )
+    if verdict.reasons:
+        why.append(
+            "the approval policy reviews new data versions (load it with --publish to "
+            "publish it at once, recorded as an override)"
+        )
+    return why

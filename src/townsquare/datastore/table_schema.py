@@ -12,7 +12,7 @@ from townsquare.datastore import treatments
 from townsquare.datastore.names import RESERVED
 
 TYPES = {"string", "integer", "number", "boolean", "date", "datetime"}
-CONSTRAINTS = {
+CONSTRAINTS: dict[str, type | tuple[type, ...]] = {
     "required": bool,
     "unique": bool,
     "minimum": (int, float, str),
@@ -41,7 +41,8 @@ def validate(edited: Any, current: dict[str, Any]) -> dict[str, Any]:
             f"The file has {len(columns)} columns; the schema must describe each, in order "
             f"(it has {len(fields)})."
         )
-    cleaned, seen = [], set()
+    cleaned: list[dict[str, Any]] = []
+    seen: set[str] = set()
     for index, field in enumerate(fields):
         where = f"table_schema.fields.{index}"
         problem = _field_problem(field, seen)

@@ -1,4 +1,5 @@
-"""Requests for access to restricted public data, and the approvers' decisions on them."""
+"""Requests for access to restricted public data, and the approvers' decisions on them: the
+grants ``policies.can_view_dataset`` reads, written only here."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from townsquare.core.errors import Conflict, PermissionDenied
 
 
 @transaction.atomic
-def request_access(*, actor: Actor, dataset: Dataset, reason: str) -> AccessGrant:
+def access_request(*, actor: Actor, dataset: Dataset, reason: str) -> AccessGrant:
     if not policies.can_request_access(actor, dataset):
         raise PermissionDenied(
             "Access is requested by signed-in people, for restricted public data they cannot "
@@ -50,7 +51,7 @@ def request_access(*, actor: Actor, dataset: Dataset, reason: str) -> AccessGran
 
 
 @transaction.atomic
-def decide_access(
+def access_decide(
     *, actor: Actor, grant: AccessGrant, grant_it: bool, comment: str = ""
 ) -> AccessGrant:
     grant = (
@@ -92,7 +93,7 @@ def decide_access(
 
 
 @transaction.atomic
-def revoke_access(*, actor: Actor, grant: AccessGrant) -> AccessGrant:
+def access_revoke(*, actor: Actor, grant: AccessGrant) -> AccessGrant:
     grant = (
         AccessGrant.objects.select_for_update().select_related("dataset", "user").get(pk=grant.pk)
     )

@@ -1,0 +1,1 @@
+"""Catalog pages, one module per topic: datasets, distributions, organizations."""
