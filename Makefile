@@ -7,7 +7,7 @@ TOWNSQUARE := $(BIN)/townsquare
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/townsquare
 # The SQLite run measures coverage (of src/townsquare, tests and migrations left out); below
 # this percentage the build fails. Raise it as coverage grows; never lower it.
-COVERAGE_FLOOR ?= 92
+COVERAGE_FLOOR ?= 93
 
 .PHONY: demo test install install-dev lint test-sqlite test-postgres test-browser bench-search bench-datastore bench-quality clean
 

@@ -155,6 +155,29 @@ def materialize(
         raise IngestError(_explain(exc)) from None
 
 
+def _materialize_as_text(
+    con: duckdb.DuckDBPyConnection,
+    staged: Staged,
+    target: Path,
+    progress: Callable[[float], None],
+    in_force: dict[str, dict[str, Any]],
+) -> Built:
+    """Thousands of typed columns cost DuckDB minutes to plan: every column is kept as text,
+    and the steward can type them."""
+    names = safe_names(staged.titles)
+    fields = [
+        {"name": n, "title": t or n, "type": "string"}
+        for n, t in zip(names, staged.titles, strict=True)
+    ]
+    staged.notes["wide"] = (
+        f"{len(fields):,} columns: kept as text (types are inferred up to {engine.WIDE:,} "
+        "columns); set their types in the table schema and ingest again."
+    )
+    _carry(staged, fields, in_force)
+    _write(con, staged, fields, [""], None, target, progress)
+    return _built(con, staged, fields, target, [])
+
+
 def _materialize(
     con: duckdb.DuckDBPyConnection,
     staged: Staged,
@@ -170,19 +193,7 @@ def _materialize(
         _write(con, staged, fields, missing, set(range(len(fields))), target, progress)
         return _built(con, staged, fields, target, failures)
     if len(staged.columns) > engine.WIDE:
-        # Thousands of typed columns cost DuckDB minutes to plan; the steward can type them.
-        names = safe_names(staged.titles)
-        fields = [
-            {"name": n, "title": t or n, "type": "string"}
-            for n, t in zip(names, staged.titles, strict=True)
-        ]
-        staged.notes["wide"] = (
-            f"{len(fields):,} columns: kept as text (types are inferred up to {engine.WIDE:,} "
-            "columns); set their types in the table schema and ingest again."
-        )
-        _carry(staged, fields, in_force)
-        _write(con, staged, fields, [""], None, target, progress)
-        return _built(con, staged, fields, target, [])
+        return _materialize_as_text(con, staged, target, progress, in_force)
     # The sample is the first rows: the one-thread reader gets them without splitting the file.
     sample_from = staged.serial_relation or staged.relation
     fields = inference.infer(con, sample_from, staged.columns, staged.titles, missing)

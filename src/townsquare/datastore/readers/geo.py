@@ -187,6 +187,20 @@ def _transformer(info: dict[str, Any]) -> tuple[Any, str]:
     return transformer, f"reprojected from {crs.to_string()} to EPSG:4326"
 
 
+def _count_out_of_range(bounds: Any, present: Any, first: int, counts: Counts) -> None:
+    """Features whose coordinates cannot be longitude and latitude, by feature number."""
+    off = present & (
+        (bounds[:, 0] < -180.000001)
+        | (bounds[:, 2] > 180.000001)
+        | (bounds[:, 1] < -90.000001)
+        | (bounds[:, 3] > 90.000001)
+    )
+    for i in np.flatnonzero(off)[: SHOWN - len(counts.out_of_range)]:
+        x = bounds[i, 0] if bounds[i, 0] < -180 else bounds[i, 2]
+        y = bounds[i, 1] if bounds[i, 1] < -90 else bounds[i, 3]
+        counts.out_of_range.append((first + int(i), float(x), float(y)))
+
+
 def _convert(
     batch: pa.RecordBatch,
     titles: list[str],
@@ -218,16 +232,7 @@ def _convert(
     counts.empty += len(missing)
     counts.empty_features += [first + int(i) for i in missing[: SHOWN - len(counts.empty_features)]]
     bounds = shapely.bounds(geometries)
-    off = present & (
-        (bounds[:, 0] < -180.000001)
-        | (bounds[:, 2] > 180.000001)
-        | (bounds[:, 1] < -90.000001)
-        | (bounds[:, 3] > 90.000001)
-    )
-    for i in np.flatnonzero(off)[: SHOWN - len(counts.out_of_range)]:
-        x = bounds[i, 0] if bounds[i, 0] < -180 else bounds[i, 2]
-        y = bounds[i, 1] if bounds[i, 1] < -90 else bounds[i, 3]
-        counts.out_of_range.append((first + int(i), float(x), float(y)))
+    _count_out_of_range(bounds, present, first, counts)
     wkb = shapely.to_wkb(geometries)
     counts.rows += batch.num_rows
     boxes = [pa.array(bounds[:, i], mask=np.isnan(bounds[:, i])) for i in range(4)]  # none: NULL
