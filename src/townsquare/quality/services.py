@@ -17,6 +17,7 @@ from townsquare.quality import gate
 from townsquare.quality.models import PrivacySignOff, Report
 from townsquare.quality.privacy import scan_version
 from townsquare.quality.severity import severity
+from townsquare.quality.tasks import check_links
 
 
 @transaction.atomic
@@ -71,6 +72,4 @@ def links_recheck(dataset_id: int) -> None:
     """Check the dataset's links again, in the worker, once this transaction commits."""
     if not settings.QUALITY_CHECK_LINKS:
         return
-    from townsquare.quality.tasks import check_links
-
     transaction.on_commit(lambda: check_links.enqueue(dataset_id=dataset_id))
