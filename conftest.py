@@ -13,9 +13,16 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.db.backends.sqlite3 import base  # noqa: F401  (imports its operations)
+from django.db.backends.sqlite3.operations import DatabaseOperations
 
 from townsquare.accounts.models import Membership, OrgRole, User
+from townsquare.audit.triggers import SQLITE_APPEND_ONLY, SQLITE_REMOVE
+from townsquare.catalog import services
 from townsquare.catalog.models import Organization
+from townsquare.core.actors import SYSTEM
+from townsquare.governance.models import ApprovalPolicy
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -24,11 +31,6 @@ def _flush_past_the_audit_triggers() -> None:
     """Transactional tests end with Django's flush (a DELETE per table on SQLite), which the
     audit trail's append-only triggers refuse: the test runner's flush lifts them for its own
     statements and puts them back."""
-    from django.db.backends.sqlite3 import base  # noqa: F401  (imports its operations)
-    from django.db.backends.sqlite3.operations import DatabaseOperations
-
-    from townsquare.audit.triggers import SQLITE_APPEND_ONLY, SQLITE_REMOVE
-
     flush = DatabaseOperations.sql_flush
 
     def sql_flush(self: Any, style: Any, tables: Any, **kwargs: Any) -> list[str]:
@@ -71,8 +73,6 @@ def _fast_isolated_settings(settings: Any, tmp_path: Any) -> None:
     settings.FILE_UPLOAD_TEMP_DIR = str(_mkdir(tmp_path / "uploads"))
     settings.AUDIT_HEAD_FILE = tmp_path / "audit-head.log"
     settings.RATE_LIMITS = {}  # rate limits have their own tests (thousands of requests here)
-    from django.core.cache import cache
-
     cache.clear()
 
 
@@ -161,9 +161,6 @@ def dataset_values(**overrides: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def make_dataset(db: Any) -> Any:
-    from townsquare.catalog import services
-    from townsquare.core.actors import SYSTEM
-
     def make(organization: Organization, **overrides: Any) -> Any:
         return services.dataset_create(  # seeded published, as the catalog stands
             actor=SYSTEM,
@@ -179,6 +176,4 @@ def make_dataset(db: Any) -> Any:
 def files_without_review(db: Any) -> None:
     """A site whose policy lets stewards change published datasets' metadata and files at once
     (for tests of uploads and storage, not of the workflow)."""
-    from townsquare.governance.models import ApprovalPolicy
-
     ApprovalPolicy.objects.create(review_metadata_edit=False)

@@ -41,6 +41,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+import duckdb
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # noqa: E402
     ROOT,
@@ -431,8 +433,6 @@ def check_answers(servers: dict[str, tuple[int, str]]) -> None:
 
 
 def versions(bin_dir: Path) -> str:
-    import duckdb
-
     def peer(package: str) -> str:
         out = subprocess.run(
             [

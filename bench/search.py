@@ -13,6 +13,7 @@ import http.client
 import json
 import os
 import platform
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -21,6 +22,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
+
+import django
+import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # noqa: E402
@@ -123,8 +127,6 @@ def serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
 
 
 def postgres_database(url: str) -> tuple[str, callable]:  # type: ignore[valid-type]
-    import psycopg
-
     name = f"townsquare_bench_{os.getpid()}"
     admin = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as connection:
@@ -138,11 +140,6 @@ def postgres_database(url: str) -> tuple[str, callable]:  # type: ignore[valid-t
 
 
 def versions() -> dict[str, str]:
-    import sqlite3
-
-    import django
-    import psycopg
-
     with psycopg.connect(
         os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1/postgres")
     ) as c:

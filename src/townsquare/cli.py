@@ -12,7 +12,7 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "townsquare.settings")
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # noqa: PLC0415  (settings first)
 
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["changepassword"]:  # Django's asks at a terminal only: ours reads files too

@@ -4,8 +4,12 @@ import json
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from playwright.sync_api import Page, expect
 
+from tests.browser.test_review import sign_in
+from townsquare.core.actors import SYSTEM
+from townsquare.datastore import services
 from townsquare.datastore.tests.helpers import flights_csv, ingest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -67,12 +71,6 @@ def test_the_page_follows_an_ingest_by_itself(
 ) -> None:
     """Queued, then loading, then ready: the versions table updates and the page shows the
     data without anyone reloading it."""
-    from django.core.files.base import ContentFile
-
-    from tests.browser.test_review import sign_in
-    from townsquare.core.actors import SYSTEM
-    from townsquare.datastore import services
-
     dataset = make_dataset(public_works, slug="trips", title="Trips")
     created = services.version_create(
         actor=SYSTEM,

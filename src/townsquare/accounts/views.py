@@ -208,7 +208,7 @@ def people(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/people.html",
         {
-            "people": selectors.people(actor=request.user),
+            "people": selectors.people(),
             "form": form,
             "can_set_site_role": policies.can_set_site_role(request.user),
         },

@@ -66,7 +66,6 @@ def distribution_add_file(
     _check_fields(values, DISTRIBUTION_FIELDS - {"download_url", "access_url"})
     values = _normalize_lists(values)
     filename = os.path.basename(upload.name or "file")
-    guessed_format, guessed_type = format_for_filename(filename)
     stored, size, checksum = _store(upload, filename)
     try:
         with transaction.atomic():
@@ -76,15 +75,9 @@ def distribution_add_file(
                 file=stored,
                 byte_size=size,
                 checksum_sha256=checksum,
-                title=values.pop("title", "") or filename,
-                format=values.pop("format", "") or guessed_format,
-                media_type=values.pop("media_type", "")
-                or guessed_type
-                or "application/octet-stream",
-                position=values.pop("position", None) or _next_position(dataset),
                 pending=pending,
                 privacy=privacy,
-                **values,
+                **_described_file(dataset, filename, values),
             )
             distribution.full_clean()
             distribution.save()
@@ -96,6 +89,18 @@ def distribution_add_file(
 
 
 @transaction.atomic
+def _described_file(dataset: Dataset, filename: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The new file's description: what the steward gave, else guessed from its name."""
+    guessed_format, guessed_type = format_for_filename(filename)
+    return {
+        **values,
+        "title": values.get("title") or filename,
+        "format": values.get("format") or guessed_format,
+        "media_type": values.get("media_type") or guessed_type or "application/octet-stream",
+        "position": values.get("position") or _next_position(dataset),
+    }
+
+
 def distribution_add_link(
     *,
     actor: Actor,
@@ -142,15 +147,8 @@ def distribution_update(
         allowed = DISTRIBUTION_FIELDS - {"download_url", "access_url"}
     _check_fields(values, allowed)
     values = _normalize_lists(values)
-    stored = None
     old_name = distribution.file.name if distribution.file else None
-    if upload is not None:
-        if distribution.kind != Distribution.Kind.FILE:
-            raise ValidationError({"file": "A link distribution has no file to replace."})
-        stored, size, checksum = _store(upload, os.path.basename(upload.name or "file"))
-        distribution.file.name = stored
-        distribution.byte_size = size
-        distribution.checksum_sha256 = checksum
+    stored = _replace_file(distribution, upload) if upload is not None else None
     try:
         with transaction.atomic():
             for name, value in values.items():
@@ -171,6 +169,17 @@ def distribution_update(
 
 
 @transaction.atomic
+def _replace_file(distribution: Distribution, upload: File[Any]) -> str:
+    """Store the new file of a file distribution (saved with it; returns its name)."""
+    if distribution.kind != Distribution.Kind.FILE:
+        raise ValidationError({"file": "A link distribution has no file to replace."})
+    stored, size, checksum = _store(upload, os.path.basename(upload.name or "file"))
+    distribution.file.name = stored
+    distribution.byte_size = size
+    distribution.checksum_sha256 = checksum
+    return stored
+
+
 def distribution_delete(*, actor: Actor, distribution: Distribution) -> None:
     dataset = distribution.dataset
     if not policies.can_edit_dataset(actor, dataset):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinLengthValidator
 from django.db import models
 from django.utils import timezone
@@ -168,8 +169,6 @@ class Dataset(models.Model):
         return self.title
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         errors: dict[str, str] = {}
         unknown = [code for code in self.themes or [] if code not in THEMES_BY_CODE]
         if unknown:
@@ -264,8 +263,6 @@ class Distribution(models.Model):
         return self.file.name.rsplit("/", 1)[-1] if self.file else ""
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         if self.kind == self.Kind.LINK and not (self.download_url or self.access_url):
             raise ValidationError({"download_url": "Give a download URL or an access URL."})
         if self.kind == self.Kind.LINK and self.download_url and not self.media_type:

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+
+from townsquare.core.tasks import send_email
 
 
 def render(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
@@ -27,16 +28,8 @@ def send_later(*, to: Sequence[str], template: str, context: dict[str, Any]) -> 
 
 
 def send_rendered_later(*, to: Sequence[str], subject: str, text: str, html: str) -> None:
-    from townsquare.core.tasks import send_email
-
     recipients = [address for address in to if address]
     if recipients:
         transaction.on_commit(
             lambda: send_email.enqueue(to=recipients, subject=subject, text=text, html=html)
         )
-
-
-def send_now(*, to: Sequence[str], subject: str, text: str, html: str) -> None:
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, list(to))
-    message.attach_alternative(html, "text/html")
-    message.send()

@@ -1,8 +1,12 @@
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django_tasks import task
-
-from townsquare.core import mail
 
 
 @task()
 def send_email(*, to: list[str], subject: str, text: str, html: str) -> None:
-    mail.send_now(to=to, subject=subject, text=text, html=html)
+    """Send one rendered message (core/mail.py renders it and enqueues this once the
+    surrounding transaction commits)."""
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, list(to))
+    message.attach_alternative(html, "text/html")
+    message.send()

@@ -25,6 +25,7 @@ from townsquare.datastore.engine import any_of, literal
 from townsquare.datastore.errors import IngestError, TooManyFields
 from townsquare.datastore.inference import FALSE_VALUES, TRUE_VALUES, present
 from townsquare.datastore.names import safe_names
+from townsquare.datastore.readers.csv import explain
 from townsquare.datastore.readers.staged import Staged
 
 GEOMETRY_COLUMNS = ["geometry", "_minx", "_miny", "_maxx", "_maxy"]
@@ -144,15 +145,15 @@ def materialize(
         return _materialize(con, staged, missing, target, progress, schema, in_force or {})
     except duckdb.Error as exc:
         if "Expected Number of Columns" in str(exc) and staged.widen is not None:
-            raise TooManyFields(_explain(exc)) from None
+            raise TooManyFields(explain(exc)) from None
         if not (staged.serial_relation and "parallel=false" in str(exc)):
-            raise IngestError(_explain(exc)) from None
+            raise IngestError(explain(exc)) from None
     # Quoted line breaks with ragged rows: DuckDB reads those on one thread only.
     staged.relation, staged.serial_relation = staged.serial_relation, None
     try:
         return _materialize(con, staged, missing, target, progress, schema, in_force or {})
     except duckdb.Error as exc:
-        raise IngestError(_explain(exc)) from None
+        raise IngestError(explain(exc)) from None
 
 
 def _materialize_as_text(
@@ -334,9 +335,3 @@ def cast_failures(
                 }
             )
     return failures
-
-
-def _explain(exc: duckdb.Error) -> str:
-    from townsquare.datastore.readers.csv import explain
-
-    return explain(exc)

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, default_storage, storages
 
 ROOT = "datastore"
@@ -38,8 +39,6 @@ def store_upload(upload: File[Any], name: str) -> str:
 
 
 def save_bytes(content: bytes, name: str) -> str:
-    from django.core.files.base import ContentFile
-
     return default_storage.save(name, ContentFile(content))
 
 

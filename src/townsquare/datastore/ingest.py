@@ -127,12 +127,7 @@ def run(version: DataVersion, source: Path, folder: Path, progress: Progress) ->
             staged.widen = None
             built = make(staged)
         progress.phase("profiling", built.rows)
-        typed = f"read_parquet({literal(str(parquet))})"
-        stats = compute_profile(con, typed, treatments.published(built.fields))
-        misses = inference.near_misses(
-            con, f"read_parquet({literal(str(parquet))}, file_row_number = true)", built.fields
-        )
-        bbox = _bbox(con, typed) if staged.geographic else None
+        stats, misses, bbox = _describe(con, parquet, built, staged.geographic)
     finally:
         con.close()
     fields = built.fields
@@ -140,6 +135,19 @@ def run(version: DataVersion, source: Path, folder: Path, progress: Progress) ->
         fields = [*fields, {"name": "geometry", "title": "Geometry", "type": "geojson"}]
     report = _report(staged, built, misses)
     return Outcome(fields, missing, built.rows, parquet, report, stats, staged.geographic, bbox)
+
+
+def _describe(
+    con: Any, parquet: Path, built: build.Built, geographic: bool
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[float] | None]:
+    """The typed file's profile, its near misses (values that kept a column text) and, for
+    geographic data, its bounding box."""
+    typed = f"read_parquet({literal(str(parquet))})"
+    stats = compute_profile(con, typed, treatments.published(built.fields))
+    misses = inference.near_misses(
+        con, f"read_parquet({literal(str(parquet))}, file_row_number = true)", built.fields
+    )
+    return stats, misses, _bbox(con, typed) if geographic else None
 
 
 def _report(staged: Staged, built: build.Built, misses: list[dict[str, Any]]) -> dict[str, Any]:
@@ -185,7 +193,7 @@ def finish(version: DataVersion, outcome: Outcome, parquet_name: str) -> None:
     version.bbox = outcome.bbox
     version.report = outcome.report
     version.profile = outcome.profile
-    # Ready, and its checks and the publication decision still to come (services._ingest).
+    # Ready, and its checks and the publication decision still to come (loading._ingest).
     version.phase, version.percent, version.rows_done = "checking", 100.0, outcome.rows
     version.finished_at = timezone.now()
     version.save()

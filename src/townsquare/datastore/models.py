@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from townsquare.datastore import treatments
+
 
 class DataVersion(models.Model):
     class Status(models.TextChoices):
@@ -72,16 +74,12 @@ class DataVersion(models.Model):
     @property
     def fields(self) -> list[dict[str, Any]]:
         """The published columns (treated ones as published, excluded ones left out)."""
-        from townsquare.datastore.treatments import published
-
-        return published(list(self.table_schema.get("fields", [])))
+        return treatments.published(list(self.table_schema.get("fields", [])))
 
     @property
     def withheld(self) -> dict[str, str]:
         """Columns the steward excluded, masked or coarsened for publication."""
-        from townsquare.datastore.treatments import withheld
-
-        return withheld(list(self.table_schema.get("fields", [])))
+        return treatments.withheld(list(self.table_schema.get("fields", [])))
 
 
 class PublishedVersion(models.Model):

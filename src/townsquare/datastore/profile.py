@@ -116,14 +116,12 @@ def _histograms(
         else f"{quote(f['name'])}::DOUBLE"
         for f in fields
     }
-    binned: dict[str, tuple[float, float, str]] = {}
-    for name, measure in measures.items():
-        lo, hi = spans[name]
-        if lo is None or hi is None or not math.isfinite(lo) or not math.isfinite(hi) or lo >= hi:
-            continue
-        width = (hi - lo) / BINS
-        expression = f"least(floor(({measure} - {lo!r}) / {width!r})::INTEGER, {BINS - 1})"
-        binned[name] = (lo, hi, f"histogram({expression})")
+    binned = {
+        name: (lo, hi, _histogram(measure, lo, hi))
+        for name, measure in measures.items()
+        for lo, hi in [spans[name]]
+        if lo is not None and hi is not None and math.isfinite(lo) and math.isfinite(hi) and lo < hi
+    }
     if not binned:
         return {}
     counts = con.execute(
@@ -143,6 +141,12 @@ def _histograms(
             for i in range(BINS)
         ]
     return result
+
+
+def _histogram(measure: str, lo: float, hi: float) -> str:
+    """DuckDB's histogram of ``measure`` over BINS equal bins from ``lo`` to ``hi``."""
+    width = (hi - lo) / BINS
+    return f"histogram(least(floor(({measure} - {lo!r}) / {width!r})::INTEGER, {BINS - 1}))"
 
 
 def _edge(value: float, kind: str) -> Any:

@@ -4,48 +4,19 @@ once, and then marked failed with the reason. Nobody has to run anything."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from townsquare.audit import services as audit
 from townsquare.core import watchdogs
 from townsquare.core.actors import SYSTEM
 from townsquare.datastore.models import DataVersion
+from townsquare.datastore.tasks import ingest_version
 
-BEAT_SECONDS = 5
 RETRIES = 1
-
-
-class Heartbeat:
-    """Beats for one ingest from a thread of its own, whatever the ingest is busy with."""
-
-    def __init__(self, version_id: int) -> None:
-        self.version_id = version_id
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="ingest-heartbeat", daemon=True)
-
-    def __enter__(self) -> Heartbeat:
-        if not connection.in_atomic_block:  # a test's transaction: nothing to beat for
-            self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stopped.set()
-        if self.thread.is_alive():
-            self.thread.join(timeout=BEAT_SECONDS)
-
-    def _run(self) -> None:
-        try:
-            while not self.stopped.wait(BEAT_SECONDS):
-                DataVersion.objects.filter(
-                    pk=self.version_id, status=DataVersion.Status.INGESTING
-                ).update(heartbeat_at=timezone.now())
-        finally:
-            connection.close()  # this thread's own connection
 
 
 def recover_stalled() -> dict[str, int]:
@@ -96,8 +67,6 @@ def _take(pk: int, cutoff: object, **changes: object) -> bool:
 
 
 def _enqueue(pk: int) -> None:
-    from townsquare.datastore.tasks import ingest_version
-
     transaction.on_commit(lambda: ingest_version.enqueue(version_id=pk))
 
 

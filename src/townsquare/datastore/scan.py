@@ -63,28 +63,27 @@ def pattern_matches(
             [f"count(*) FILTER (WHERE regexp_matches({text[c]}, ?))" for c, _ in pairs],
             [[patterns[k]] for _, k in pairs],
         )
-        found = []
-        for (column, kind), rows in zip(pairs, counts, strict=True):
-            if not rows:
-                continue
-            values = con.execute(
-                f"SELECT {text[column]}, count(*) AS n FROM {table} "
-                f"WHERE regexp_matches({text[column]}, ?) GROUP BY 1 ORDER BY n DESC, 1 "
-                f"LIMIT {DISTINCT + 1}",
-                [patterns[kind]],
-            ).fetchall()
-            found.append(
-                Matches(
-                    column,
-                    kind,
-                    int(rows),
-                    [(str(v), int(n)) for v, n in values[:DISTINCT]],
-                    len(values) <= DISTINCT,
-                )
-            )
+        return [
+            _matches(con, table, column, kind, text[column], patterns[kind], int(rows))
+            for (column, kind), rows in zip(pairs, counts, strict=True)
+            if rows
+        ]
     finally:
         con.close()
-    return found
+
+
+def _matches(
+    con: Any, table: str, column: str, kind: str, text: str, pattern: str, rows: int
+) -> Matches:
+    """The most frequent matching values of one column (``text``: the column as text)."""
+    values = con.execute(
+        f"SELECT {text}, count(*) AS n FROM {table} "
+        f"WHERE regexp_matches({text}, ?) GROUP BY 1 ORDER BY n DESC, 1 "
+        f"LIMIT {DISTINCT + 1}",
+        [pattern],
+    ).fetchall()
+    common = [(str(v), int(n)) for v, n in values[:DISTINCT]]
+    return Matches(column, kind, rows, common, len(values) <= DISTINCT)
 
 
 def non_null_counts(version: DataVersion, columns: list[str]) -> dict[str, int]:

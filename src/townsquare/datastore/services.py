@@ -1,41 +1,41 @@
-"""Every write to the datastore: creating versions from uploads and URLs, ingesting them,
-re-ingesting with an edited schema, publishing, and cleaning up after failures."""
+"""Every write to the datastore: creating versions from uploads and URLs (the worker then
+ingests them: loading.py), re-ingesting with an edited schema, refreshing, publishing, and
+cleaning up after failures."""
 
 from __future__ import annotations
 
 import codecs
 import hashlib
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from townsquare.audit import services as audit
 from townsquare.catalog import services as catalog_services
 from townsquare.catalog.models import Dataset
-from townsquare.core.actors import SYSTEM, Actor, user_or_none
+from townsquare.core.actors import Actor, user_or_none
 from townsquare.core.errors import PermissionDenied
-from townsquare.datastore import files, ingest, policies, recovery
+from townsquare.datastore import files, policies
 from townsquare.datastore.errors import IngestError
+from townsquare.datastore.loading import same_content, version_folder_of
+from townsquare.datastore.loading import version_ingest as version_ingest
 from townsquare.datastore.models import DataVersion, PublishedVersion
 from townsquare.datastore.readers.detect import FORMATS
+from townsquare.datastore.readers.url import check_url
+from townsquare.datastore.selectors import published_version
 from townsquare.datastore.table_schema import validate as validate_table_schema
+from townsquare.datastore.tasks import ingest_version
 
 READER_OPTIONS = {"format", "encoding", "delimiter", "sheet", "header"}
-# What happens once a version is ready is not the datastore's call: the app above that decides
-# publication registers here (governance/apps.py: the workflow checks it, then publishes it or
-# holds it for review).
-VERSION_READY: list[Callable[[DataVersion], None]] = []
 
 
 @dataclass
@@ -116,32 +116,39 @@ def version_create(
     _check_may_load(actor, dataset, override)
     options = _arrival(_check_options(options or {}), refresh=refresh, override=override)
     content_hash = _hash(upload)
-    same = _same_content(dataset, content_hash, options)
+    same = same_content(dataset, content_hash, options)
     if same is not None:
         return Created(same, duplicate_of=same)
-    filename = get_valid_filename(os.path.basename(upload.name or "data"))[-150:] or "data"
     with transaction.atomic():
-        number = _next_number(dataset)
-        folder = files.version_folder(dataset.pk, number)
-        original = files.store_upload(upload, f"{folder}/original/{filename}")
-        try:
-            version = DataVersion.objects.create(
-                dataset=dataset,
-                number=number,
-                source_name=filename,
-                original=original,
-                original_size=upload.size,
-                content_hash=content_hash,
-                options=options,
-                created_by=user_or_none(actor),
-            )
-        except BaseException:
-            files.delete_folder(folder)
-            raise
+        version = _stored_version(actor, dataset, upload, content_hash, options)
         audit.record(actor, "data_version.created", version, after=_described(version))
         if enqueue:
             _enqueue(version)
     return Created(version)
+
+
+def _stored_version(
+    actor: Actor, dataset: Dataset, upload: File[Any], content_hash: str, options: dict[str, Any]
+) -> DataVersion:
+    """The new version with its upload stored as the original (removed if the row fails)."""
+    filename = get_valid_filename(os.path.basename(upload.name or "data"))[-150:] or "data"
+    number = _next_number(dataset)
+    folder = files.version_folder(dataset.pk, number)
+    original = files.store_upload(upload, f"{folder}/original/{filename}")
+    try:
+        return DataVersion.objects.create(
+            dataset=dataset,
+            number=number,
+            source_name=filename,
+            original=original,
+            original_size=upload.size,
+            content_hash=content_hash,
+            options=options,
+            created_by=user_or_none(actor),
+        )
+    except BaseException:
+        files.delete_folder(folder)
+        raise
 
 
 def _check_may_load(actor: Actor, dataset: Dataset, override: bool) -> None:
@@ -184,8 +191,6 @@ def version_create_from_url(
     """Queue a version whose source is fetched from ``url`` by the worker. ``refresh_of``: the
     published version this one refreshes (it is read with that version's table schema);
     ``override`` as for ``version_create``."""
-    from townsquare.datastore.readers.url import check_url
-
     _check_may_load(actor, dataset, override)
     refresh = refresh_of is not None
     options = _arrival(_check_options(options or {}), refresh=refresh, override=override)
@@ -238,151 +243,8 @@ def version_reingest(
     return again
 
 
-def _same_content(
-    dataset: Dataset, content_hash: str, options: dict[str, Any], besides: int | None = None
-) -> DataVersion | None:
-    candidates = (
-        DataVersion.objects.exclude(pk__in=[besides] if besides is not None else [])
-        .filter(
-            dataset=dataset,
-            content_hash=content_hash,
-            status__in=[
-                DataVersion.Status.READY,
-                DataVersion.Status.QUEUED,
-                DataVersion.Status.INGESTING,
-            ],
-        )
-        .order_by("-number")
-    )
-
-    def reading(options: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in options.items() if k not in ("schema", "refresh", "override")}
-
-    for candidate in candidates:
-        if reading(candidate.options) == reading(options):
-            return candidate
-    return None
-
-
 def _enqueue(version: DataVersion) -> None:
-    from townsquare.datastore.tasks import ingest_version
-
     transaction.on_commit(lambda: ingest_version.enqueue(version_id=version.pk))
-
-
-def version_ingest(version_id: int, listener: Any = None) -> DataVersion:
-    """Do the ingest of a queued version (the worker's job). Never raises for a bad file:
-    the version ends failed with the reason, and the published version keeps serving. A source
-    fetched again unchanged makes no new version: the identical one is returned."""
-    version = DataVersion.objects.select_related("dataset").get(pk=version_id)
-    if version.status != DataVersion.Status.QUEUED:
-        return version
-    DataVersion.objects.filter(pk=version_id).update(
-        status=DataVersion.Status.INGESTING,
-        started_at=timezone.now(),
-        heartbeat_at=timezone.now(),
-        phase="starting",
-        attempts=F("attempts") + 1,
-    )
-    progress = ingest.Progress(version_id, listener)
-    work = ingest.scratch()
-    with recovery.Heartbeat(version_id):
-        return _ingest(version, progress, work)
-
-
-def _ingest(version: DataVersion, progress: ingest.Progress, work: Path) -> DataVersion:
-    version_id = version.pk
-    try:
-        try:
-            source = _source(version, work, progress)
-        except Unchanged as unchanged:
-            return _unchanged(version, unchanged.version)
-        folder = version_folder_of(version)
-        outcome = ingest.run(version, source, work, progress)
-        progress.phase("storing", outcome.rows)
-        parquet = ingest.store(version, outcome, folder)
-        with transaction.atomic():
-            version = DataVersion.objects.select_for_update().get(pk=version_id)
-            ingest.finish(version, outcome, parquet)
-            audit.record(
-                SYSTEM,
-                "data_version.ready",
-                version,
-                after={"rows": version.row_count, "columns": len(version.fields)},
-            )
-        # Checked outside that transaction (seconds on millions of rows: SQLite would stay
-        # locked), then the workflow publishes it or holds it for review.
-        for react in VERSION_READY:
-            react(version)
-        DataVersion.objects.filter(pk=version_id, phase="checking").update(phase="done")
-    except IngestError as exc:
-        _failed(version, exc.message)
-    except Exception as exc:  # noqa: BLE001  (anything else is reported on the version too)
-        _failed(version, f"Unexpected error while ingesting: {type(exc).__name__}: {exc}")
-        raise
-    finally:
-        ingest.discard(work)
-    return DataVersion.objects.get(pk=version_id)
-
-
-class Unchanged(Exception):
-    """The source fetched again is byte for byte a version the dataset has."""
-
-    def __init__(self, version: DataVersion) -> None:
-        super().__init__(f"identical to version {version.number}")
-        self.version = version
-
-
-def _unchanged(version: DataVersion, same: DataVersion) -> DataVersion:
-    """Nothing new: the placeholder version goes, and the identical one is the answer."""
-    with transaction.atomic():
-        audit.record(
-            SYSTEM,
-            "data_version.unchanged",
-            same,
-            after={"source": version.source_url, "same_as": same.number},
-        )
-        DataVersion.objects.filter(pk=version.pk).delete()
-    return same
-
-
-def _failed(version: DataVersion, message: str) -> None:
-    ingest.fail(version.pk, message)
-    audit.record(SYSTEM, "data_version.failed", version, after={"reason": message[:500]})
-
-
-def version_folder_of(version: DataVersion) -> str:
-    if version.original:
-        return version.original.rsplit("/original/", 1)[0]
-    return files.version_folder(version.dataset_id, version.number)
-
-
-def _source(version: DataVersion, work: Path, progress: ingest.Progress) -> Path:
-    if version.original:
-        return files.local_path(version.original)
-    from townsquare.datastore.readers.url import download
-
-    progress.phase("downloading")
-    local = download(version.source_url, work / "download")
-    content_hash, size = _hash_path(local)
-    same = _same_content(version.dataset, content_hash, version.options, besides=version.pk)
-    if same is not None:
-        raise Unchanged(same)
-    folder = files.version_folder(version.dataset_id, version.number)
-    original = files.save(local, f"{folder}/original/{version.source_name}")
-    DataVersion.objects.filter(pk=version.pk).update(
-        original=original, content_hash=content_hash, original_size=size
-    )
-    version.original = original
-    return local
-
-
-def _hash_path(path: Path) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest(), path.stat().st_size
 
 
 def version_publish(version: DataVersion, actor: Actor) -> None:
@@ -453,8 +315,6 @@ def version_refresh(*, actor: Actor, dataset: Dataset, enqueue: bool = True) -> 
     """Fetch the published version's source URL again, as a refresh: the approval policy may
     publish it without review when its checks pass (for example from a nightly schedule). It
     is read with the published version's table schema, so withheld columns stay withheld."""
-    from townsquare.datastore.selectors import published_version
-
     published = published_version(dataset)
     if published is None or not published.source_url:
         raise ValidationError(

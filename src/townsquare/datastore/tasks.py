@@ -1,8 +1,8 @@
 from django_tasks import task
 
-from townsquare.datastore import services
+from townsquare.datastore import loading
 
 
 @task()
 def ingest_version(*, version_id: int) -> None:
-    services.version_ingest(version_id)
+    loading.version_ingest(version_id)

@@ -66,18 +66,19 @@ def change_out(change: Change) -> dict[str, Any]:
         "files_added": [d.title for d in review["files_added"]],
         "files_removed": [d.title for d in review["files_removed"]],
         "data": review["data"],
-        "sign_offs": [
-            {
-                "username": s.username,
-                "role": s.role,
-                "step": s.step + 1,
-                "decision": s.decision,
-                "comment": s.comment,
-                "at": s.at,
-                "counts": s.pk in review["valid"] or s.decision == "reject",
-            }
-            for s in review["sign_offs"]
-        ],
+        "sign_offs": [_sign_off_out(s, review["valid"]) for s in review["sign_offs"]],
+    }
+
+
+def _sign_off_out(sign_off: Any, valid: set[int]) -> dict[str, Any]:
+    return {
+        "username": sign_off.username,
+        "role": sign_off.role,
+        "step": sign_off.step + 1,
+        "decision": sign_off.decision,
+        "comment": sign_off.comment,
+        "at": sign_off.at,
+        "counts": sign_off.pk in valid or sign_off.decision == "reject",
     }
 
 

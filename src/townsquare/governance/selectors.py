@@ -148,12 +148,6 @@ def review(change: Change) -> dict[str, Any]:
     """Everything a reviewer needs: the metadata field by field, the data's changes, the
     sign-offs so far and the step that waits."""
     dataset = change.dataset
-    metadata_changes = []
-    for name, proposed in change.metadata.items():
-        label = "Publisher" if name == "organization" else _field_label(name)
-        metadata_changes.append(
-            FieldChange(name, str(label).capitalize(), published_value(dataset, name), proposed)
-        )
     data, quality = None, None
     if change.data_version is not None:
         # Once published, the diff is with the version its publication replaced.
@@ -172,7 +166,7 @@ def review(change: Change) -> dict[str, Any]:
         for d in dataset.distributions.filter(pk__in=change.files_added + change.files_removed)
     }
     return {
-        "metadata_changes": metadata_changes,
+        "metadata_changes": _metadata_changes(change),
         "data": data,
         "quality": quality,
         "files_added": [files[pk] for pk in change.files_added if pk in files],
@@ -190,6 +184,19 @@ def review(change: Change) -> dict[str, Any]:
 
 
 WITHHELD_WORDS = {"exclude": "excluded", "mask": "masked", "coarsen": "coarsened"}
+
+
+def _metadata_changes(change: Change) -> list[FieldChange]:
+    """The change's metadata, field by field, beside what is published."""
+    return [
+        FieldChange(
+            name,
+            str("Publisher" if name == "organization" else _field_label(name)).capitalize(),
+            published_value(change.dataset, name),
+            proposed,
+        )
+        for name, proposed in change.metadata.items()
+    ]
 
 
 def organizations_and_policies() -> list[tuple[Any, bool]]:

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 
 from townsquare.datastore.models import DataVersion
+from townsquare.quality.checking import version_check
 from townsquare.quality.models import PrivacySignOff, Report
 
 
@@ -46,8 +47,6 @@ def open_findings(version: DataVersion) -> list[dict[str, Any]]:
     if report is None:
         if version.status != DataVersion.Status.READY:
             return []
-        from townsquare.quality.services import version_check
-
         report = version_check(version)
     if not any(needs_sign_off(f) for f in report.findings):
         return []

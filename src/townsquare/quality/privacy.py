@@ -237,9 +237,10 @@ def _small_cells(version: DataVersion, fields: list[dict[str, Any]]) -> list[dic
 def _analyzer() -> Any:
     """Presidio with pattern recognizers only: no language model to download."""
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")  # no network lookups
-    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-    from presidio_analyzer.nlp_engine import NoOpNlpEngine
-    from presidio_analyzer.predefined_recognizers import (
+    # Presidio takes seconds to import: only a scan loads it (not every page, command or test).
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry  # noqa: PLC0415
+    from presidio_analyzer.nlp_engine import NoOpNlpEngine  # noqa: PLC0415
+    from presidio_analyzer.predefined_recognizers import (  # noqa: PLC0415
         CreditCardRecognizer,
         EmailRecognizer,
         IpRecognizer,

@@ -1,6 +1,5 @@
-"""Checking a data version: validation (in the datastore, as SQL over its Parquet file) and
-the privacy scan, with the policy's severities, saved as the version's report; and a privacy
-officer's acceptance of the privacy findings."""
+"""Checking a data version (checking.py: validation and the privacy scan, saved as its report),
+a privacy officer's acceptance of the privacy findings, and re-checking a dataset's links."""
 
 from __future__ import annotations
 
@@ -12,32 +11,10 @@ from django.db import transaction
 from townsquare.audit import services as audit
 from townsquare.core.actors import Actor
 from townsquare.datastore.models import DataVersion
-from townsquare.datastore.validate import validate
 from townsquare.quality import gate
+from townsquare.quality.checking import version_check as version_check
 from townsquare.quality.models import PrivacySignOff, Report
-from townsquare.quality.privacy import scan_version
-from townsquare.quality.severity import severity
 from townsquare.quality.tasks import check_links
-
-
-@transaction.atomic
-def version_check(version: DataVersion) -> Report:
-    findings = [{**found, "severity": severity(found["check"])} for found in validate(version)]
-    withheld = version.withheld
-    for found in scan_version(version):
-        if found["column"] in withheld:  # published masked or coarsened: the raw values are not
-            found["withheld"] = withheld[found["column"]]
-        findings.append(found)
-    errors = sum(1 for f in findings if f["severity"] == "error")
-    report, _ = Report.objects.update_or_create(
-        version=version,
-        defaults={
-            "findings": findings,
-            "errors": errors,
-            "warnings": sum(1 for f in findings if f["severity"] == "warning"),
-        },
-    )
-    return report
 
 
 def report_of(version: DataVersion) -> Report | None:

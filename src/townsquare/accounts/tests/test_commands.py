@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import io
+import subprocess
+import sys
 from io import StringIO
 from typing import Any
 
@@ -9,6 +12,8 @@ from django.core.management.base import CommandError
 
 from townsquare.accounts.models import ApiToken, Membership, User
 from townsquare.accounts.services import token_authenticate
+from townsquare.audit.tests.helpers import last
+from townsquare.cli import main
 
 pytestmark = pytest.mark.django_db
 
@@ -65,12 +70,6 @@ def test_siterole(outsider: Any) -> None:
 
 def test_changepassword_works_without_a_terminal(outsider: Any, tmp_path: Any) -> None:
     """`townsquare changepassword NAME` from a script: a file, or standard input."""
-    import subprocess
-    import sys
-
-    from townsquare.audit.tests.helpers import last
-    from townsquare.cli import main
-
     secret = tmp_path / "password"
     secret.write_text("a-long-passphrase-9\n")
     assert "was changed" in run("password", "outsider", "--password-file", str(secret))
@@ -100,8 +99,6 @@ def run_short(tmp_path: Any) -> str:
 
 
 def test_password_from_standard_input(outsider: Any, monkeypatch: Any) -> None:
-    import io
-
     monkeypatch.setattr("sys.stdin", io.StringIO("another-passphrase-7\n"))
     run("password", "outsider", "--stdin")
     outsider.refresh_from_db()

@@ -8,6 +8,8 @@ import pytest
 
 from townsquare.accounts import policies as accounts
 from townsquare.catalog import policies as catalog
+from townsquare.catalog.models import Dataset
+from townsquare.catalog.selectors import datasets_hidden_from, datasets_visible_to
 from townsquare.core.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
@@ -88,9 +90,6 @@ def test_inactive_accounts_have_no_rights(coordinator: Any) -> None:
 def test_visible_and_hidden_datasets_partition_the_catalog(
     people: dict[str, Any], public_works: Any, parks: Any, make_dataset: Any
 ) -> None:
-    from townsquare.catalog.models import Dataset
-    from townsquare.catalog.selectors import datasets_hidden_from, datasets_visible_to
-
     make_dataset(public_works, slug="open")
     make_dataset(public_works, slug="ours", access_level="non-public", rights="x")
     make_dataset(parks, slug="theirs", access_level="non-public", rights="x")

@@ -9,6 +9,7 @@ from django.test import Client
 
 from conftest import PASSWORD
 from townsquare.accounts.models import ApiToken, Membership, User
+from townsquare.accounts.services import token_create
 
 pytestmark = pytest.mark.django_db
 
@@ -102,8 +103,6 @@ def test_tokens_page_creates_shows_once_and_revokes(outsider: Any) -> None:
 
 
 def test_nobody_revokes_someone_elses_token(outsider: Any, steward: Any) -> None:
-    from townsquare.accounts.services import token_create
-
     token, _ = token_create(actor=outsider, user=outsider, name="mine")
     response = signed_in(steward).post(f"/account/tokens/{token.pk}/revoke")
     assert response.status_code == 404

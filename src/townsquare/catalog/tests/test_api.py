@@ -11,6 +11,7 @@ from django.test import Client
 from conftest import dataset_values
 from townsquare.accounts.services import token_create
 from townsquare.catalog.models import Dataset, Distribution
+from townsquare.catalog.schemas import DatasetSummary, FacetItemOut, SearchOut
 
 pytestmark = pytest.mark.django_db
 
@@ -376,8 +377,6 @@ def test_openapi_document_and_docs_page(client: Client) -> None:
 def test_search_response_matches_its_declared_schema(
     client: Client, public_works: Any, make_dataset: Any
 ) -> None:
-    from townsquare.catalog.schemas import DatasetSummary, FacetItemOut, SearchOut
-
     make_dataset(public_works, slug="trees", title="Street trees")
     for params in ({}, {"q": "trees"}, {"q": "nothing-matches"}, {"keyword": "permits"}):
         body = client.get("/api/v1/datasets", params).json()

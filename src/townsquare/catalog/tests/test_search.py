@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count
 
 from townsquare.catalog import distributions, search, selectors, services
-from townsquare.catalog.models import Dataset
+from townsquare.catalog.models import Dataset, DatasetFacet, FacetTerm, SearchDocument
 from townsquare.core.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
@@ -180,12 +184,6 @@ def test_deleted_datasets_leave_the_index(catalog: Any, anonymous: Any) -> None:
 
 
 def test_reindex_rebuilds_documents_and_facets(catalog: Any, anonymous: Any) -> None:
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    from townsquare.catalog.models import DatasetFacet, SearchDocument
-
     def facets() -> list[tuple[int, str, str]]:
         rows = DatasetFacet.objects.values_list("dataset_id", "term__facet", "term__value")
         return sorted(rows)
@@ -200,10 +198,6 @@ def test_reindex_rebuilds_documents_and_facets(catalog: Any, anonymous: Any) -> 
 
 
 def stored_counts_are_exact() -> bool:
-    from django.db.models import Count
-
-    from townsquare.catalog.models import DatasetFacet, FacetTerm
-
     actual = dict(
         DatasetFacet.objects.values_list("term_id").annotate(n=Count("dataset_id")).order_by()
     )
@@ -232,8 +226,6 @@ def test_term_counts_stay_exact_through_every_change(catalog: Any, public_works:
     services.dataset_set_state(actor=SYSTEM, dataset=catalog["keyword"], state="archived")
     services.dataset_delete(actor=SYSTEM, dataset=catalog["keyword"])
     assert stored_counts_are_exact()
-    from townsquare.catalog.models import FacetTerm
-
     FacetTerm.objects.update(dataset_count=99)
     search.recount()
     assert stored_counts_are_exact()
@@ -242,8 +234,6 @@ def test_term_counts_stay_exact_through_every_change(catalog: Any, public_works:
 def test_the_database_keeps_its_full_text_index_after_every_migration() -> None:
     """A migration that rebuilds catalog_searchdocument on SQLite drops the triggers feeding
     the FTS table (see migration 0002); this fails if one ever does."""
-    from django.db import connection
-
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(

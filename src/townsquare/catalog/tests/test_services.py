@@ -6,12 +6,17 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.test import Client
 
 from conftest import dataset_values
+from townsquare.accounts.services import token_create
+from townsquare.audit.tests.helpers import last
 from townsquare.catalog import distributions, services
 from townsquare.catalog.models import Dataset, DatasetFacet, Distribution
 from townsquare.core.actors import SYSTEM
 from townsquare.core.errors import Conflict, PermissionDenied, UploadTooLarge
+from townsquare.datastore.tests.helpers import ingest
+from townsquare.governance import workflow
 
 pytestmark = pytest.mark.django_db
 
@@ -273,14 +278,6 @@ def test_system_actor_may_do_anything(public_works: Any) -> None:
 def test_a_dataset_with_data_is_deleted_once_archived_and_its_files_go_with_it(
     public_works: Any, steward: Any, make_dataset: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from django.core.files.storage import default_storage
-    from django.test import Client
-
-    from townsquare.accounts.services import token_create
-    from townsquare.audit.tests.helpers import last
-    from townsquare.datastore.tests.helpers import ingest
-    from townsquare.governance import workflow
-
     dataset = make_dataset(public_works, slug="roads", title="Roads")
     version = ingest(dataset, "roads.csv", b"road,km\nMain,3\n")
     assert dataset.published_data.version == version

@@ -8,6 +8,7 @@ import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,7 +18,7 @@ from django.db import close_old_connections
 from django.test import Client
 
 from townsquare.accounts.services import token_create
-from townsquare.catalog.models import Distribution
+from townsquare.catalog.models import Dataset, Distribution
 
 pytestmark = pytest.mark.django_db
 BOUNDARY = "townsquare-test-boundary"
@@ -194,10 +195,6 @@ def test_nul_characters_are_refused_with_the_field_named(
 
 
 def test_nul_characters_in_page_forms_are_refused(steward: Any, public_works: Any) -> None:
-    from urllib.parse import urlencode
-
-    from townsquare.catalog.models import Dataset
-
     page = Client()
     page.force_login(steward)
     encoded = urlencode({"organization": "public\x00works", "title": "x"})

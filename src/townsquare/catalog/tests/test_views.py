@@ -140,22 +140,41 @@ def test_people_without_a_stewardship_get_a_clear_403(outsider: Any) -> None:
     assert "not a steward of any organization" in response.content.decode()
 
 
-def test_edit_and_delete(public_works: Any, steward: Any, make_dataset: Any, viewer: Any) -> None:
+def test_a_viewer_may_not_edit(public_works: Any, make_dataset: Any, viewer: Any) -> None:
     make_dataset(public_works)
     assert signed_in(viewer).get("/datasets/building-permits/edit").status_code == 403
-    client = signed_in(steward)
-    refused = client.post("/datasets/building-permits/edit", form_data(temporal="soon"))
+
+
+def test_a_refused_edit_names_the_error_and_changes_nothing(
+    public_works: Any, steward: Any, make_dataset: Any
+) -> None:
+    make_dataset(public_works)
+    refused = signed_in(steward).post("/datasets/building-permits/edit", form_data(temporal="soon"))
     assert refused.status_code == 200
     page = refused.content.decode()
     assert "ISO 8601 interval" in page
     assert "/datasets/building-permits" in page  # the Cancel link still points at the dataset
     assert Dataset.objects.get().temporal == ""
+
+
+def test_an_edit_of_a_published_dataset_goes_to_its_working_copy(
+    public_works: Any, steward: Any, make_dataset: Any
+) -> None:
+    make_dataset(public_works)
+    client = signed_in(steward)
     data = form_data(title="Permits issued", slug="building-permits")
     assert client.post("/datasets/building-permits/edit", data).status_code == 302
     assert Dataset.objects.get().title == "Building permits"  # published: the public copy stays
     assert Dataset.objects.get().changes.get().metadata["title"] == "Permits issued"
     form = client.get("/datasets/building-permits/edit").content.decode()
     assert 'value="Permits issued"' in form  # the form shows the working copy
+
+
+def test_a_dataset_is_deleted_only_once_archived(
+    public_works: Any, steward: Any, make_dataset: Any
+) -> None:
+    make_dataset(public_works)
+    client = signed_in(steward)
     refused = client.post("/datasets/building-permits/delete")
     assert refused.status_code == 409 and "archive it first" in refused.content.decode()
     assert client.post("/datasets/building-permits/archive").status_code == 302

@@ -273,17 +273,7 @@ def _select(table: _Table, text: str, params: Parameters) -> list[_Item]:
         elif isinstance(inner, exp.Column) and _is_geometry(table, inner):
             new = [_geometry_item(table.geometry or "")]
         else:
-            checked = check(inner.copy(), _scope("select", table, aggregates=True), params)
-            name = alias or (checked.name if isinstance(checked, exp.Column) else _label(inner))
-            plain = isinstance(checked, exp.Column)
-            source = table.field(checked.name) if plain else {}
-            aggregate = any(isinstance(n, tuple(grammar.AGGREGATES)) for n in checked.walk())
-            column = Column(
-                name,
-                (source.get("title") or name) if plain and not alias else name,
-                source.get("type") if plain else None,
-            )
-            new = [_Item(_sql(checked), column, aggregate)]
+            new = [_expression_item(table, inner, alias, params)]
         for item in new:
             if alias and len(new) == 1:
                 item.column.name = alias
@@ -291,6 +281,21 @@ def _select(table: _Table, text: str, params: Parameters) -> list[_Item]:
             item.sql = f"{item.sql} AS {quote(item.column.name)}"
             items.append(item)
     return items
+
+
+def _expression_item(table: _Table, inner: exp.Expression, alias: str, params: Parameters) -> _Item:
+    """One checked expression of the select list, named by its alias, else its column."""
+    checked = check(inner.copy(), _scope("select", table, aggregates=True), params)
+    name = alias or (checked.name if isinstance(checked, exp.Column) else _label(inner))
+    plain = isinstance(checked, exp.Column)
+    source = table.field(checked.name) if plain else {}
+    aggregate = any(isinstance(n, tuple(grammar.AGGREGATES)) for n in checked.walk())
+    column = Column(
+        name,
+        (source.get("title") or name) if plain and not alias else name,
+        source.get("type") if plain else None,
+    )
+    return _Item(_sql(checked), column, aggregate)
 
 
 def _is_geometry(table: _Table, column: exp.Column) -> bool:

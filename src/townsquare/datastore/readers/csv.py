@@ -38,13 +38,7 @@ def stage(
     progress: Callable[[float], None],
 ) -> Staged:
     path, filename = detect.unwrap(path, filename, folder)
-    if path.stat().st_size == 0:
-        raise IngestError("The file is empty.")
-    if detect.looks_binary(path):
-        raise IngestError(
-            "The file is not text: it holds binary data. Is it really a CSV file? "
-            "(Excel files must keep their .xlsx name.)"
-        )
+    _check_text(path)
     encoding = (options.get("encoding") or detect.detect_encoding(path)).lower()
     if encoding not in ("utf-8", "utf8"):
         path = detect.to_utf8(path, encoding, folder / "utf8.csv")
@@ -72,6 +66,17 @@ def stage(
             path, filename, folder, {**options, "width": _widest(path, dialect)}, progress
         ),
     )
+
+
+def _check_text(path: Path) -> None:
+    """Refuse a file that holds no text: empty, or binary."""
+    if path.stat().st_size == 0:
+        raise IngestError("The file is empty.")
+    if detect.looks_binary(path):
+        raise IngestError(
+            "The file is not text: it holds binary data. Is it really a CSV file? "
+            "(Excel files must keep their .xlsx name.)"
+        )
 
 
 def _widest(path: Path, dialect: dict[str, Any]) -> int:

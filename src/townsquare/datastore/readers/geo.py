@@ -40,10 +40,34 @@ def stage(
         raise IngestError(f"The geographic file could not be read: {_plain(exc)}") from None
     titles = [str(name) for name in info["fields"]]
     transform, crs_note = _transformer(info)
-    schema = _staging_schema(len(titles))
     target = folder / "stage.parquet"
     total = max(int(info.get("features") or 0), 1)
     counts = Counts()
+    warned = _write(
+        source, target, titles, transform, counts, lambda: progress(100 * counts.rows / total)
+    )
+    if any("Unsupported geometry type" in str(w.message) for w in warned):
+        raise IngestError(_unknown_types(path, filename, counts.empty_features))
+    if counts.out_of_range:
+        raise IngestError(_out_of_range(counts.out_of_range, crs_note))
+    return Staged(
+        f"read_parquet({literal(str(target))})",
+        titles,
+        geographic=True,
+        notes=counts.notes(crs_note),
+    )
+
+
+def _write(
+    source: str,
+    target: Path,
+    titles: list[str],
+    transform: Any,
+    counts: Counts,
+    progress: Callable[[], None],
+) -> list[warnings.WarningMessage]:
+    """Write the features as text columns to ``target``; returns GDAL's warnings."""
+    schema = _staging_schema(len(titles))
     try:
         with (
             warnings.catch_warnings(record=True) as warned,
@@ -56,21 +80,12 @@ def stage(
                 writer.write_batch(
                     _convert(batch, titles, geometry_name, transform, schema, counts)
                 )
-                progress(100 * counts.rows / total)
+                progress()
     except IngestError:
         raise
     except Exception as exc:  # noqa: BLE001
         raise IngestError(f"The geographic file could not be read: {_plain(exc)}") from None
-    if any("Unsupported geometry type" in str(w.message) for w in warned):
-        raise IngestError(_unknown_types(path, filename, counts.empty_features))
-    if counts.out_of_range:
-        raise IngestError(_out_of_range(counts.out_of_range, crs_note))
-    return Staged(
-        f"read_parquet({literal(str(target))})",
-        titles,
-        geographic=True,
-        notes=counts.notes(crs_note),
-    )
+    return warned
 
 
 def _staging_schema(columns: int) -> Any:

@@ -33,22 +33,7 @@ def data_section(context: template.Context, dataset: Any) -> dict[str, Any]:
     published = selectors.published_version(dataset)
     can_load = policies.can_ingest(actor, dataset)
     can_read = policies.can_read_data(actor, dataset)
-    columns = []
-    if published is not None:
-        # the profile is derived from the values: only for those who may read the data
-        stats = published.profile.get("columns", {}) if can_read else {}
-        for field in published.fields:
-            column_stats = stats.get(field["name"], {})
-            columns.append(
-                {
-                    **field,
-                    "label": TYPE_LABELS.get(field["type"], field["type"]),
-                    "stats": column_stats,
-                    # a value seen once is not "frequent": unique columns show nothing
-                    "frequent": [t for t in column_stats.get("top", []) if t["count"] > 1][:3],
-                    "histogram": _bars(column_stats.get("histogram") or []),
-                }
-            )
+    columns = _columns(published, can_read) if published is not None else []
     versions = list(selectors.versions_of(actor=actor, dataset=dataset)[:20])
     return {
         "dataset": dataset,
@@ -69,6 +54,26 @@ def data_section(context: template.Context, dataset: Any) -> dict[str, Any]:
         ),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+def _columns(published: Any, can_read: bool) -> list[dict[str, Any]]:
+    """The published columns with their type label and, for those who may read the data (the
+    profile is derived from the values), their statistics."""
+    stats = published.profile.get("columns", {}) if can_read else {}
+    columns = []
+    for field in published.fields:
+        column_stats = stats.get(field["name"], {})
+        columns.append(
+            {
+                **field,
+                "label": TYPE_LABELS.get(field["type"], field["type"]),
+                "stats": column_stats,
+                # a value seen once is not "frequent": unique columns show nothing
+                "frequent": [t for t in column_stats.get("top", []) if t["count"] > 1][:3],
+                "histogram": _bars(column_stats.get("histogram") or []),
+            }
+        )
+    return columns
 
 
 def _bars(histogram: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -7,24 +7,31 @@ import gzip
 import io
 import json
 import os
+import shutil
 import warnings
 import zipfile
+from collections import namedtuple
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pyogrio
 import pytest
+import shapely
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.test import Client
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from townsquare.core.actors import SYSTEM
-from townsquare.datastore import files, services
+from townsquare.datastore import files, loading, services
 from townsquare.datastore.models import DataVersion, PublishedVersion
+from townsquare.datastore.readers import detect
 from townsquare.datastore.tests.helpers import ingest, rows
 
 pytestmark = pytest.mark.django_db
@@ -191,8 +198,6 @@ def _zipped(name: str, content: bytes) -> bytes:
 def test_zip_bombs_are_refused_before_unpacking(
     dataset: Any, settings: Any, monkeypatch: Any
 ) -> None:
-    from townsquare.datastore.readers import detect
-
     def never(*args: Any) -> Any:
         raise AssertionError("nothing may be unpacked")
 
@@ -211,9 +216,6 @@ def test_zip_bombs_are_refused_before_unpacking(
 def test_a_gzip_stream_stops_at_its_ratio_and_at_the_free_disk(
     dataset: Any, monkeypatch: Any
 ) -> None:
-    import shutil
-    from collections import namedtuple
-
     bomb = ingest(dataset, "bomb.csv.gz", gzip.compress(b"a\n" + b"0\n" * 10_000_000))
     assert bomb.status == "failed" and "unpacks to more than 2 MB" in bomb.error
     usage = namedtuple("usage", "total used free")
@@ -326,9 +328,6 @@ def test_geographic_errors_do_not_show_the_servers_paths(dataset: Any, tmp_path:
 
 
 def _shapefile(tmp_path: Path, crs: str | None, x: float, y: float) -> bytes:
-    import pyogrio
-    import shapely
-
     table = pa.table({"name": ["here"], "wkb_geometry": shapely.to_wkb([shapely.Point(x, y)])})
     path = tmp_path / "places.shp"
     with warnings.catch_warnings():
@@ -411,13 +410,13 @@ def test_cleanup_after_a_killed_ingest(dataset: Any) -> None:
         actor=SYSTEM, dataset=dataset, upload=ContentFile(b"a\n2\n", name="b.csv"), enqueue=False
     )
     killed = created.version
-    folder = services.version_folder_of(killed)
+    folder = loading.version_folder_of(killed)
     stray = files.save_bytes(b"half-written", f"{folder}/data.parquet")
     DataVersion.objects.filter(pk=killed.pk).update(
         status="ingesting", heartbeat_at=timezone.now() - timedelta(hours=1)
     )
     orphan = files.save_bytes(b"x", "datastore/999/v1-abc/original/x.csv")
-    kept_export = files.save_bytes(b"a\n1\n", f"{services.version_folder_of(good)}/exports/d.csv")
+    kept_export = files.save_bytes(b"a\n1\n", f"{loading.version_folder_of(good)}/exports/d.csv")
     scratch = Path(settings.DATA_DIR) / "tmp" / "exports" / "abandoned.csv"
     scratch.parent.mkdir(parents=True, exist_ok=True)
     scratch.write_bytes(b"half an export")
@@ -428,8 +427,6 @@ def test_cleanup_after_a_killed_ingest(dataset: Any) -> None:
     assert result["scratch_removed"] >= 1 and not scratch.exists()
     killed.refresh_from_db()
     assert killed.status == "failed" and "interrupted" in killed.error
-    from django.core.files.storage import default_storage
-
     assert not default_storage.exists(stray) and not default_storage.exists(orphan)
     assert default_storage.exists(killed.original)  # kept: it can be ingested again
     assert default_storage.exists(good.parquet)
@@ -452,8 +449,6 @@ def test_mixed_line_endings_are_read(dataset: Any) -> None:
 def test_a_column_that_falls_back_to_text_says_because_of_which_values(
     dataset: Any, public_works: Any, steward: Any
 ) -> None:
-    from django.test import Client
-
     rows = [f"{i},{i * 10}" for i in range(1, 3000)]
     rows[2500] = '2501,"12,5"'  # a decimal comma, deep in the file…
     rows[2700] = "2701,n/a?"  # …and a value that is no number at all
@@ -497,7 +492,7 @@ def test_a_version_says_checking_until_its_checks_and_decision_are_over(
         stored = DataVersion.objects.get(pk=version.pk)
         seen.append((stored.status, stored.phase))
 
-    monkeypatch.setattr(services, "VERSION_READY", [watch, *services.VERSION_READY])
+    monkeypatch.setattr(loading, "VERSION_READY", [watch, *loading.VERSION_READY])
     version = ingest(dataset, "a.csv", b"a,b\n1,2\n")
     assert seen == [("ready", "checking")]
     assert (version.status, version.phase) == ("ready", "done")

@@ -341,10 +341,6 @@ def test_a_query_costs_one_catalog_query(
 def test_query_errors_are_plain_words_naming_the_column_operator_or_value(
     public_works: Any, make_dataset: Any
 ) -> None:
-    from django.test import Client
-
-    from townsquare.datastore.tests.helpers import flights_csv, ingest
-
     ingest(make_dataset(public_works, slug="planes"), "f.csv", flights_csv(40))
     client = Client()
     expected = {

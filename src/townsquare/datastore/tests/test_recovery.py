@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.utils import timezone
 
 from townsquare.audit.tests.helpers import last
@@ -21,6 +22,7 @@ from townsquare.core import watchdogs
 from townsquare.core.actors import SYSTEM
 from townsquare.datastore import recovery, services
 from townsquare.datastore.models import DataVersion
+from townsquare.datastore.tasks import ingest_version
 
 pytestmark = pytest.mark.django_db
 
@@ -67,8 +69,6 @@ def test_a_killed_worker_is_noticed_and_its_ingest_retried(
 ) -> None:
     """A real worker process, killed in the middle of an ingest; a new worker finds the ingest
     silent and retries it."""
-    from django.db import connection
-
     if connection.vendor != "postgresql":  # SQLite's test database lives in this process
         pytest.skip("needs a database the worker processes share (the PostgreSQL run)")
     dataset = make_dataset(public_works, slug="big")
@@ -81,8 +81,6 @@ def test_a_killed_worker_is_noticed_and_its_ingest_retried(
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     }
-    from townsquare.datastore.tasks import ingest_version
-
     ingest_version.enqueue(version_id=created.version.pk)  # into the queue the workers read
     environ = _worker_environment(settings, tmp_path)
     worker = subprocess.Popen(
@@ -106,8 +104,6 @@ def test_a_killed_worker_is_noticed_and_its_ingest_retried(
 
 
 def _worker_environment(settings: Any, tmp_path: Path) -> dict[str, str]:
-    from django.db import connection
-
     database = connection.settings_dict
     url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     return {

@@ -19,6 +19,7 @@ from townsquare.catalog import services as catalog
 from townsquare.catalog.models import AccessGrant, Dataset
 from townsquare.core.actors import SYSTEM
 from townsquare.datastore.tests.helpers import ingest
+from townsquare.governance.tests.helpers import load
 
 pytestmark = pytest.mark.django_db
 
@@ -219,8 +220,6 @@ def test_access_requests_refusals(town: Any, outsider: Any, approver: Any, viewe
 def test_versions_reveal_no_data_or_pending_work_to_outsiders(
     town: Any, outsider: Any, steward: Any
 ) -> None:
-    from townsquare.governance.tests.helpers import load
-
     held = load(steward, town["open"], b"road,km\nElm,9\n")  # waits for review
     for client in outsiders(outsider):
         listed = client.get("/api/v1/datasets/open/versions").json()

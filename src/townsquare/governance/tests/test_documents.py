@@ -117,14 +117,19 @@ def test_only_coordinators_write_versions_and_name_signatories(steward: Any, cio
     assert last("document.signatories.refused").actor == "steward"
 
 
-def test_pages_write_sign_and_show_versions(
-    signers: Any, coordinator: Any, cio: Any, head: Any, settings: Any
-) -> None:
+def _written(coordinator: Any) -> Client:
     staff = signed_in(coordinator)
     response = staff.post(
         "/governance-policy/edit", {"title": "Data governance policy", "body": "We **check** data."}
     )
     assert response.status_code == 302 and response["Location"] == "/governance-policy/versions/1"
+    return staff
+
+
+def test_a_written_policy_waits_for_its_signatories(
+    signers: Any, coordinator: Any, cio: Any
+) -> None:
+    _written(coordinator)
     page = Client().get("/governance-policy").content.decode()
     assert "No version of the governance policy is in effect yet." in page
     assert "Waiting for signatures" in page
@@ -133,16 +138,38 @@ def test_pages_write_sign_and_show_versions(
     version_page = signed_in(cio).get("/governance-policy/versions/1").content.decode()
     assert "Sign as Chief Information Officer" in version_page
     assert "Sign as Head of Public Works" not in version_page
+
+
+def test_signing_twice_is_refused_and_recorded(signers: Any, coordinator: Any, cio: Any) -> None:
+    _written(coordinator)
     signed_in(cio).post("/governance-policy/versions/1/sign", {"role": "Chief Information Officer"})
     again = signed_in(cio).post(
         "/governance-policy/versions/1/sign", {"role": "Chief Information Officer"}, follow=True
     )
     assert "already signed" in again.content.decode()
     assert last("document.sign.refused").actor == "cio"
+
+
+def _signed(coordinator: Any, cio: Any, head: Any) -> Client:
+    staff = _written(coordinator)
+    signed_in(cio).post("/governance-policy/versions/1/sign", {"role": "Chief Information Officer"})
     signed_in(head).post("/governance-policy/versions/1/sign", {"role": "Head of Public Works"})
+    return staff
+
+
+def test_the_policy_is_in_effect_once_every_signatory_signed(
+    signers: Any, coordinator: Any, cio: Any, head: Any
+) -> None:
+    _signed(coordinator, cio, head)
     page = Client().get("/governance-policy").content.decode()
     assert "<strong>check</strong>" in page and "In effect" in page
     assert "Chief Information Officer (cio" in page
+
+
+def test_a_staff_only_history_hides_the_versions_from_everyone_else(
+    signers: Any, coordinator: Any, cio: Any, head: Any, settings: Any
+) -> None:
+    staff = _signed(coordinator, cio, head)
     settings.DOCUMENT_HISTORY = "staff"
     page = Client().get("/governance-policy").content.decode()
     assert "<strong>check</strong>" in page and "Versions" not in page

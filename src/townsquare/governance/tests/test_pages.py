@@ -11,8 +11,10 @@ from django.test import Client
 from conftest import dataset_values
 from townsquare.audit.tests.helpers import last
 from townsquare.catalog.models import Dataset
+from townsquare.core.actors import SYSTEM
+from townsquare.governance import workflow
 from townsquare.governance.models import ApprovalPolicy, Change
-from townsquare.governance.tests.helpers import member
+from townsquare.governance.tests.helpers import load, member
 
 pytestmark = pytest.mark.django_db
 
@@ -148,10 +150,6 @@ def test_pages_say_what_is_true_in_plain_words(
     settings: Any,
     make_dataset: Any,
 ) -> None:
-    from townsquare.core.actors import SYSTEM
-    from townsquare.governance import workflow
-    from townsquare.governance.tests.helpers import load
-
     settings.SITE_NAME = "Alder Falls Open Data"
     sign_in = Client().get("/account/sign-in", HTTP_HOST="127.0.0.1:8101").content.decode()
     assert "<title>Sign in · Alder Falls Open Data</title>" in sign_in

@@ -13,11 +13,14 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from townsquare.audit.tests.helpers import last
 from townsquare.core.actors import SYSTEM
 from townsquare.datastore import services
+from townsquare.datastore.models import DataVersion
 from townsquare.datastore.selectors import published_version
 from townsquare.datastore.tests.helpers import published_number
-from townsquare.governance.models import Change
+from townsquare.governance.models import ApprovalPolicy, Change
+from townsquare.quality.tests.test_privacy import PLANTED
 
 pytestmark = pytest.mark.django_db
 
@@ -80,9 +83,6 @@ def test_only_url_sources_can_be_refreshed(public_works: Any, make_dataset: Any)
 def test_a_source_that_has_not_changed_makes_no_new_version(
     public_works: Any, make_dataset: Any, source: str
 ) -> None:
-    from townsquare.audit.tests.helpers import last
-    from townsquare.datastore.models import DataVersion
-
     dataset = make_dataset(public_works, slug="roads")
     BODY["now"] = b"road,km\nMain,3\n"
     created = services.version_create_from_url(
@@ -100,9 +100,6 @@ def test_a_source_that_has_not_changed_makes_no_new_version(
 def test_a_refresh_with_errors_or_findings_says_so(
     public_works: Any, make_dataset: Any, source: str, settings: Any
 ) -> None:
-    from townsquare.governance.models import ApprovalPolicy
-    from townsquare.quality.tests.test_privacy import PLANTED
-
     ApprovalPolicy.objects.create(review_data_version=False)
     dataset = make_dataset(public_works, slug="roads")
     BODY["now"] = b"road,km\nMain,3\n"

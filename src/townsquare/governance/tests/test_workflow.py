@@ -9,10 +9,13 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
 from conftest import dataset_values
 from townsquare.audit.tests.helpers import actions, last
-from townsquare.catalog.models import Dataset
+from townsquare.catalog import distributions
+from townsquare.catalog.models import Dataset, Distribution
 from townsquare.catalog.policies import can_view_dataset
 from townsquare.core.actors import ANONYMOUS, SYSTEM
 from townsquare.core.errors import Conflict, PermissionDenied
@@ -278,14 +281,8 @@ def test_archiving_hides_and_republishing_needs_review(
     assert client.get("/datasets/permits").status_code == 200
 
 
-def test_files_of_a_published_dataset_change_through_the_working_copy(
-    published: Dataset, public_works: Any, steward: Any, approver: Any, client: Any
-) -> None:
-    from django.core.files.base import ContentFile
-
-    from townsquare.catalog import distributions
-    from townsquare.catalog.models import Distribution
-
+def _files_changed(published: Dataset, steward: Any) -> tuple[Any, Any, Any]:
+    """A published file, then a steward adding another and replacing the first."""
     old = distributions.distribution_add_file(
         actor=SYSTEM,
         dataset=published,
@@ -301,12 +298,25 @@ def test_files_of_a_published_dataset_change_through_the_working_copy(
         upload=ContentFile(b"%PDF v2", name="permits.pdf"),
         title="Permits, corrected",
     )
+    return old, added, replaced
+
+
+def test_files_of_a_published_dataset_change_in_its_working_copy(
+    published: Dataset, steward: Any, client: Any
+) -> None:
+    old, added, replaced = _files_changed(published, steward)
     assert added.pending and replaced.pending and not Distribution.objects.get(pk=old.pk).pending
     assert added.privacy == replaced.privacy == "required"  # new files: a privacy sign-off
     public = client.get("/api/v1/datasets/permits").json()["distributions"]
     assert [d["title"] for d in public] == [old.title]  # the public sees the published file only
     url = f"/datasets/permits/distributions/{added.pk}/download"
     assert client.get(url).status_code == 404
+
+
+def test_changed_files_are_reviewed_and_signed_off_by_a_privacy_officer_first(
+    published: Dataset, public_works: Any, steward: Any, approver: Any
+) -> None:
+    old, _, _ = _files_changed(published, steward)
     change = workflow.change_submit(actor=steward, dataset=published)
     assert change.reasons == ["files", "files to sign off"]
     assert approval.current_step(change) == approval.PRIVACY_STEP
@@ -321,6 +331,15 @@ def test_files_of_a_published_dataset_change_through_the_working_copy(
     )
     assert {d.privacy_accepted_by for d in Distribution.objects.filter(pending=True)} == {"officer"}
     assert last("privacy.file_accepted").after["comment"] == "No one named."
+
+
+def test_approved_files_replace_the_published_ones(
+    published: Dataset, public_works: Any, steward: Any, approver: Any, client: Any
+) -> None:
+    old, _, _ = _files_changed(published, steward)
+    change = workflow.change_submit(actor=steward, dataset=published)
+    officer = member("officer", public_works, role="privacy")
+    workflow.change_approve(actor=officer, change=change, revision=change.revision)
     workflow.change_approve(actor=approver, change=change, revision=change.revision)
     titles = [d["title"] for d in client.get("/api/v1/datasets/permits").json()["distributions"]]
     assert sorted(titles) == ["Permits, corrected", "extra.pdf"]
@@ -333,8 +352,6 @@ def test_files_of_a_published_dataset_change_through_the_working_copy(
 def test_a_document_waits_for_its_privacy_sign_off_whatever_the_policy(
     published: Dataset, public_works: Any, steward: Any, client: Any
 ) -> None:
-    from django.core.files.base import ContentFile
-
     ApprovalPolicy.objects.create(review_metadata_edit=False)
     link = files.distribution_add(
         actor=steward, dataset=published, access_url="https://town.example/permits"
@@ -357,9 +374,6 @@ def test_a_document_waits_for_its_privacy_sign_off_whatever_the_policy(
 def test_withdrawing_removes_pending_files(
     published: Dataset, steward: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
     added = files.distribution_add(
         actor=steward, dataset=published, upload=ContentFile(b"x\n", name="x.csv")
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from townsquare.audit import services as audit
 from townsquare.catalog.models import Dataset
 from townsquare.core.actors import SYSTEM, Actor
+from townsquare.datastore import loading
 from townsquare.datastore import services as datastore
 from townsquare.datastore.models import DataVersion
 from townsquare.governance import decision
@@ -115,5 +116,5 @@ def version_choose(*, actor: Actor, version: DataVersion) -> Change | None:
     return change
 
 
-# The datastore reports each version ready here (datastore.services.VERSION_READY).
-datastore.VERSION_READY.append(version_ready)
+# The datastore's worker reports each version ready here (datastore.loading.VERSION_READY).
+loading.VERSION_READY.append(version_ready)

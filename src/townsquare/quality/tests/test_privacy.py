@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging.config
+import random
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from townsquare.datastore.tests.helpers import ingest
+from townsquare.governance import workflow
+from townsquare.governance.tests.helpers import load
 from townsquare.quality.models import Report
 
 pytestmark = pytest.mark.django_db
@@ -79,9 +84,6 @@ def test_small_cells_in_aggregate_tables(dataset: Any) -> None:
 def test_privacy_findings_beside_the_diff_in_the_review_screen(
     dataset: Any, steward: Any, approver: Any
 ) -> None:
-    from townsquare.governance import workflow
-    from townsquare.governance.tests.helpers import load
-
     ingest(dataset, "first.csv", b"id\n1\n")
     load(steward, dataset, PLANTED.encode())  # held in the working copy for review
     change = workflow.change_submit(actor=steward, dataset=dataset)
@@ -112,8 +114,6 @@ def _luhn(digits: str) -> str:
 
 
 def test_identifiers_written_as_bare_digits_are_found_in_number_columns(dataset: Any) -> None:
-    import random
-
     chance = random.Random(7)
     header = "id,card_no,ssn,home_phone,amount_paid,parcel_id,permit_no,ref"
     rows = [header]
@@ -155,10 +155,6 @@ def test_identifiers_written_as_bare_digits_are_found_in_number_columns(dataset:
 def test_the_scan_prints_no_library_noise(dataset: Any, capsys: Any) -> None:
     """Presidio tells of every value it looks at without a language model, at INFO: the
     logging configuration keeps that off the console (and out of `townsquare ingest`)."""
-    import logging.config
-
-    from django.conf import settings
-
     logging.config.dictConfig(settings.LOGGING)  # its console handler writes to captured stderr
     ingest(dataset, "people.csv", PLANTED.encode())
     printed = capsys.readouterr()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 import zipfile
 from typing import Any
 
@@ -13,11 +14,15 @@ import duckdb
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 
-from townsquare.accounts.models import OrgRole
+from conftest import dataset_values
+from townsquare.accounts.models import Membership, OrgRole
 from townsquare.accounts.services import token_create
 from townsquare.audit.tests.helpers import last
+from townsquare.catalog import services as catalog
 from townsquare.core.actors import SYSTEM
 from townsquare.core.errors import Conflict, PermissionDenied
 from townsquare.datastore import services as datastore
@@ -251,8 +256,6 @@ def _published_outputs(version: Any) -> dict[str, str]:
 
 
 def _saved(content: bytes) -> str:
-    import tempfile
-
     with tempfile.NamedTemporaryFile(suffix=".parquet", delete=False) as out:
         out.write(content)
     return out.name
@@ -283,8 +286,6 @@ def test_opening_a_non_public_dataset_passes_the_privacy_gate(
 def test_a_draft_dataset_waits_for_the_privacy_step(
     public_works: Any, steward: Any, approver: Any, officer: Any
 ) -> None:
-    from conftest import dataset_values
-
     draft = workflow.dataset_create(
         actor=steward, organization=public_works, **dataset_values(slug="draft-people")
     )
@@ -304,8 +305,6 @@ def test_a_privacy_officer_who_is_also_an_approver_signs_both_steps(
     dataset: Any, public_works: Any, steward: Any, officer: Any
 ) -> None:
     member_role = member("both", public_works, role=OrgRole.APPROVER)
-    from townsquare.accounts.models import Membership
-
     Membership.objects.create(user=member_role, organization=public_works, role=OrgRole.PRIVACY)
     people = load(steward, dataset, PLANTED.encode())
     change = workflow.change_submit(actor=steward, dataset=dataset)
@@ -389,8 +388,6 @@ def test_the_review_screen_and_api_show_the_privacy_step(
 def test_the_operators_load_is_held_too_and_the_command_says_why(
     dataset: Any, tmp_path: Any, capsys: Any
 ) -> None:
-    from django.core.management import call_command
-
     source = tmp_path / "people.csv"
     source.write_text(PLANTED)
     clean = published_version(dataset)
@@ -447,8 +444,6 @@ def test_withholding_stays_on_every_later_version_until_a_steward_lifts_it(
 def test_a_table_uploaded_as_a_file_is_scanned_and_its_original_gated_like_its_data(
     dataset: Any, steward: Any, approver: Any, officer: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     page = Client()
     page.force_login(steward)
     upload = SimpleUploadedFile("contacts.csv", PLANTED.encode(), content_type="text/csv")
@@ -502,10 +497,6 @@ def test_titles_left_empty_in_the_column_editor_are_no_blank_headers(
 def test_the_command_says_a_drafts_data_is_not_public(
     public_works: Any, make_dataset: Any, tmp_path: Any, capsys: Any
 ) -> None:
-    from django.core.management import call_command
-
-    from townsquare.catalog import services as catalog
-
     draft = make_dataset(public_works, slug="draft-people", title="People (draft)")
     catalog.dataset_set_state(actor=SYSTEM, dataset=draft, state="draft")
     source = tmp_path / "people.csv"

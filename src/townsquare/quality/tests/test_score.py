@@ -6,7 +6,9 @@ from __future__ import annotations
 import http.server
 import threading
 from collections.abc import Iterator
+from datetime import datetime as dt
 from datetime import timedelta
+from datetime import timedelta as td
 from typing import Any
 
 import pytest
@@ -173,9 +175,6 @@ def test_the_coordinators_dashboard_worst_first_by_organization(
 
 
 def test_every_repeating_duration_counts_for_the_update_frequency() -> None:
-    from datetime import datetime as dt
-    from datetime import timedelta as td
-
     assert period_of("R/P2D") == td(days=2)
     assert period_of("R/PT6H") == td(hours=6)
     eighteen_months, year = period_of("R/P18M"), period_of("R/P1Y")

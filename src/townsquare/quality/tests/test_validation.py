@@ -3,6 +3,7 @@ policy's severities, errors that block publication by every path, and the report
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, SystemCheckError
 from django.test import Client
 
 from townsquare.accounts.services import token_create
@@ -23,6 +24,7 @@ from townsquare.datastore.selectors import published_version
 from townsquare.datastore.tests.helpers import ingest
 from townsquare.governance import workflow
 from townsquare.quality import severity
+from townsquare.quality.checks import check_quality_errors
 from townsquare.quality.models import Report
 
 pytestmark = pytest.mark.django_db
@@ -161,11 +163,6 @@ def test_report_api(dataset: Any, steward: Any, outsider: Any) -> None:
 
 
 def test_a_misspelt_check_in_the_quality_policy_stops_the_start(settings: Any) -> None:
-    from django.core.management import call_command
-    from django.core.management.base import SystemCheckError
-
-    from townsquare.quality.checks import check_quality_errors
-
     settings.QUALITY_ERRORS = ["required", "uniqe"]
     (error,) = check_quality_errors(None)
     assert "uniqe" in error.msg and error.id == "townsquare.E101"
@@ -186,10 +183,6 @@ def test_every_check_is_in_the_one_list_that_settings_validation_and_docs_read()
 
 
 def test_dates_a_year_ahead_are_found_on_29_february_too(monkeypatch: Any) -> None:
-    import datetime
-
-    from townsquare.datastore import validate
-
     assert validate.years_after(datetime.date(2028, 2, 29), 1) == datetime.date(2029, 2, 28)
     assert validate.years_after(datetime.date(2027, 3, 1), 1) == datetime.date(2028, 3, 1)
     monkeypatch.setattr(validate, "today_", lambda: datetime.date(2028, 2, 29))

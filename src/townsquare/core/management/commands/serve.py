@@ -27,7 +27,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no typ
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        from townsquare.wsgi import application
+        from townsquare.wsgi import application  # noqa: PLC0415  (in each gunicorn worker)
 
         return application
 
