@@ -18,7 +18,7 @@ from townsquare.accounts.api_auth import ActorAuth
 from townsquare.audit.api import router as audit_router
 from townsquare.audit.services import record_refusal
 from townsquare.catalog.api import router as catalog_router
-from townsquare.core.errors import DomainError, UploadTooLarge
+from townsquare.core.errors import DomainError, Invalid, UploadTooLarge
 from townsquare.core.nul import NulCharacter, find_nul
 from townsquare.core.problems import field_errors_from_django, field_errors_from_schema
 from townsquare.core.throttle import RateLimited
@@ -26,6 +26,7 @@ from townsquare.core.uploads import limit_message
 from townsquare.datastore.api import router as datastore_router
 from townsquare.governance.api import router as governance_router
 from townsquare.quality.api import router as quality_router
+from townsquare.readiness.api import router as readiness_router
 
 logger = logging.getLogger(__name__)
 
@@ -141,6 +142,7 @@ api.add_router("/", datastore_router, tags=["datastore"])
 api.add_router("/", audit_router, tags=["audit"])
 api.add_router("/", governance_router, tags=["governance"])
 api.add_router("/", quality_router, tags=["quality"])
+api.add_router("/", readiness_router, tags=["readiness"])
 
 
 def problem(
@@ -169,6 +171,8 @@ def problem(
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     record_refusal(exc)
     errors = [{"field": exc.field, "message": exc.message}] if exc.field else None
+    if isinstance(exc, Invalid):
+        errors = exc.problems
     response = problem(request, exc.status, exc.title, exc.message, errors)
     if isinstance(exc, RateLimited):
         response["Retry-After"] = str(exc.retry_after)

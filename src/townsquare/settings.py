@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "townsquare.audit",
     "townsquare.quality",
     "townsquare.datastore",
+    "townsquare.readiness",
     "townsquare.demo",
 ]
 
@@ -119,7 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "townsquare.core.context.site",
-                "townsquare.governance.context.may",
+                "townsquare.readiness.context.may",
             ],
         },
     }

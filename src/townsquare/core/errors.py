@@ -52,3 +52,15 @@ class Conflict(DomainError):
 class UploadTooLarge(DomainError):
     status = 413
     title = "Upload too large"
+
+
+class Invalid(DomainError):
+    """Several problems at once, each with where it is (a file's line and field): nothing was
+    written. ``problems`` are dicts with ``message`` and ``field``, and ``line`` for files."""
+
+    status = 400
+    title = "Invalid input"
+
+    def __init__(self, message: str, problems: list[dict[str, Any]]) -> None:
+        super().__init__(message)
+        self.problems = problems

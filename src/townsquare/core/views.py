@@ -17,7 +17,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from townsquare.core import health, refusals
-from townsquare.core.errors import DomainError, NotAuthenticated, NotFound, PermissionDenied
+from townsquare.core.errors import (
+    DomainError,
+    Invalid,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+)
 from townsquare.core.middleware import too_many
 from townsquare.core.throttle import RateLimited
 
@@ -65,6 +71,14 @@ def error_page(request: HttpRequest, status: int, message: str = "") -> HttpResp
 def apply_errors(form: forms.Form, exc: ValidationError | DomainError) -> None:
     """Show a service's refusal on the form: field errors next to their fields (or at the top
     when the form has no such field)."""
+    if isinstance(exc, Invalid):
+        for problem in exc.problems:
+            named = str(problem.get("field") or "")
+            field = named if named in form.fields else None
+            line = f"line {problem['line']}" if "line" in problem else ""
+            where = ", ".join(part for part in (line, "" if field else named) if part)
+            form.add_error(field, f"{where}: {problem['message']}" if where else problem["message"])
+        return
     if isinstance(exc, DomainError):
         refusals.report(exc)
         field = exc.field if exc.field in form.fields else None

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ReadinessConfig(AppConfig):
+    name = "townsquare.readiness"
+    label = "readiness"
+    verbose_name = "Launch readiness"

@@ -1,0 +1,21 @@
+"""`may` in every template, with the launch program's answers added to governance's (the app
+above extends the one below; templates still ask only `may`)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.http import HttpRequest
+
+from townsquare.governance import context
+from townsquare.readiness import policies
+
+
+class May(context.May):
+    @cached_property
+    def see_inventory(self) -> bool:
+        return policies.can_see_inventory(self.actor)
+
+
+def may(request: HttpRequest) -> dict[str, May]:
+    return {"may": May(getattr(request, "user", None))}

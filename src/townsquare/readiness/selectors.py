@@ -1,0 +1,76 @@
+"""Reading the inventory, filtered by what the actor may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from townsquare.core.actors import Actor
+from townsquare.core.errors import NotFound, PermissionDenied
+from townsquare.readiness import checklist, policies, priority
+from townsquare.readiness.models import ChecklistItem, InventoryItem, Program
+
+
+def inventory_items(
+    *, actor: Actor, organization: str = "", state: str = ""
+) -> QuerySet[InventoryItem]:
+    """The items the actor sees (their departments'; all for coordinators)."""
+    if not policies.can_see_inventory(actor):
+        raise PermissionDenied("Only members of a department and coordinators see the inventory.")
+    items = InventoryItem.objects.select_related("organization", "steward", "dataset")
+    seen = policies.inventory_organizations(actor)
+    if seen is not None:
+        items = items.filter(organization_id__in=seen)
+    if organization:
+        items = items.filter(organization__slug=organization)
+    if state:
+        items = items.filter(state=state)
+    return items
+
+
+def inventory_item(*, actor: Actor, identifier: str) -> InventoryItem:
+    item = (
+        InventoryItem.objects.select_related("organization", "steward", "dataset")
+        .filter(identifier=identifier)
+        .first()
+    )
+    if item is None or not policies.can_see_item(actor, item):  # outsiders learn nothing
+        raise NotFound(f"There is no inventory item {identifier!r}.")
+    return item
+
+
+def program() -> Program:
+    found = Program.objects.order_by("pk").first()
+    return found if found is not None else Program.objects.create()
+
+
+def ranked_inventory(*, actor: Actor, organization: str = "") -> list[priority.Ranked]:
+    """The items the actor sees, highest priority first, each with why it ranks there."""
+    return priority.ranked(inventory_items(actor=actor, organization=organization), program())
+
+
+@dataclass
+class Shortlist:
+    items: list[priority.Ranked]
+    target: int
+    warnings: list[str]
+
+
+def shortlist(*, actor: Actor) -> Shortlist:
+    settings = program()
+    items = priority.ranked(inventory_items(actor=actor).filter(on_shortlist=True), settings)
+    return Shortlist(items, settings.shortlist_target, priority.shortlist_warnings(items, settings))
+
+
+def readiness(*, actor: Actor) -> checklist.Readiness:
+    if not policies.can_see_readiness(actor):
+        raise PermissionDenied("Only the organization's staff and coordinators see readiness.")
+    return checklist.evaluate()
+
+
+def checklist_item(*, actor: Actor, pk: int) -> ChecklistItem:
+    entry = ChecklistItem.objects.select_related("assignee").filter(pk=pk).first()
+    if entry is None or not policies.can_see_readiness(actor):
+        raise NotFound(f"There is no checklist item {pk}.")
+    return entry
