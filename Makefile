@@ -12,7 +12,7 @@ COVERAGE_FLOOR ?= 93
 # database and file storage.
 TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(min(4, os.cpu_count() or 1))')
 
-.PHONY: demo test install install-dev lint test-sqlite test-postgres test-browser bench-search bench-datastore bench-quality clean
+.PHONY: demo test install install-dev lint test-sqlite test-postgres test-browser bench-search bench-datastore bench-quality bench-readiness clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,10 @@ bench-datastore: install-dev
 ## make bench-quality: validation and privacy scan of flights ×10 and ×1 vs frictionless validate.
 bench-quality: install-dev
 	$(BIN)/python bench/quality.py
+
+## make bench-readiness: the launch program's pages with 5,000 inventory items and 1,000 datasets.
+bench-readiness: install-dev
+	$(BIN)/python bench/readiness.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "townsquare.core.middleware.ThrottleMiddleware",
+    "townsquare.readiness.middleware.BeforeLaunchMiddleware",
 ]
 
 ROOT_URLCONF = "townsquare.urls"
@@ -271,6 +272,9 @@ AXES_FAILURE_LIMIT = env.integer("TOWNSQUARE_LOCKOUT_ATTEMPTS", 5, minimum=1)
 # Residents may create their own accounts (verified by email): "open", or "closed" (only
 # coordinators invite people).
 REGISTRATION = env.choice("TOWNSQUARE_REGISTRATION", "open", ("open", "closed"))
+# Before the launch: "coming-soon" (the public sees the purpose statement and a coming-soon
+# page; staff work as usual) or "open" (the portal is open but unannounced).
+BEFORE_LAUNCH = env.choice("TOWNSQUARE_BEFORE_LAUNCH", "coming-soon", ("coming-soon", "open"))
 AXES_COOLOFF_TIME = env.integer("TOWNSQUARE_LOCKOUT_MINUTES", 15, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

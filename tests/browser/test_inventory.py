@@ -25,7 +25,7 @@ def test_a_steward_imports_fixes_and_drafts_from_the_inventory(
     bad.write_bytes(csv_file([ZONING, ["PW-002", "Trees", "forestry", "", "", "", "", "", "", ""]]))
     sign_in(page, base, "steward")
     page.get_by_role("link", name="Program").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Launch readiness")
+    expect(page.get_by_role("heading", level=1)).to_have_text("The launch program")
     page.get_by_role("link", name="Inventory", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Inventory")
     page.get_by_role("link", name="Import a spreadsheet").click()

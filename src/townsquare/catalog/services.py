@@ -190,6 +190,9 @@ def dataset_create(
         dataset,
         after={"slug": dataset.slug, "access_level": dataset.access_level, "state": dataset.state},
     )
+    if dataset.state == State.PUBLISHED:
+        for react in DATASET_PUBLISHED:
+            react(dataset)
     return dataset
 
 
@@ -278,6 +281,9 @@ def dataset_set_state(*, actor: Actor, dataset: Dataset, state: str) -> Dataset:
         audit.record(
             actor, f"dataset.{state}", dataset, before={"state": before}, after={"state": state}
         )
+        if state == State.PUBLISHED:
+            for react in DATASET_PUBLISHED:
+                react(dataset)
     return dataset
 
 
@@ -323,6 +329,9 @@ def _touch(dataset: Dataset) -> None:
 # Apps above the catalog that keep things of a dataset register here what to remove with it
 # (the datastore: its versions' files); called inside the deleting transaction.
 DATASET_DELETED: list[Callable[[Dataset], None]] = []
+# ... and what follows a dataset's publication (the launch program: its inventory item and the
+# milestones it reaches); called inside the publishing transaction.
+DATASET_PUBLISHED: list[Callable[[Dataset], None]] = []
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.files import File
+from django.core.management.base import CommandError
 
 from townsquare.accounts import services as accounts
 from townsquare.accounts.models import Membership, User
@@ -19,12 +20,16 @@ from townsquare.catalog.models import Dataset, Organization
 from townsquare.catalog.vocabularies import State
 from townsquare.core.actors import SYSTEM
 from townsquare.datastore import services as datastore
-from townsquare.demo import town
+from townsquare.demo import inventory, town
 from townsquare.demo.generate import GENERATORS
 from townsquare.governance import services as governance
 from townsquare.governance import workflow
 from townsquare.governance.models import ApprovalPolicy, Change, Document
 from townsquare.governance.selectors import current_document
+from townsquare.readiness import announcements
+from townsquare.readiness import selectors as readiness_selectors
+from townsquare.readiness import services as readiness
+from townsquare.readiness.models import Announcement, InventoryItem
 
 ADMIN_USERNAME = "admin"
 
@@ -51,7 +56,13 @@ def ensure_admin() -> str | None:
     return password
 
 
-def load(progress: Callable[[str], None] = lambda message: None) -> DemoResult:
+def load(
+    progress: Callable[[str], None] = lambda message: None, *, preparing: bool = False
+) -> DemoResult:
+    """The town as launched; ``preparing``: the same town weeks before its launch (half its
+    inventory, the shortlist chosen, two datasets waiting for sign-off, not launched)."""
+    if preparing and readiness_selectors.launched():
+        raise CommandError("This portal has launched: --preparing needs an empty database.")
     result = DemoResult(admin_password=ensure_admin())
     organizations = {}
     for values in town.ORGANIZATIONS:
@@ -73,11 +84,40 @@ def load(progress: Callable[[str], None] = lambda message: None) -> DemoResult:
                 result.kept.append(slug)
                 continue
             progress(f"Generating and loading {slug}")
-            _load_dataset(spec, organizations[spec["organization"]], Path(folder))
+            if preparing and slug in town.PREPARING_DRAFTS:
+                _load_draft(spec, organizations[spec["organization"]], Path(folder))
+            else:
+                _load_dataset(spec, organizations[spec["organization"]], Path(folder))
             result.created.append(slug)
     if not Change.objects.filter(status__in=Change.OPEN).exists():
         _pending_submission(organizations[town.PENDING["organization"]])
+    _program(preparing)
     return result
+
+
+def _program(preparing: bool) -> None:
+    """The inventory, the shortlist the town launched with, the launch and its news."""
+    readiness.inventory_import(
+        actor=SYSTEM,
+        content=inventory.spreadsheet(inventory.preparing() if preparing else None),
+        filename="alder-falls-inventory.csv",
+    )
+    for item in InventoryItem.objects.filter(identifier__in=inventory.SHORTLIST):
+        readiness.inventory_item_shortlist(actor=SYSTEM, item=item, on=True)
+    if preparing:
+        return
+    if not readiness_selectors.launched():
+        readiness.program_launch(actor=SYSTEM, override=town.LAUNCH_OVERRIDE)
+    announced = ["launch"] + [
+        f"first-dataset:{organization.pk}"
+        for organization in Organization.objects.filter(slug__in=town.ANNOUNCED_FIRSTS)
+    ]
+    for draft in Announcement.objects.filter(
+        state=Announcement.State.DRAFT, milestone__key__in=announced
+    ):
+        announcements.announcement_update(
+            actor=SYSTEM, entry=draft, state=Announcement.State.PUBLISHED
+        )
 
 
 def _person(username: str, first: str, last: str) -> User:
@@ -154,6 +194,24 @@ def _load_dataset(spec: dict[str, Any], organization: Organization, folder: Path
         raise RuntimeError(f"The demo file {path.name} did not ingest: {version.error}")
     if workflow.open_change(dataset) is not None:  # held for its privacy findings
         _privacy_sign_off(dataset, organization)
+
+
+def _load_draft(spec: dict[str, Any], organization: Organization, folder: Path) -> None:
+    """A dataset its department's steward prepared and submitted: it waits for sign-off."""
+    values = dict(spec["values"])
+    values["issued"] = date.fromisoformat(values["issued"])
+    values.pop("featured", None)  # a coordinator features datasets, not their steward
+    steward = _person(*town.steward_of(organization.slug))
+    dataset = workflow.dataset_create(actor=steward, organization=organization, **values)
+    path = GENERATORS[spec["file"]](folder)
+    with path.open("rb") as handle:
+        created = datastore.version_create(
+            actor=steward, dataset=dataset, upload=File(handle, name=path.name), enqueue=False
+        )
+    version = datastore.version_ingest(created.version.pk)
+    if version.status != version.Status.READY:
+        raise RuntimeError(f"The demo file {path.name} did not ingest: {version.error}")
+    workflow.change_submit(actor=steward, dataset=dataset)
 
 
 def _privacy_sign_off(dataset: Dataset, organization: Organization) -> None:

@@ -273,3 +273,25 @@ DATASETS: list[dict[str, Any]] = [
         },
     },
 ]
+
+# The demo town opens launched, so that a visitor sees the portal as residents would. Its
+# datasets were seeded as the catalog stood (not through sign-off), so its checklist is not
+# all done: it launched with this reason.
+LAUNCH_OVERRIDE = (
+    "The demo town opens launched for its visitors; its datasets were seeded as the catalog "
+    "stood, not published through sign-off."
+)
+# Besides the launch, the departments whose first dataset the town announced (the other
+# milestones' drafts wait for the coordinator).
+ANNOUNCED_FIRSTS = ["planning-and-development", "finance"]
+
+# `townsquare demo --preparing`: these datasets wait for sign-off (their stewards submitted them).
+PREPARING_DRAFTS = ["adopted-budget-fy2027", "311-service-requests"]
+
+
+def steward_of(department: str) -> tuple[str, str, str]:
+    """The department's steward: (username, first name, last name)."""
+    for slug, username, first, last, role in DEPARTMENT_ROLES:
+        if slug == department and role == "steward":
+            return username, first, last
+    raise LookupError(department)

@@ -3,6 +3,7 @@ item into a dataset draft."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpResponse
@@ -15,6 +16,7 @@ from townsquare.core.actors import ApiRequest
 from townsquare.core.errors import PermissionDenied
 from townsquare.core.uploads import ensure_upload_within_limit
 from townsquare.readiness import (
+    announcements,
     checklist,
     columns,
     policies,
@@ -25,7 +27,7 @@ from townsquare.readiness import (
     sheets,
 )
 from townsquare.readiness.factors import DEFAULT_WEIGHTS, FACTORS
-from townsquare.readiness.models import InventoryItem, Program
+from townsquare.readiness.models import Announcement, InventoryItem, Program
 from townsquare.readiness.schemas import ItemIn
 
 router = Router()
@@ -61,6 +63,10 @@ def program_out(program: Program) -> dict[str, Any]:
         "weights": {**DEFAULT_WEIGHTS, **program.weights},
         "shortlist_target": program.shortlist_target,
         "min_score": program.min_score,
+        "review_months": program.review_months,
+        "launched_at": program.launched_at,
+        "launched_by": program.launched_by or None,
+        "launch_override": program.launch_override or None,
         "factors": [
             {"name": f.name, "label": f.label, "group": f.group, "default_weight": f.weight}
             for f in FACTORS
@@ -75,6 +81,9 @@ class ProgramIn(Schema):
     shortlist_target: int | None = Field(None, description="The launch shortlist's size.")
     min_score: int | None = Field(
         None, description="The lowest metadata score (0–100) a launch dataset may have."
+    )
+    review_months: int | None = Field(
+        None, description="Months between reviews of the purpose and the policy (12)."
     )
 
 
@@ -240,3 +249,82 @@ def checklist_remove(request: ApiRequest, pk: int) -> Status[None]:
     entry = selectors.checklist_item(actor=request.auth, pk=pk)
     services.checklist_item_remove(actor=request.auth, entry=entry)
     return Status(204, None)
+
+
+class LaunchIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    override: str = Field(
+        "", max_length=2000, description="Why to launch although readiness items are to do."
+    )
+
+
+@router.post("/program/launch", summary="Launch the portal (coordinators)")
+def launch(request: ApiRequest, payload: LaunchIn) -> dict[str, Any]:
+    return program_out(services.program_launch(actor=request.auth, override=payload.override))
+
+
+def announcement_out(entry: Announcement) -> dict[str, Any]:
+    return {
+        "id": entry.pk,
+        "title": entry.title,
+        "body": entry.body,
+        "state": entry.state,
+        "publish_at": entry.publish_at,
+        "milestone": entry.milestone.label if entry.milestone else None,
+    }
+
+
+class AnnouncementIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(None, max_length=200)
+    body: str | None = Field(None, description="Markdown (no scripts).")
+    publish_at: datetime | None = Field(None, description="Shown from this moment (default now).")
+    state: Literal["draft", "published", "dismissed"] | None = None
+
+
+@router.get("/announcements", summary="The announcements shown to the public, newest first")
+def announcement_list(request: ApiRequest) -> list[dict[str, Any]]:
+    return [announcement_out(a) for a in selectors.announcements_shown()[:50]]
+
+
+@router.get("/announcements/{int:pk}", summary="One announcement")
+def announcement_detail(request: ApiRequest, pk: int) -> dict[str, Any]:
+    return announcement_out(selectors.announcement(actor=request.auth, pk=pk))
+
+
+@router.post("/announcements", response={201: dict[str, Any]}, summary="Write an announcement")
+def announcement_create(request: ApiRequest, payload: AnnouncementIn) -> Status[dict[str, Any]]:
+    values = payload.model_dump(exclude_unset=True)
+    entry = announcements.announcement_create(
+        actor=request.auth,
+        title=values.get("title") or "",
+        body=values.get("body") or "",
+        publish_at=values.get("publish_at"),
+        publish=values.get("state", "published") == "published",
+    )
+    return Status(201, announcement_out(entry))
+
+
+@router.patch("/announcements/{int:pk}", summary="Change, publish or dismiss an announcement")
+def announcement_update(request: ApiRequest, pk: int, payload: AnnouncementIn) -> dict[str, Any]:
+    found = selectors.announcement(actor=request.auth, pk=pk)
+    values = payload.model_dump(exclude_unset=True)
+    entry = announcements.announcement_update(actor=request.auth, entry=found, **values)
+    return announcement_out(entry)
+
+
+@router.get("/program/milestones", summary="The milestones reached, newest first")
+def milestone_list(request: ApiRequest) -> list[dict[str, Any]]:
+    if not policies.can_see_readiness(request.auth):
+        raise PermissionDenied("Only the organization's staff and coordinators see milestones.")
+    return [
+        {
+            "key": m.key,
+            "label": m.label,
+            "reached_at": m.reached_at,
+            "announcement": getattr(m, "announcement", None) and m.announcement.pk,
+        }
+        for m in selectors.milestones()
+    ]

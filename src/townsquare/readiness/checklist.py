@@ -5,9 +5,10 @@ they name. Ready means every check passes."""
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Max
 from django.urls import reverse
@@ -17,7 +18,7 @@ from townsquare.accounts.models import Membership, OrgRole, User
 from townsquare.catalog.models import Dataset, Organization
 from townsquare.catalog.vocabularies import State
 from townsquare.datastore.selectors import published_version
-from townsquare.governance.models import ApprovalPolicy, Change
+from townsquare.governance.models import ApprovalPolicy, Change, Document
 from townsquare.governance.selectors import current_document
 from townsquare.quality import gate
 from townsquare.quality.score import CRITERIA, score
@@ -73,7 +74,7 @@ def evaluate() -> Readiness:
         .order_by("organization__name", "title")
     )
     departments = sorted({i.organization for i in shortlist}, key=lambda o: o.name)
-    checks = [*portal_checks(shortlist)]
+    checks = [*portal_checks(shortlist, program)]
     for organization in departments:
         checks += department_checks(organization)
     for item in shortlist:
@@ -89,10 +90,14 @@ def _check(key: str, label: str, passed: bool, why: str, fix: str, **where: str)
     )
 
 
-def portal_checks(shortlist: list[InventoryItem]) -> list[Check]:
+def portal_checks(shortlist: list[InventoryItem], program: Program) -> list[Check]:
     return [
         _purpose(),
         _policy(),
+        *(
+            _review(kind, program.review_months)
+            for kind in (Document.Kind.PURPOSE, Document.Kind.POLICY)
+        ),
         _check(
             "coordinator",
             "A coordinator runs the program",
@@ -142,6 +147,38 @@ def _policy() -> Check:
         signed,
         why,
         reverse("governance:signatories") if policy else reverse("governance:policy-edit"),
+    )
+
+
+def review_due(kind: str, months: int) -> datetime | None:
+    """When the version in effect is due for its review (months after it took effect)."""
+    document = current_document(kind)
+    if document is None or document.effective_at is None:
+        return None
+    return add_months(document.effective_at, months)
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day ``months`` later, or the month's last day (29 February + 12 months is 28
+    February)."""
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    return moment.replace(
+        year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def _review(kind: str, months: int) -> Check:
+    due = review_due(kind, months)
+    name = Document.Kind(kind).label.lower()
+    return _check(
+        f"{kind}_review",
+        f"The {name} was reviewed within {months} months",
+        due is None or due >= timezone.now(),  # none in effect: its own item says so
+        f"Its review was due on {due:%Y-%m-%d}: revise it (a new version, signed again)."
+        if due
+        else "",
+        reverse(f"governance:{kind}-edit"),
     )
 
 

@@ -16,6 +16,10 @@ class May(context.May):
     def see_inventory(self) -> bool:
         return policies.can_see_inventory(self.actor)
 
+    @cached_property
+    def run_program(self) -> bool:
+        return policies.can_run_program(self.actor)
+
 
 def may(request: HttpRequest) -> dict[str, May]:
     return {"may": May(getattr(request, "user", None))}

@@ -84,6 +84,9 @@ class PrioritiesForm(forms.Form):
     min_score = forms.IntegerField(
         label="Lowest metadata score of a launch dataset", min_value=0, max_value=100
     )
+    review_months = forms.IntegerField(
+        label="Review the purpose and the policy every (months)", min_value=1, max_value=60
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -97,10 +100,11 @@ class PrioritiesForm(forms.Form):
         return {
             "shortlist_target": program.shortlist_target,
             "min_score": program.min_score,
+            "review_months": program.review_months,
             **weights,
         }
 
     def values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
-        target, minimum = data.pop("shortlist_target"), data.pop("min_score")
-        return {"weights": data, "shortlist_target": target, "min_score": minimum}
+        settings = {k: data.pop(k) for k in ("shortlist_target", "min_score", "review_months")}
+        return {"weights": data, **settings}

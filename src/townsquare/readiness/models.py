@@ -141,6 +141,11 @@ class Program(models.Model):
 
     weights = models.JSONField(default=default_weights)
     shortlist_target = models.PositiveSmallIntegerField(default=5)
+    review_months = models.PositiveSmallIntegerField(
+        "months between reviews of the purpose and the policy",
+        default=12,
+        validators=[MaxValueValidator(60)],
+    )
     min_score = models.PositiveSmallIntegerField(
         "lowest metadata score for a launch dataset",
         default=70,
@@ -149,6 +154,13 @@ class Program(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Until launched the portal is preparing: staff work, the public sees the purpose and
+    # "coming soon" (TOWNSQUARE_BEFORE_LAUNCH).
+    launched_at = models.DateTimeField(null=True, blank=True)
+    launched_by = models.CharField(max_length=150, blank=True)
+    launch_override = models.TextField(
+        blank=True, help_text="Why it launched before every readiness item was done."
     )
 
     def __str__(self) -> str:
@@ -172,3 +184,48 @@ class ChecklistItem(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class Milestone(models.Model):
+    """A success the portal recognized by itself (the launch, a department's first dataset, the
+    tenth and fiftieth dataset), once; each offers a draft announcement."""
+
+    key = models.CharField(max_length=100, unique=True)
+    label = models.CharField(max_length=300)
+    reached_at = models.DateTimeField(default=timezone.now)
+    dataset = models.ForeignKey(
+        "catalog.Dataset", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-reached_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Announcement(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        DISMISSED = "dismissed", "Dismissed"
+
+    title = models.CharField(max_length=200)
+    body = models.TextField(help_text="Markdown.")
+    state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
+    publish_at = models.DateTimeField(
+        default=timezone.now, help_text="Shown to the public from this moment once published."
+    )
+    milestone = models.OneToOneField(
+        Milestone, null=True, blank=True, on_delete=models.SET_NULL, related_name="announcement"
+    )
+    created_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-publish_at", "-pk"]
+        indexes = [models.Index(fields=["state", "publish_at"], name="announcement_shown")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -57,3 +57,12 @@ def can_see_readiness(actor: Actor) -> bool:
 def can_tick(actor: Actor, item: ChecklistItem) -> bool:
     """A manual item is ticked by the person it names."""
     return is_signed_in(actor) and actor.pk == item.assignee_id
+
+
+def works_before_launch(actor: Actor) -> bool:
+    """Staff (members of a department, coordinators, admins) use the portal before it launches."""
+    return can_see_inventory(actor)
+
+
+def can_launch(actor: Actor) -> bool:
+    return is_coordinator(actor)

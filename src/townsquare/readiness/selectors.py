@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from townsquare.core.actors import Actor
 from townsquare.core.errors import NotFound, PermissionDenied
 from townsquare.readiness import checklist, policies, priority
-from townsquare.readiness.models import ChecklistItem, InventoryItem, Program
+from townsquare.readiness.models import (
+    Announcement,
+    ChecklistItem,
+    InventoryItem,
+    Milestone,
+    Program,
+)
 
 
 def inventory_items(
@@ -74,3 +82,43 @@ def checklist_item(*, actor: Actor, pk: int) -> ChecklistItem:
     if entry is None or not policies.can_see_readiness(actor):
         raise NotFound(f"There is no checklist item {pk}.")
     return entry
+
+
+LAUNCHED_KEY = "readiness:launched"
+
+
+def launched() -> bool:
+    """Whether the portal launched. A launched portal stays launched, so the answer is kept
+    in the cache once it is yes (no query per request after that)."""
+    if cache.get(LAUNCHED_KEY):
+        return True
+    if Program.objects.filter(launched_at__isnull=False).exists():
+        cache.set(LAUNCHED_KEY, True, timeout=None)
+        return True
+    return False
+
+
+def announcements_shown() -> QuerySet[Announcement]:
+    """What the public reads: published announcements whose moment has come, newest first."""
+    return Announcement.objects.filter(
+        state=Announcement.State.PUBLISHED, publish_at__lte=timezone.now()
+    ).order_by("-publish_at", "-pk")
+
+
+def announcements_kept(*, actor: Actor) -> QuerySet[Announcement]:
+    """Every announcement with its milestone, drafts and dismissed ones too (coordinators)."""
+    if not policies.can_run_program(actor):
+        raise PermissionDenied("Only coordinators manage announcements.")
+    return Announcement.objects.select_related("milestone").order_by("-created_at", "-pk")
+
+
+def announcement(*, actor: Actor, pk: int) -> Announcement:
+    shown = announcements_shown() if not policies.can_run_program(actor) else Announcement.objects
+    found = shown.filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"There is no announcement {pk}.")
+    return found
+
+
+def milestones() -> QuerySet[Milestone]:
+    return Milestone.objects.select_related("announcement").order_by("-reached_at", "-pk")

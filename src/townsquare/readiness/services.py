@@ -16,7 +16,7 @@ from townsquare.catalog.models import Dataset, Organization
 from townsquare.core.actors import Actor, user_or_none
 from townsquare.core.errors import Conflict, Invalid, PermissionDenied
 from townsquare.governance import workflow
-from townsquare.readiness import columns, policies, rows, selectors, sheets
+from townsquare.readiness import checklist, columns, milestones, policies, rows, selectors, sheets
 from townsquare.readiness.factors import BY_NAME as FACTOR_NAMES
 from townsquare.readiness.factors import DEFAULT_WEIGHTS, MAX_WEIGHT
 from townsquare.readiness.models import ChecklistItem, InventoryItem, Program
@@ -172,6 +172,7 @@ def program_set(
     weights: dict[str, Any] | None = None,
     shortlist_target: Any = None,
     min_score: Any = None,
+    review_months: Any = None,
 ) -> Program:
     """The coordinator's weights (0 to 10 per factor), the shortlist's target size and the
     lowest metadata score a launch dataset may have."""
@@ -189,6 +190,8 @@ def program_set(
         )
     if min_score is not None and not (type(min_score) is int and 0 <= min_score <= 100):
         problems.append({"field": "min_score", "message": "The score is a number from 0 to 100."})
+    if review_months is not None and not (type(review_months) is int and 1 <= review_months <= 60):
+        problems.append({"field": "review_months", "message": "Review every 1 to 60 months."})
     if problems:
         raise Invalid("The priorities have problems; see errors.", problems)
     with transaction.atomic():
@@ -200,6 +203,8 @@ def program_set(
             program.shortlist_target = shortlist_target
         if min_score is not None:
             program.min_score = min_score
+        if review_months is not None:
+            program.review_months = review_months
         program.updated_at, program.updated_by = timezone.now(), user_or_none(actor)
         program.save()
         after = _program_values(program)
@@ -212,6 +217,7 @@ def _program_values(program: Program) -> dict[str, Any]:
         "weights": program.weights,
         "shortlist_target": program.shortlist_target,
         "min_score": program.min_score,
+        "review_months": program.review_months,
     }
 
 
@@ -280,7 +286,7 @@ def checklist_item_tick(*, actor: Actor, entry: ChecklistItem, done: bool = True
         return entry
     before = {"done": entry.done_at is not None}
     entry.done_at = timezone.now() if done else None
-    entry.done_by = actor.get_username() if done else ""
+    entry.done_by = audit.actor_label(actor)[1] if done else ""
     entry.save()
     audit.record(actor, "checklist_item.ticked", entry, before=before, after={"done": done})
     return entry
@@ -294,3 +300,37 @@ def checklist_item_remove(*, actor: Actor, entry: ChecklistItem) -> None:
         )
     audit.record(actor, "checklist_item.removed", entry, before={"label": entry.label})
     entry.delete()
+
+
+@transaction.atomic
+def program_launch(*, actor: Actor, override: str = "") -> Program:
+    """Open the portal: when the readiness checklist passes, or with the coordinator's written
+    reason to launch anyway. Recorded in the audit trail (with the items still to do)."""
+    if not policies.can_launch(actor):
+        raise PermissionDenied("Only coordinators launch the portal.", attempt="program.launch")
+    program = Program.objects.select_for_update().get(pk=selectors.program().pk)
+    if program.launched_at is not None:
+        raise Conflict(f"The portal launched on {program.launched_at:%Y-%m-%d} already.")
+    found = checklist.evaluate()
+    reason = override.strip()
+    if not found.ready and not reason:
+        raise Conflict(
+            f"The portal is not ready: {len(found.blocking)} readiness item(s) to do. "
+            "Finish them, or launch anyway with a written reason.",
+            field="override",
+        )
+    program.launched_at, program.launched_by = timezone.now(), audit.actor_label(actor)[1]
+    program.launch_override = "" if found.ready else reason
+    program.save()
+    milestones.launched(program)
+    audit.record(
+        actor,
+        "program.launched",
+        program,
+        after={
+            "readiness": found.percent,
+            "override": program.launch_override,
+            "to_do": [c.label for c in found.blocking],
+        },
+    )
+    return program

@@ -3,9 +3,14 @@ priorities (the ranked list, the weights and the launch shortlist)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -14,10 +19,25 @@ from townsquare.accounts.selectors import user_by_username
 from townsquare.catalog.models import Organization
 from townsquare.core.errors import Invalid, PermissionDenied
 from townsquare.core.views import domain_errors, run_service
-from townsquare.readiness import policies, rows, selectors, services, sheets
+from townsquare.readiness import overview, policies, rows, selectors, services, sheets
 from townsquare.readiness.factors import DEFAULT_WEIGHTS, FACTORS
 from townsquare.readiness.forms import ItemForm, PrioritiesForm, UploadForm
 from townsquare.readiness.models import InventoryItem
+
+PER_PAGE = 100
+
+
+@dataclass
+class Pages:
+    page: int
+    pages: int
+
+
+def _paged(request: HttpRequest, found: Any) -> tuple[list[Any], Pages, int]:
+    """One page of ``found`` (a query or a list), with where it is among the pages."""
+    paginator = Paginator(found, PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return list(page.object_list), Pages(page.number, paginator.num_pages), paginator.count
 
 
 def _departments(request: HttpRequest) -> list[tuple[str, str]]:
@@ -33,11 +53,14 @@ def _departments(request: HttpRequest) -> list[tuple[str, str]]:
 def inventory(request: HttpRequest) -> HttpResponse:
     department, state = request.GET.get("department", ""), request.GET.get("state", "")
     items = selectors.inventory_items(actor=request.user, organization=department, state=state)
+    shown, pages, total = _paged(request, items)
     return render(
         request,
         "readiness/inventory.html",
         {
-            "items": items,
+            "items": shown,
+            "results": pages,
+            "total": total,
             "department": department,
             "state": state,
             "states": InventoryItem.State.choices,
@@ -183,11 +206,15 @@ def priorities(request: HttpRequest) -> HttpResponse:
             messages.success(request, "The priorities were saved.")
             return redirect("readiness:priorities")
     department = request.GET.get("department", "")
+    ranked = selectors.ranked_inventory(actor=request.user, organization=department)
+    shown, pages, total = _paged(request, ranked)
     return render(
         request,
         "readiness/priorities.html",
         {
-            "ranked": selectors.ranked_inventory(actor=request.user, organization=department),
+            "ranked": shown,
+            "results": pages,
+            "total": total,
             "shortlist": selectors.shortlist(actor=request.user),
             "form": form,
             "may_run": may_run,
@@ -223,8 +250,36 @@ def readiness(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "readiness/readiness.html",
-        {"readiness": found, "form": form, "may_run": may_run},
+        {
+            "readiness": found,
+            "form": form,
+            "may_run": may_run,
+            "program": selectors.program(),
+            "launch_form": LaunchForm(),
+            "before_launch_open": settings.BEFORE_LAUNCH == "open",
+        },
     )
+
+
+class LaunchForm(forms.Form):
+    override = forms.CharField(
+        label="Launch anyway, because",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+        help_text="Only when items are still to do; recorded in the audit trail.",
+    )
+
+
+@login_required
+@require_POST
+@domain_errors
+def launch(request: HttpRequest) -> HttpResponse:
+    form = LaunchForm(request.POST)
+    override = form.cleaned_data["override"] if form.is_valid() else ""
+    services.program_launch(actor=request.user, override=override)
+    messages.success(request, "The portal is launched: the public sees it now.")
+    return redirect("readiness:checklist")
 
 
 @login_required
@@ -246,3 +301,20 @@ def checklist_remove(request: HttpRequest, pk: int) -> HttpResponse:
     services.checklist_item_remove(actor=request.user, entry=entry)
     messages.success(request, f"“{entry.label}” is off the checklist.")
     return redirect("readiness:checklist")
+
+
+@login_required
+@domain_errors
+def program(request: HttpRequest) -> HttpResponse:
+    if not policies.can_see_readiness(request.user):
+        raise PermissionDenied("Only the organization's staff and coordinators see the program.")
+    found = selectors.readiness(actor=request.user)
+    return render(
+        request,
+        "readiness/program.html",
+        {
+            "overview": overview.overview(),
+            "readiness": found,
+            "program": selectors.program(),
+        },
+    )

@@ -24,6 +24,7 @@ from townsquare.core.views import domain_errors, run_service
 from townsquare.governance import workflow
 from townsquare.governance.models import Document
 from townsquare.governance.selectors import current_document
+from townsquare.readiness import selectors as readiness_selectors
 
 FACET_TITLES = {
     "organization": "Organization",
@@ -42,6 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "catalog/home.html",
         {
             "purpose": current_document(Document.Kind.PURPOSE),
+            "announcement": readiness_selectors.announcements_shown().first(),
             "featured": selectors.featured_datasets(actor=actor),
             "recent": selectors.recently_updated(actor=actor),
             "organizations": [

@@ -21,6 +21,8 @@ from townsquare.demo import generate
 from townsquare.governance.models import Change, Document
 from townsquare.governance.selectors import current_document, inbox, role_readiness, stuck_changes
 from townsquare.quality.models import PrivacySignOff
+from townsquare.readiness import checklist, selectors
+from townsquare.readiness.models import Announcement, InventoryItem, Program
 
 
 @pytest.fixture
@@ -178,3 +180,42 @@ def test_permits_and_the_budget_have_their_columns(generated: Path) -> None:
     sheet = load_workbook(generated / "adopted-budget-fy2027.xlsx").active
     assert isinstance(sheet, Worksheet)
     assert sheet.cell(1, 1).value == "fund" and sheet.max_row > 50
+
+
+def test_the_demo_town_is_launched_with_its_reason_recorded(demo: str, settings: Any) -> None:
+    settings.BEFORE_LAUNCH = "coming-soon"
+    assert selectors.launched()
+    assert "is coming soon" not in Client().get("/datasets").content.decode()
+    assert "not published through sign-off" in Program.objects.get().launch_override
+
+
+def test_the_demo_town_has_its_inventory_shortlist_and_announcements(demo: str) -> None:
+    items = InventoryItem.objects.all()
+    assert 28 <= items.count() <= 35
+    assert set(items.values_list("organization__slug", flat=True)) == {
+        o.slug for o in Organization.objects.all()
+    }
+    barred = items.filter(state="not releasable")
+    assert barred.count() >= 5 and all(i.reason for i in barred)
+    assert items.filter(on_shortlist=True).count() == 5
+    assert all(i.dataset is not None for i in items.filter(on_shortlist=True))
+    shown = [a.title for a in selectors.announcements_shown()]
+    assert "Our open data portal is live" in shown and len(shown) == 3
+    assert Announcement.objects.filter(state="draft").exists()  # more milestones to announce
+
+
+def test_the_preparing_demo_is_the_town_weeks_before_its_launch(db: Any, settings: Any) -> None:
+    settings.BEFORE_LAUNCH = "coming-soon"
+    call_command("demo", "--preparing", stdout=StringIO())
+    assert not selectors.launched()
+    assert "is coming soon" in Client().get("/datasets").content.decode()
+    waiting = Change.objects.filter(status="in_review")
+    assert set(waiting.values_list("dataset__slug", flat=True)) == {
+        "adopted-budget-fy2027",
+        "311-service-requests",
+    }
+    assert 14 <= InventoryItem.objects.count() <= 20
+    assert InventoryItem.objects.filter(on_shortlist=True).count() == 5
+    found = checklist.evaluate()
+    assert not found.ready and found.percent < 100
+    assert any(c.key == "dataset_published" for c in found.blocking)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 from typing import Any
 
@@ -14,53 +14,18 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
-from conftest import dataset_values
 from townsquare.accounts.models import Membership, User
 from townsquare.accounts.services import token_create
 from townsquare.audit.tests.helpers import last
 from townsquare.catalog.models import Dataset, Organization
 from townsquare.core.errors import PermissionDenied
 from townsquare.datastore.models import DataVersion, PublishedVersion
-from townsquare.governance import services as governance
-from townsquare.governance import workflow
 from townsquare.governance.models import ApprovalPolicy, Change, Document
-from townsquare.governance.tests.helpers import member
 from townsquare.quality.models import Report
 from townsquare.readiness import checklist, services
 from townsquare.readiness.models import ChecklistItem, InventoryItem, Program
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def prepared(
-    public_works: Any, admin: Any, coordinator: Any, steward: Any, approver: Any
-) -> Dataset:
-    """A portal ready to launch: purpose and signed policy, roles, an approval policy, the
-    inventory, and one shortlisted dataset published through sign-off."""
-    governance.document_revise(actor=coordinator, kind="purpose", title="Why", body="To be open.")
-    governance.signatory_set(actor=coordinator, kind="policy", role="Mayor", user=admin)
-    policy = governance.document_revise(actor=coordinator, kind="policy", title="P", body="Rules.")
-    governance.document_sign(actor=admin, document=policy, role="Mayor")
-    governance.approval_policy_set(actor=coordinator, review_new_dataset=True)
-    member("officer", public_works, role="privacy")
-    dataset = workflow.dataset_create(
-        actor=steward,
-        organization=public_works,
-        **dataset_values(described_by="https://town.example/permits-dictionary"),
-    )
-    change = workflow.change_submit(actor=steward, dataset=dataset)
-    workflow.change_approve(actor=approver, change=change, revision=change.revision)
-    InventoryItem.objects.create(
-        identifier="PW-001",
-        title="Building permits",
-        organization=public_works,
-        dataset=dataset,
-        on_shortlist=True,
-        state="published",
-    )
-    Program.objects.create(min_score=40)
-    return Dataset.objects.get(pk=dataset.pk)
 
 
 def failing(found: checklist.Readiness) -> dict[str, checklist.Check]:
@@ -97,6 +62,18 @@ BREAKS: dict[str, tuple[Callable[[Dataset], Any], str]] = {
     "policy": (
         lambda d: Document.objects.filter(kind="policy").update(required=[]),
         "took effect without signatories",
+    ),
+    "purpose_review": (
+        lambda d: Document.objects.filter(kind="purpose").update(
+            effective_at=timezone.now() - timedelta(days=400)
+        ),
+        "Its review was due on",
+    ),
+    "policy_review": (
+        lambda d: Document.objects.filter(kind="policy").update(
+            effective_at=timezone.now() - timedelta(days=400)
+        ),
+        "Its review was due on",
     ),
     "coordinator": (
         lambda d: User.objects.update(is_coordinator=False),
@@ -225,3 +202,14 @@ def test_readiness_over_the_api_and_the_page(
         .status_code
         == 403
     )
+
+
+def test_a_review_falls_due_on_the_same_day_months_later_or_the_months_last(
+    prepared: Dataset, coordinator: Any
+) -> None:
+    leap = datetime(2028, 2, 29, 12, tzinfo=UTC)
+    assert checklist.add_months(leap, 12) == datetime(2029, 2, 28, 12, tzinfo=UTC)
+    assert checklist.add_months(datetime(2027, 1, 31, tzinfo=UTC), 1).day == 28
+    services.program_set(actor=coordinator, review_months=6)
+    Document.objects.filter(kind="policy").update(effective_at=timezone.now() - timedelta(days=200))
+    assert "policy_review" in failing(checklist.evaluate())

@@ -144,6 +144,7 @@ def test_the_coordinator_ranks_weighs_and_shortlists_on_the_priorities_page(
     weights = {
         "shortlist_target": 3,
         "min_score": 70,
+        "review_months": 12,
         **{
             k: 1
             for k in (
@@ -168,3 +169,38 @@ def test_the_coordinator_ranks_weighs_and_shortlists_on_the_priorities_page(
         signed_in(steward).post("/program/priorities", {**weights, "sensitivity": 0}).status_code
         == 403
     )
+
+
+def test_the_program_page_charts_the_plan_and_each_departments_progress(
+    public_works: Any, parks: Any, coordinator: Any, steward: Any, outsider: Any
+) -> None:
+    item(public_works, state="published", on_shortlist=True, dataset=None, reason="")
+    item(public_works, "PW-002", title="Potholes", on_shortlist=True, state="in preparation")
+    item(public_works, "PW-003", title="Payroll", state="not releasable", reason="privacy")
+    client = Client()
+    client.force_login(coordinator)
+    page = client.get("/program").content.decode()
+    assert 'aria-label="published: 1 of 2; in preparation: 1 of 2; not started: 0 of 2"' in page
+    assert "3 items in the inventory (2 releasable)" in page  # Public Works
+    assert "<strong>No lead</strong>" in page  # Parks has no steward
+    assert signed_in(steward).get("/program").status_code == 200
+    assert signed_in(outsider).get("/program").status_code == 403
+
+
+def test_long_lists_come_in_pages_of_a_hundred(public_works: Any, coordinator: Any) -> None:
+    InventoryItem.objects.bulk_create(
+        InventoryItem(
+            identifier=f"PW-{n:03d}",
+            title=f"Item {n:03d}",
+            organization=public_works,
+            public_requests=200 - n,
+        )
+        for n in range(150)
+    )
+    client = signed_in(coordinator)
+    first = client.get("/program/priorities").content.decode()
+    assert "Item 000" in first and "Item 120" not in first and "Page 1 of 2" in first
+    second = client.get("/program/priorities?page=2").content.decode()
+    assert "Item 120" in second and "Item 000" not in second
+    listed = client.get("/program/inventory?page=2").content.decode()
+    assert "150 items." in listed and "Item 149" in listed

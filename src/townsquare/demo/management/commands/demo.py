@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from argparse import ArgumentParser
 from typing import Any
 
 from townsquare.core.management.base import TownsquareCommand
@@ -9,8 +10,19 @@ from townsquare.demo import loader
 class Command(TownsquareCommand):
     help = "Load the demo town of Alder Falls (idempotent: what exists is kept)."
 
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--preparing",
+            action="store_true",
+            help="The town weeks before its launch: half its inventory, the shortlist chosen, "
+            "two datasets waiting for sign-off, readiness below 100%%.",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
-        result = loader.load(progress=lambda message: self.stdout.write(f"  {message}…"))
+        result = loader.load(
+            progress=lambda message: self.stdout.write(f"  {message}…"),
+            preparing=options["preparing"],
+        )
         if result.created:
             self.stdout.write(
                 self.style.SUCCESS(

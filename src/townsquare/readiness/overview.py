@@ -1,0 +1,122 @@
+"""The program at a glance, for the coordinator and staff: the launch shortlist against the
+plan, the inventory by state, and each department's progress in the spirit of Louisville's
+inventory rubric (a lead named, its inventory, how much of it is prepared and published)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from townsquare.accounts.models import Membership, OrgRole
+from townsquare.catalog.models import Organization
+from townsquare.readiness.models import InventoryItem, Program
+
+DONE = {InventoryItem.State.PREPARING, InventoryItem.State.PUBLISHED}
+
+
+@dataclass
+class Bar:
+    """A share of a whole, as a chart draws it (``percent`` of the width)."""
+
+    label: str
+    count: int
+    total: int
+    kind: str = ""
+    offset: float = 0.0  # where it starts, stacked after the bars before it
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.count / self.total, 1) if self.total else 0.0
+
+
+def stacked(bars: list[Bar]) -> list[Bar]:
+    offset = 0.0
+    for bar in bars:
+        bar.offset = offset
+        offset += bar.percent
+    return bars
+
+
+@dataclass
+class Department:
+    name: str
+    slug: str
+    lead: bool  # a steward is named
+    items: int
+    releasable: int
+    prepared: int
+    published: int
+
+    @property
+    def bars(self) -> list[Bar]:
+        return stacked(
+            [
+                Bar("published", self.published, self.releasable, "published"),
+                Bar("in preparation", self.prepared - self.published, self.releasable, "preparing"),
+            ]
+        )
+
+
+@dataclass
+class Overview:
+    shortlist: list[Bar] = field(default_factory=list)
+    shortlist_total: int = 0
+    target: int = 5
+    states: list[Bar] = field(default_factory=list)
+    departments: list[Department] = field(default_factory=list)
+
+
+def overview() -> Overview:
+    """In three queries whatever the size of the inventory."""
+    program = Program.objects.order_by("pk").first() or Program()
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    shortlisted: Counter[str] = Counter()
+    for organization_id, state, on_shortlist in InventoryItem.objects.values_list(
+        "organization_id", "state", "on_shortlist"
+    ):
+        counts[organization_id][state] += 1
+        if on_shortlist:
+            shortlisted[state] += 1
+    leads = set(
+        Membership.objects.filter(role=OrgRole.STEWARD).values_list("organization_id", flat=True)
+    )
+    total = sum(shortlisted.values())
+    found = Overview(shortlist_total=total, target=program.shortlist_target)
+    found.shortlist = stacked(
+        [
+            Bar("published", shortlisted[InventoryItem.State.PUBLISHED], total, "published"),
+            Bar("in preparation", shortlisted[InventoryItem.State.PREPARING], total, "preparing"),
+            Bar(
+                "not started",
+                total
+                - shortlisted[InventoryItem.State.PUBLISHED]
+                - shortlisted[InventoryItem.State.PREPARING],
+                total,
+                "waiting",
+            ),
+        ]
+    )
+    everything = Counter[str]()
+    for by_state in counts.values():
+        everything.update(by_state)
+    items = sum(everything.values())
+    found.states = stacked(
+        [
+            Bar(str(label), everything[value], items, value.replace(" ", "-"))
+            for value, label in InventoryItem.State.choices
+        ]
+    )
+    for organization in Organization.objects.order_by("name"):
+        by_state = counts.get(organization.pk, Counter())
+        found.departments.append(
+            Department(
+                organization.name,
+                organization.slug,
+                organization.pk in leads,
+                sum(by_state.values()),
+                sum(by_state.values()) - by_state[InventoryItem.State.NOT_RELEASABLE],
+                sum(by_state[state] for state in DONE),
+                by_state[InventoryItem.State.PUBLISHED],
+            )
+        )
+    return found
