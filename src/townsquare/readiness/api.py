@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -101,9 +102,15 @@ def program_set(request: ApiRequest, payload: ProgramIn) -> dict[str, Any]:
 
 
 @router.get("/program/ranking", summary="The inventory by priority, each item with why")
-def ranking(request: ApiRequest, department: str = "") -> list[dict[str, Any]]:
-    entries = selectors.ranked_inventory(actor=request.auth, organization=department)
-    return [ranked_out(entry) for entry in entries]
+def ranking(
+    request: ApiRequest, department: str = "", offset: int = 0, limit: int = 100
+) -> dict[str, Any]:
+    if offset < 0 or not 1 <= limit <= 1000:
+        raise ValidationError({"limit": "offset is 0 or more; limit is from 1 to 1000."})
+    total, entries = selectors.ranked_inventory(
+        actor=request.auth, organization=department, start=offset, stop=offset + limit
+    )
+    return {"total": total, "items": [ranked_out(entry) for entry in entries]}
 
 
 @router.get("/program/shortlist", summary="The launch shortlist, its target and its warnings")

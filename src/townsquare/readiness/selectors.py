@@ -53,9 +53,13 @@ def program() -> Program:
     return found if found is not None else Program.objects.create()
 
 
-def ranked_inventory(*, actor: Actor, organization: str = "") -> list[priority.Ranked]:
-    """The items the actor sees, highest priority first, each with why it ranks there."""
-    return priority.ranked(inventory_items(actor=actor, organization=organization), program())
+def ranked_inventory(
+    *, actor: Actor, organization: str = "", start: int = 0, stop: int | None = None
+) -> tuple[int, list[priority.Ranked]]:
+    """How many items the actor sees, and those ranked ``start`` to ``stop``, highest priority
+    first, each with why it ranks there."""
+    items = inventory_items(actor=actor, organization=organization)
+    return priority.ranked_slice(items, program(), start, stop if stop is not None else 10**9)
 
 
 @dataclass

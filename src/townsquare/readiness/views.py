@@ -40,6 +40,13 @@ def _paged(request: HttpRequest, found: Any) -> tuple[list[Any], Pages, int]:
     return list(page.object_list), Pages(page.number, paginator.num_pages), paginator.count
 
 
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page") or 1))
+    except ValueError:
+        return 1
+
+
 def _departments(request: HttpRequest) -> list[tuple[str, str]]:
     kept = policies.kept_organizations(request.user)
     organizations = Organization.objects.order_by("name")
@@ -206,8 +213,14 @@ def priorities(request: HttpRequest) -> HttpResponse:
             messages.success(request, "The priorities were saved.")
             return redirect("readiness:priorities")
     department = request.GET.get("department", "")
-    ranked = selectors.ranked_inventory(actor=request.user, organization=department)
-    shown, pages, total = _paged(request, ranked)
+    page = _page_number(request)
+    total, shown = selectors.ranked_inventory(
+        actor=request.user,
+        organization=department,
+        start=(page - 1) * PER_PAGE,
+        stop=page * PER_PAGE,
+    )
+    pages = Pages(page, max(1, -(-total // PER_PAGE)))
     return render(
         request,
         "readiness/priorities.html",

@@ -52,7 +52,8 @@ def test_the_ranked_list_says_why_each_item_ranks_where_it_does(
     item(public_works, "PW-1", "Zoning", public_requests=12, purpose=3, transparency=2)
     item(public_works, "PW-2", "Payroll", sensitivity=3, effort=2, transparency=1)
     item(public_works, "PW-3", "Permits", failed_searches=3, services=2)
-    ranked = selectors.ranked_inventory(actor=coordinator)
+    total, ranked = selectors.ranked_inventory(actor=coordinator)
+    assert total == 3
     assert [r.item.identifier for r in ranked] == ["PW-1", "PW-3", "PW-2"]
     assert [r.rank for r in ranked] == [1, 2, 3]
     assert ranked[0].reasons[0] == "+9.0 public requests and nominations (12, weight 3)"
@@ -62,9 +63,9 @@ def test_the_ranked_list_says_why_each_item_ranks_where_it_does(
 def test_the_coordinators_weights_change_the_order(public_works: Any, coordinator: Any) -> None:
     item(public_works, "PW-1", "Wanted but sensitive", public_requests=7, purpose=1, sensitivity=3)
     item(public_works, "PW-2", "Useful", services=2)
-    assert selectors.ranked_inventory(actor=coordinator)[0].item.identifier == "PW-1"
+    assert selectors.ranked_inventory(actor=coordinator)[1][0].item.identifier == "PW-1"
     services.program_set(actor=coordinator, weights={"sensitivity": 10})
-    assert selectors.ranked_inventory(actor=coordinator)[0].item.identifier == "PW-2"
+    assert selectors.ranked_inventory(actor=coordinator)[1][0].item.identifier == "PW-2"
     event = last("program.priorities_set")
     assert (
         event.before["weights"]["sensitivity"] == 2 and event.after["weights"]["sensitivity"] == 10
@@ -141,7 +142,7 @@ def test_shortlisting_moves_the_state_and_is_recorded(public_works: Any, coordin
 def test_the_ranking_and_the_shortlist_over_the_api(public_works: Any, coordinator: Any) -> None:
     item(public_works, "PW-1", "Zoning", public_requests=12)
     client = api(coordinator)
-    ranking = client.get("/api/v1/program/ranking").json()
+    ranking = client.get("/api/v1/program/ranking").json()["items"]
     assert ranking[0]["rank"] == 1 and ranking[0]["why"][0].startswith("+9.0 public requests")
     assert ranking[0]["factors"]["public_requests"] == {"value": 12, "points": 3.0, "weight": 3}
     assert client.post("/api/v1/inventory/PW-1/shortlist").json()["on_shortlist"] is True
