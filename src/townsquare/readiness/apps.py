@@ -7,5 +7,6 @@ class ReadinessConfig(AppConfig):
     verbose_name = "Launch readiness"
 
     def ready(self) -> None:
-        # Importing the milestones registers them where the catalog reports a publication.
-        from townsquare.readiness import milestones  # noqa: F401
+        # Importing the milestones registers them where the catalog reports a publication,
+        # the reminders with the workers' watchdog.
+        from townsquare.readiness import milestones, reminders  # noqa: F401

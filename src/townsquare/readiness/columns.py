@@ -102,6 +102,7 @@ COLUMNS = [
     Column("sensitivity", scale),
     Column("source_quality_risk", scale),
     Column("risk_resolved", yes_no),
+    Column("verified", yes_no),
 ]
 BY_NAME = {column.name: column for column in COLUMNS}
 RELATIONS = {"department", "steward", "dataset"}

@@ -8,7 +8,7 @@ from functools import cached_property
 from django.http import HttpRequest
 
 from townsquare.governance import context
-from townsquare.readiness import policies
+from townsquare.readiness import policies, selectors
 
 
 class May(context.May):
@@ -19,6 +19,11 @@ class May(context.May):
     @cached_property
     def run_program(self) -> bool:
         return policies.can_run_program(self.actor)
+
+    @cached_property
+    def guide_launch(self) -> bool:
+        """The portal is preparing and the person runs the program: show the way."""
+        return policies.can_run_program(self.actor) and not selectors.launched()
 
 
 def may(request: HttpRequest) -> dict[str, May]:

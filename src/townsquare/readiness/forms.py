@@ -40,6 +40,9 @@ class ItemForm(forms.Form):
     state = forms.ChoiceField(choices=InventoryItem.State.choices)
     dataset = forms.CharField(required=False, help_text="The published dataset's slug.")
     risk_resolved = forms.BooleanField(required=False, label="Its marked risks are handled")
+    verified = forms.BooleanField(
+        required=False, label="Verified with the working group (the entry is right)"
+    )
 
     def __init__(
         self, *args: Any, departments: list[tuple[str, str]], editing: bool, **kwargs: Any
@@ -63,6 +66,7 @@ class ItemForm(forms.Form):
     def initial_for(item: InventoryItem) -> dict[str, Any]:
         initial: dict[str, Any] = {c.name: columns.cell(item, c.name) for c in columns.COLUMNS}
         initial["risk_resolved"] = item.risk_resolved
+        initial["verified"] = item.verified
         return initial
 
     def values(self) -> dict[str, Any]:

@@ -108,6 +108,9 @@ class InventoryItem(models.Model):
     risk_resolved = models.BooleanField(
         default=False, help_text="The risks marked were reviewed and are handled."
     )
+    verified = models.BooleanField(
+        default=False, help_text="Reviewed with the working group: the entry is right."
+    )
     on_shortlist = models.BooleanField(
         "on the launch shortlist", default=False, help_text="Chosen by a coordinator."
     )
@@ -229,3 +232,14 @@ class Announcement(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Reminder(models.Model):
+    """A reminder mail sent once (the key names what and which stage): several workers never
+    send it twice."""
+
+    key = models.CharField(max_length=200, unique=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.key

@@ -46,6 +46,7 @@ class Department:
     releasable: int
     prepared: int
     published: int
+    verified: int
 
     @property
     def bars(self) -> list[Bar]:
@@ -70,11 +71,13 @@ def overview() -> Overview:
     """In three queries whatever the size of the inventory."""
     program = Program.objects.order_by("pk").first() or Program()
     counts: dict[int, Counter[str]] = defaultdict(Counter)
+    verified: Counter[int] = Counter()
     shortlisted: Counter[str] = Counter()
-    for organization_id, state, on_shortlist in InventoryItem.objects.values_list(
-        "organization_id", "state", "on_shortlist"
+    for organization_id, state, on_shortlist, checked in InventoryItem.objects.values_list(
+        "organization_id", "state", "on_shortlist", "verified"
     ):
         counts[organization_id][state] += 1
+        verified[organization_id] += checked
         if on_shortlist:
             shortlisted[state] += 1
     leads = set(
@@ -117,6 +120,7 @@ def overview() -> Overview:
                 sum(by_state.values()) - by_state[InventoryItem.State.NOT_RELEASABLE],
                 sum(by_state[state] for state in DONE),
                 by_state[InventoryItem.State.PUBLISHED],
+                verified[organization.pk],
             )
         )
     return found

@@ -9,6 +9,7 @@ from townsquare.accounts.models import OrgRole
 from townsquare.accounts.policies import has_org_role, is_coordinator, is_member, is_signed_in
 from townsquare.accounts.selectors import organization_ids_with_role, roles_by_organization
 from townsquare.core.actors import Actor
+from townsquare.governance.selectors import signatories
 from townsquare.readiness.models import ChecklistItem, InventoryItem
 
 
@@ -60,8 +61,15 @@ def can_tick(actor: Actor, item: ChecklistItem) -> bool:
 
 
 def works_before_launch(actor: Actor) -> bool:
-    """Staff (members of a department, coordinators, admins) use the portal before it launches."""
-    return can_see_inventory(actor)
+    """Staff (members of a department, coordinators, admins) and the governance documents'
+    signatories use the portal before it launches."""
+    if can_see_inventory(actor):
+        return True
+    return (
+        is_signed_in(actor)
+        and actor.pk is not None
+        and signatories().filter(user_id=actor.pk).exists()
+    )
 
 
 def can_launch(actor: Actor) -> bool:

@@ -41,3 +41,4 @@ class ItemIn(Schema):
     sensitivity: int | None = None
     source_quality_risk: int | None = None
     risk_resolved: bool | None = None
+    verified: bool | None = Field(None, description="Reviewed with the working group.")

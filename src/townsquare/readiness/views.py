@@ -19,7 +19,7 @@ from townsquare.accounts.selectors import user_by_username
 from townsquare.catalog.models import Organization
 from townsquare.core.errors import Invalid, PermissionDenied
 from townsquare.core.views import domain_errors, run_service
-from townsquare.readiness import overview, policies, rows, selectors, services, sheets
+from townsquare.readiness import guide, overview, policies, rows, selectors, services, sheets
 from townsquare.readiness.factors import DEFAULT_WEIGHTS, FACTORS
 from townsquare.readiness.forms import ItemForm, PrioritiesForm, UploadForm
 from townsquare.readiness.models import InventoryItem
@@ -268,6 +268,7 @@ def readiness(request: HttpRequest) -> HttpResponse:
             "form": form,
             "may_run": may_run,
             "program": selectors.program(),
+            "steps": guide.steps(found, selectors.launched()),
             "launch_form": LaunchForm(),
             "before_launch_open": settings.BEFORE_LAUNCH == "open",
         },

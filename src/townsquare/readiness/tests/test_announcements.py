@@ -20,7 +20,8 @@ from townsquare.audit.tests.helpers import last
 from townsquare.catalog import services as catalog
 from townsquare.core.actors import SYSTEM
 from townsquare.core.errors import PermissionDenied
-from townsquare.readiness import announcements, services
+from townsquare.datastore.models import DataVersion
+from townsquare.readiness import announcements, milestones, services
 from townsquare.readiness.models import Announcement, InventoryItem, Milestone
 
 pytestmark = pytest.mark.django_db
@@ -74,20 +75,23 @@ def test_an_items_dataset_published_publishes_the_item(public_works: Any) -> Non
     assert item.state == "published"
 
 
-def test_the_launch_is_a_milestone_whose_announcement_the_coordinator_publishes(
-    coordinator: Any, settings: Any
+def test_the_launch_is_a_milestone_and_publishes_its_announcement(
+    public_works: Any, coordinator: Any
 ) -> None:
     services.program_launch(actor=coordinator, override="Council meeting tonight.")
-    draft = Milestone.objects.get(key="launch").announcement
+    announcement = Milestone.objects.get(key="launch").announcement
+    assert announcement.state == "published"
+    assert "Our open data portal is live" in Client().get("/").content.decode()  # latest news
+    assert "Our open data portal is live" in Client().get("/announcements").content.decode()
+    publish(public_works, "street-trees")  # a later milestone's draft waits for the coordinator
     client = Client()
     client.force_login(coordinator)
     page = client.get("/program/announcements").content.decode()
-    assert "Our open data portal is live" in page and "milestone: The portal launched" in page
+    assert "Public Works publishes its first dataset" in page
+    draft = Milestone.objects.get(key=f"first-dataset:{public_works.pk}").announcement
     client.post(f"/program/announcements/{draft.pk}/publish")
     draft.refresh_from_db()
     assert draft.state == "published"
-    assert "Our open data portal is live" in Client().get("/").content.decode()  # latest news
-    assert "Our open data portal is live" in Client().get("/announcements").content.decode()
 
 
 def test_the_feed_is_valid_atom_with_what_is_shown(coordinator: Any) -> None:
@@ -173,3 +177,31 @@ def test_announcements_and_milestones_over_the_api(public_works: Any, coordinato
     milestones = client.get("/api/v1/program/milestones").json()
     assert milestones[0]["key"] == f"first-dataset:{public_works.pk}"
     assert Client().get("/api/v1/program/milestones").status_code in (401, 403)
+
+
+def test_a_year_of_on_time_updates_is_a_milestone_once(public_works: Any) -> None:
+    dataset = publish(public_works, "street-lights", accrual_periodicity="R/P1M")
+    now = timezone.now()
+    for number, days_ago in enumerate(range(380, 0, -30), start=1):
+        DataVersion.objects.create(
+            dataset=dataset,
+            number=number,
+            status="ready",
+            source_name="a.csv",
+            finished_at=now - timedelta(days=days_ago),
+        )
+    assert milestones.on_time_years() == [f"on-time-year:{dataset.pk}"]
+    assert milestones.on_time_years() == []  # once
+    draft = Milestone.objects.get(key=f"on-time-year:{dataset.pk}").announcement
+    assert draft.state == "draft" and "every time it said it would" in draft.body
+
+
+def test_a_late_update_in_the_year_is_no_milestone() -> None:
+    now = timezone.now()
+    monthly = timedelta(days=30.4)
+    steady = [now - timedelta(days=d) for d in range(380, 0, -30)]
+    assert milestones.on_time(steady, monthly, now)
+    gap = [u for u in steady if not (now - timedelta(days=200) < u < now - timedelta(days=140))]
+    assert not milestones.on_time(gap, monthly, now)
+    assert not milestones.on_time(steady[1:], monthly, now)  # not a whole year yet
+    assert not milestones.on_time(steady[:-2], monthly, now)  # late now

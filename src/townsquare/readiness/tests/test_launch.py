@@ -15,7 +15,7 @@ from django.test import Client
 from townsquare.audit.tests.helpers import last
 from townsquare.core.errors import Conflict, PermissionDenied
 from townsquare.governance import services as governance
-from townsquare.readiness import selectors, services
+from townsquare.readiness import checklist, guide, selectors, services
 from townsquare.readiness.models import Program
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +103,35 @@ def test_a_portal_live_before_the_program_counts_as_launched_on_upgrade(
     )
     migration.launched_already(apps, None)
     assert Program.objects.get().launched_at is not None
+
+
+def test_a_signatory_without_a_role_signs_before_the_launch(
+    coming_soon: None, coordinator: Any, outsider: Any
+) -> None:
+    client = Client()
+    client.force_login(outsider)
+    page = client.get("/datasets").content.decode()
+    assert "is coming soon" in page and "has no role in preparing the portal" in page
+    governance.signatory_set(actor=coordinator, kind="policy", role="Mayor", user=outsider)
+    assert "is coming soon" not in client.get("/datasets").content.decode()
+
+
+def test_the_guide_lists_the_steps_in_order_with_the_next_ones_to_do(
+    prepared: Any, coordinator: Any
+) -> None:
+    found = guide.steps(checklist.evaluate(), launched=False)
+    assert [s.title for s in found] == [
+        "Write the purpose",
+        "Add the departments and their people",
+        "Draft the governance policy and name its signatories",
+        "Build the inventory",
+        "Choose the launch shortlist",
+        "Prepare and publish the shortlisted datasets through sign-off",
+        "Launch",
+    ]
+    assert [s.done for s in found] == [True] * 6 + [False]
+    client = Client()
+    client.force_login(coordinator)
+    page = client.get("/program/readiness").content.decode()
+    assert "Getting started" in page and '<li class="done"><a href="/purpose/edit">' in page
+    assert "This portal is preparing its launch" in client.get("/datasets").content.decode()

@@ -181,7 +181,7 @@ def test_the_program_page_charts_the_plan_and_each_departments_progress(
     client.force_login(coordinator)
     page = client.get("/program").content.decode()
     assert 'aria-label="published: 1 of 2; in preparation: 1 of 2; not started: 0 of 2"' in page
-    assert "3 items in the inventory (2 releasable)" in page  # Public Works
+    assert "3 items in the inventory (2 releasable, 0 verified with the working group)" in page
     assert "<strong>No lead</strong>" in page  # Parks has no steward
     assert signed_in(steward).get("/program").status_code == 200
     assert signed_in(outsider).get("/program").status_code == 403
