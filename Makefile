@@ -7,7 +7,7 @@ TOWNSQUARE := $(BIN)/townsquare
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/townsquare
 # The SQLite run measures coverage (of src/townsquare, tests and migrations left out); below
 # this percentage the build fails. Raise it as coverage grows; never lower it.
-COVERAGE_FLOOR ?= 93
+COVERAGE_FLOOR ?= 94
 # The suite runs on one worker per core (pytest-xdist), at most four: each has its own test
 # database and file storage.
 TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(min(4, os.cpu_count() or 1))')

@@ -30,6 +30,7 @@ def main(argv: list[str]) -> int:
             "report",
             f"--data-file={data}",
             "--format=total",
+            "--precision=2",
             f"--fail-under={floor}",
         ],
         capture_output=True,

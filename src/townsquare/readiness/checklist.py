@@ -17,6 +17,7 @@ from django.utils import timezone
 from townsquare.accounts.models import Membership, OrgRole, User
 from townsquare.catalog.models import Dataset, Organization
 from townsquare.catalog.vocabularies import State
+from townsquare.datastore.models import DataVersion
 from townsquare.datastore.selectors import published_version
 from townsquare.governance.models import ApprovalPolicy, Change, Document
 from townsquare.governance.selectors import current_document
@@ -239,26 +240,11 @@ def dataset_checks(item: InventoryItem, program: Program) -> list[Check]:
         return [started]
     edit = reverse("catalog:dataset-edit", args=[dataset.slug])
     version = published_version(dataset)
-    report = report_of(version) if version is not None else None
-    measured = score(dataset, version.fields if version else None)
+    fields = version.fields if version else None
+    measured = score(dataset, fields)
     return [
         _published(item, dataset, **where),
-        _check(
-            "dataset_errors",
-            f"{item.title} has no blocking errors",
-            report is None or report.errors == 0,
-            f"Its data has {report.errors if report else 0} blocking error(s).",
-            reverse("catalog:dataset", args=[dataset.slug]),
-            **where,
-        ),
-        _check(
-            "dataset_privacy",
-            f"{item.title} has its privacy findings resolved",
-            gate.cleared(version),
-            "Personal data the privacy scan found waits for a steward or a privacy officer.",
-            reverse("catalog:dataset", args=[dataset.slug]),
-            **where,
-        ),
+        *_data(item, dataset, version),
         _check(
             "dataset_score",
             f"{item.title} scores at least {program.min_score} for its metadata",
@@ -267,7 +253,33 @@ def dataset_checks(item: InventoryItem, program: Program) -> list[Check]:
             edit,
             **where,
         ),
-        *_criteria(item, dataset, version.fields if version else None, edit),
+        *_criteria(item, dataset, fields, edit),
+    ]
+
+
+def _data(item: InventoryItem, dataset: Dataset, version: DataVersion | None) -> list[Check]:
+    """The published data's checks: no blocking quality errors, the privacy findings cleared."""
+    report = report_of(version) if version is not None else None
+    page = reverse("catalog:dataset", args=[dataset.slug])
+    return [
+        _check(
+            "dataset_errors",
+            f"{item.title} has no blocking errors",
+            report is None or report.errors == 0,
+            f"Its data has {report.errors if report else 0} blocking error(s).",
+            page,
+            scope="dataset",
+            subject=item.title,
+        ),
+        _check(
+            "dataset_privacy",
+            f"{item.title} has its privacy findings resolved",
+            gate.cleared(version),
+            "Personal data the privacy scan found waits for a steward or a privacy officer.",
+            page,
+            scope="dataset",
+            subject=item.title,
+        ),
     ]
 
 

@@ -22,63 +22,76 @@ class Step:
     url: str
 
 
+# (what it needs done, title, how, the page): in the order a new portal takes them.
+STEPS = [
+    (
+        "purpose",
+        "Write the purpose",
+        "Why the town shares data, in a few sentences: it opens the home page.",
+        "governance:purpose-edit",
+    ),
+    (
+        "people",
+        "Add the departments and their people",
+        "Each department with a steward who publishes, an approver who signs off and a privacy "
+        "officer, and a coordinator who runs the program: invite people and name the "
+        "coordinator on the People page, give roles on each department's Members page.",
+        "catalog:organizations",
+    ),
+    (
+        "policy",
+        "Draft the governance policy and name its signatories",
+        "Who signs it, then the policy itself: it takes effect once they have signed.",
+        "governance:signatories",
+    ),
+    (
+        "inventory_coverage",
+        "Build the inventory",
+        "Every data asset of at least 80% of the departments, published or not; import the "
+        "spreadsheet you keep.",
+        "readiness:inventory",
+    ),
+    (
+        "shortlist",
+        "Choose the launch shortlist",
+        "A few high-demand, high-value datasets from the ranking.",
+        "readiness:priorities",
+    ),
+    (
+        "datasets",
+        "Prepare and publish the shortlisted datasets through sign-off",
+        "Start each as a draft from its inventory item, complete it, submit it; its approvers "
+        "sign it off.",
+        "readiness:inventory",
+    ),
+    (
+        "launched",
+        "Launch",
+        "When the checklist passes (or with your reason): the portal opens to the public.",
+        "readiness:checklist",
+    ),
+]
+
+
 def steps(readiness: Readiness, launched: bool) -> list[Step]:
+    done = _done(readiness, launched)
+    return [
+        Step(number, title, done[key], how, reverse(page))
+        for number, (key, title, how, page) in enumerate(STEPS, start=1)
+    ]
+
+
+def _done(readiness: Readiness, launched: bool) -> dict[str, bool]:
     passed = {c.key for c in readiness.checks if c.passed}
-    keys = {c.key for c in readiness.checks}
     organizations = Organization.objects.count()
     led = Membership.objects.filter(role=OrgRole.STEWARD).values("organization").distinct()
-    datasets_done = "shortlist" in passed and not any(
-        c.scope == "dataset" and not c.passed for c in readiness.checks
-    )
-    plan = [
-        (
-            "Write the purpose",
-            "purpose" in passed,
-            "Why the town shares data, in a few sentences: it opens the home page.",
-            reverse("governance:purpose-edit"),
-        ),
-        (
-            "Add the departments and their people",
-            organizations > 0 and led.count() == organizations and "coordinator" in passed,
-            "Each department with a steward who publishes, an approver who signs off and a "
-            "privacy officer, and a coordinator who runs the program: invite people and name "
-            "the coordinator on the People page, give roles on each department's Members page.",
-            reverse("catalog:organizations"),
-        ),
-        (
-            "Draft the governance policy and name its signatories",
-            "policy" in passed,
-            "Who signs it, then the policy itself: it takes effect once they have signed.",
-            reverse("governance:signatories"),
-        ),
-        (
-            "Build the inventory",
-            "inventory_coverage" in passed,
-            "Every data asset of at least 80% of the departments, published or not; import "
-            "the spreadsheet you keep.",
-            reverse("readiness:inventory"),
-        ),
-        (
-            "Choose the launch shortlist",
-            "shortlist" in passed and "shortlist" in keys,
-            "A few high-demand, high-value datasets from the ranking.",
-            reverse("readiness:priorities"),
-        ),
-        (
-            "Prepare and publish the shortlisted datasets through sign-off",
-            datasets_done,
-            "Start each as a draft from its inventory item, complete it, submit it; its "
-            "approvers sign it off.",
-            reverse("readiness:inventory") + "?state=shortlisted",
-        ),
-        (
-            "Launch",
-            launched,
-            "When the checklist passes (or with your reason): the portal opens to the public.",
-            reverse("readiness:checklist"),
-        ),
-    ]
-    return [
-        Step(number, title, done, how, url)
-        for number, (title, done, how, url) in enumerate(plan, start=1)
-    ]
+    return {
+        "purpose": "purpose" in passed,
+        "people": organizations > 0 and led.count() == organizations and "coordinator" in passed,
+        "policy": "policy" in passed,
+        "inventory_coverage": "inventory_coverage" in passed,
+        "shortlist": "shortlist" in passed,
+        "datasets": "shortlist" in passed
+        and not any(c.scope == "dataset" and not c.passed for c in readiness.checks),
+        "launched": launched,
+    }

@@ -68,7 +68,7 @@ class Overview:
 
 
 def overview() -> Overview:
-    """In three queries whatever the size of the inventory."""
+    """In four queries whatever the size of the inventory."""
     program = Program.objects.order_by("pk").first() or Program()
     counts: dict[int, Counter[str]] = defaultdict(Counter)
     verified: Counter[int] = Counter()
@@ -80,44 +80,54 @@ def overview() -> Overview:
         verified[organization_id] += checked
         if on_shortlist:
             shortlisted[state] += 1
-    leads = set(
-        Membership.objects.filter(role=OrgRole.STEWARD).values_list("organization_id", flat=True)
-    )
-    total = sum(shortlisted.values())
-    found = Overview(shortlist_total=total, target=program.shortlist_target)
-    found.shortlist = stacked(
-        [
-            Bar("published", shortlisted[InventoryItem.State.PUBLISHED], total, "published"),
-            Bar("in preparation", shortlisted[InventoryItem.State.PREPARING], total, "preparing"),
-            Bar(
-                "not started",
-                total
-                - shortlisted[InventoryItem.State.PUBLISHED]
-                - shortlisted[InventoryItem.State.PREPARING],
-                total,
-                "waiting",
-            ),
-        ]
-    )
     everything = Counter[str]()
     for by_state in counts.values():
         everything.update(by_state)
-    items = sum(everything.values())
-    found.states = stacked(
+    return Overview(
+        shortlist=_plan(shortlisted),
+        shortlist_total=sum(shortlisted.values()),
+        target=program.shortlist_target,
+        states=stacked(
+            [
+                Bar(
+                    str(label), everything[value], sum(everything.values()), value.replace(" ", "-")
+                )
+                for value, label in InventoryItem.State.choices
+            ]
+        ),
+        departments=_departments(counts, verified),
+    )
+
+
+def _plan(shortlisted: Counter[str]) -> list[Bar]:
+    """The shortlist: published, in preparation, not started."""
+    total = sum(shortlisted.values())
+    published = shortlisted[InventoryItem.State.PUBLISHED]
+    preparing = shortlisted[InventoryItem.State.PREPARING]
+    return stacked(
         [
-            Bar(str(label), everything[value], items, value.replace(" ", "-"))
-            for value, label in InventoryItem.State.choices
+            Bar("published", published, total, "published"),
+            Bar("in preparation", preparing, total, "preparing"),
+            Bar("not started", total - published - preparing, total, "waiting"),
         ]
     )
+
+
+def _departments(counts: dict[int, Counter[str]], verified: Counter[int]) -> list[Department]:
+    leads = set(
+        Membership.objects.filter(role=OrgRole.STEWARD).values_list("organization_id", flat=True)
+    )
+    found = []
     for organization in Organization.objects.order_by("name"):
         by_state = counts.get(organization.pk, Counter())
-        found.departments.append(
+        items = sum(by_state.values())
+        found.append(
             Department(
                 organization.name,
                 organization.slug,
                 organization.pk in leads,
-                sum(by_state.values()),
-                sum(by_state.values()) - by_state[InventoryItem.State.NOT_RELEASABLE],
+                items,
+                items - by_state[InventoryItem.State.NOT_RELEASABLE],
                 sum(by_state[state] for state in DONE),
                 by_state[InventoryItem.State.PUBLISHED],
                 verified[organization.pk],

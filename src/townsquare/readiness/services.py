@@ -178,20 +178,7 @@ def program_set(
     lowest metadata score a launch dataset may have."""
     if not policies.can_run_program(actor):
         raise PermissionDenied("Only coordinators set the priorities.", attempt="program.set")
-    problems = [
-        {"field": f"weights.{name}", "message": message}
-        for name, message in _weight_problems(weights or {}).items()
-    ]
-    if shortlist_target is not None and not (
-        isinstance(shortlist_target, int) and 1 <= shortlist_target <= 100
-    ):
-        problems.append(
-            {"field": "shortlist_target", "message": "The target is a number from 1 to 100."}
-        )
-    if min_score is not None and not (type(min_score) is int and 0 <= min_score <= 100):
-        problems.append({"field": "min_score", "message": "The score is a number from 0 to 100."})
-    if review_months is not None and not (type(review_months) is int and 1 <= review_months <= 60):
-        problems.append({"field": "review_months", "message": "Review every 1 to 60 months."})
+    problems = _program_problems(weights or {}, shortlist_target, min_score, review_months)
     if problems:
         raise Invalid("The priorities have problems; see errors.", problems)
     with transaction.atomic():
@@ -210,6 +197,23 @@ def program_set(
         after = _program_values(program)
         audit.record(actor, "program.priorities_set", program, before=before, after=after)
     return program
+
+
+def _program_problems(
+    weights: dict[str, Any], shortlist_target: Any, min_score: Any, review_months: Any
+) -> list[dict[str, str]]:
+    problems = [
+        {"field": f"weights.{name}", "message": message}
+        for name, message in _weight_problems(weights).items()
+    ]
+    for name, value, low, high, message in (
+        ("shortlist_target", shortlist_target, 1, 100, "The target is a number from 1 to 100."),
+        ("min_score", min_score, 0, 100, "The score is a number from 0 to 100."),
+        ("review_months", review_months, 1, 60, "Review every 1 to 60 months."),
+    ):
+        if value is not None and not (type(value) is int and low <= value <= high):
+            problems.append({"field": name, "message": message})
+    return problems
 
 
 def _program_values(program: Program) -> dict[str, Any]:
