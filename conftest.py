@@ -74,6 +74,7 @@ def _fast_isolated_settings(settings: Any, tmp_path: Any) -> None:
     settings.AUDIT_HEAD_FILE = tmp_path / "audit-head.log"
     settings.RATE_LIMITS = {}  # rate limits have their own tests (thousands of requests here)
     settings.BEFORE_LAUNCH = "open"  # the coming-soon page has its own tests (readiness)
+    settings.SCHEDULER_ENABLED = False  # the scheduler's jobs have their own tests (upkeep)
     cache.clear()
 
 

@@ -27,6 +27,7 @@ from townsquare.datastore.api import router as datastore_router
 from townsquare.governance.api import router as governance_router
 from townsquare.quality.api import router as quality_router
 from townsquare.readiness.api import router as readiness_router
+from townsquare.upkeep.api import router as upkeep_router
 
 logger = logging.getLogger(__name__)
 
@@ -143,6 +144,7 @@ api.add_router("/", audit_router, tags=["audit"])
 api.add_router("/", governance_router, tags=["governance"])
 api.add_router("/", quality_router, tags=["quality"])
 api.add_router("/", readiness_router, tags=["readiness"])
+api.add_router("/", upkeep_router, tags=["upkeep"])
 
 
 def problem(

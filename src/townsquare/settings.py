@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "townsquare.audit",
     "townsquare.quality",
     "townsquare.datastore",
+    "townsquare.upkeep",
     "townsquare.readiness",
     "townsquare.demo",
 ]
@@ -198,6 +199,14 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 DATASTORE_MEMORY_LIMIT = env.string("TOWNSQUARE_DATASTORE_MEMORY_LIMIT", "1GB")
 DATASTORE_THREADS = env.integer("TOWNSQUARE_DATASTORE_THREADS", 2, minimum=1)
 DATASTORE_ALLOW_PRIVATE_URLS = env.boolean("TOWNSQUARE_DATASTORE_ALLOW_PRIVATE_URLS", False)
+# Freshness (catalog/freshness.py): the least and the most time between due, overdue and
+# delinquent, in days.
+FRESHNESS_GRACE_DAYS = env.integer("TOWNSQUARE_FRESHNESS_GRACE_DAYS", 1, minimum=1)
+FRESHNESS_MAX_STEP_DAYS = env.integer("TOWNSQUARE_FRESHNESS_MAX_STEP_DAYS", 60, minimum=1)
+# Whether this worker runs the scheduled jobs (upkeep/jobs.py); any number of workers may.
+SCHEDULER_ENABLED = env.boolean("TOWNSQUARE_SCHEDULER", True)
+# Stewards are reminded this many days before a dataset's update is due.
+FRESHNESS_REMINDER_DAYS = env.integer("TOWNSQUARE_FRESHNESS_REMINDER_DAYS", 7, minimum=0)
 DATASTORE_DOWNLOAD_SECONDS = env.integer("TOWNSQUARE_DATASTORE_DOWNLOAD_SECONDS", 600, minimum=1)
 DATASTORE_MAX_UNPACKED_BYTES = env.integer(
     "TOWNSQUARE_DATASTORE_MAX_UNPACKED_BYTES", 10 * 1024**3, minimum=1

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("townsquare.quality.urls")),
     path("", include("townsquare.datastore.urls")),
     path("", include("townsquare.audit.urls")),
+    path("", include("townsquare.upkeep.urls")),
     path("", include("townsquare.readiness.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -9,6 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from townsquare.accounts import mailing
 from townsquare.accounts.models import OrgRole
 from townsquare.core import throttle
 from townsquare.core.mail import send_rendered_later
@@ -49,6 +50,15 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
 
 EXPIRY_CHOICES = [("", "Never"), ("30", "In 30 days"), ("90", "In 90 days"), ("365", "In a year")]
+
+
+class MailForm(forms.Form):
+    wanted = forms.MultipleChoiceField(
+        choices=list(mailing.KINDS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Send me",
+    )
 
 
 class TokenForm(forms.Form):

@@ -17,6 +17,11 @@ class User(AbstractUser):
         default=False,
         help_text="Owns the data program: sets policies, assigns roles, sees every dataset.",
     )
+    mail_unwanted = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The kinds of mail (accounts/mailing.py) the person turned off.",
+    )
 
     class Meta:
         verbose_name = "user"

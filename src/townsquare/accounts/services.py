@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from townsquare.accounts import policies
+from townsquare.accounts import mailing, policies
 from townsquare.accounts.models import ApiToken, Membership, OrgRole, User
 from townsquare.audit import services as audit
 from townsquare.core import mail
@@ -183,6 +183,24 @@ def membership_remove(*, actor: Actor, organization: Any, user: User, role: str)
         organization_id=organization.pk,
     )
     user.__dict__.pop("_org_roles", None)
+
+
+@transaction.atomic
+def mail_choose(*, actor: Actor, user: User, wanted: list[str]) -> User:
+    """Keep the kinds of mail ``user`` gets (the others are turned off). Only the person
+    chooses their own."""
+    if getattr(actor, "pk", None) != user.pk:
+        raise PermissionDenied("Only the person chooses which mails they get.")
+    unknown = [kind for kind in wanted if kind not in mailing.KINDS]
+    if unknown:
+        raise ValidationError({"wanted": f"Unknown kind of mail: {', '.join(unknown)}."})
+    before = list(user.mail_unwanted or [])
+    user.mail_unwanted = mailing.unwanted_from_choices(wanted)
+    user.save(update_fields=["mail_unwanted"])
+    audit.record(
+        actor, "user.mail_chosen", user, before={"off": before}, after={"off": user.mail_unwanted}
+    )
+    return user
 
 
 def hash_token(secret: str) -> str:

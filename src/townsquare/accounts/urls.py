@@ -19,6 +19,7 @@ urlpatterns = [
     path("account/password", views.password_change, name="password-change"),
     path("account", views.account, name="account"),
     path("account/tokens", views.tokens, name="tokens"),
+    path("account/mail", views.mail_choices, name="mail"),
     path("account/tokens/<int:token_id>/revoke", views.token_revoke, name="token-revoke"),
     path("people", views.people, name="people"),
     path("people/<str:username>/site-role", views.site_role, name="site-role"),

@@ -15,9 +15,10 @@ from django.urls import reverse_lazy
 from django.utils.functional import lazy
 from django.views.decorators.http import require_POST
 
-from townsquare.accounts import policies, registration, selectors, services
+from townsquare.accounts import mailing, policies, registration, selectors, services
 from townsquare.accounts.forms import (
     InviteForm,
+    MailForm,
     MemberForm,
     QueuedPasswordResetForm,
     RegisterForm,
@@ -98,6 +99,23 @@ def account(request: SignedInRequest) -> HttpResponse:
             "to_sign": awaiting_signature(actor=request.user),
         },
     )
+
+
+@login_required
+@domain_errors
+def mail_choices(request: SignedInRequest) -> HttpResponse:
+    user = request.user
+    wanted = [kind for kind in mailing.KINDS if kind not in (user.mail_unwanted or [])]
+    form = MailForm(request.POST or None, initial={"wanted": wanted})
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: services.mail_choose(actor=user, user=user, wanted=form.cleaned_data["wanted"]),
+        )
+        if done is not None:
+            messages.success(request, "Your mail choices are saved.")
+            return redirect("accounts:mail")
+    return render(request, "accounts/mail.html", {"form": form})
 
 
 @login_required

@@ -9,11 +9,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from townsquare.accounts import mailing
 from townsquare.accounts.models import Membership, OrgRole, User
 from townsquare.audit import services as audit
 from townsquare.catalog import policies
 from townsquare.catalog.models import AccessGrant, Dataset
-from townsquare.core import mail
 from townsquare.core.actors import Actor
 from townsquare.core.errors import Conflict, PermissionDenied
 
@@ -42,8 +42,9 @@ def access_request(*, actor: Actor, dataset: Dataset, reason: str) -> AccessGran
         ).values("user_id"),
     )
     for person in approvers:
-        mail.send_later(
-            to=[person.email],
+        mailing.send(
+            users=[person],
+            kind="access",
             template="access_requested",
             context={"dataset": dataset.title, "requester": actor.get_username(), "reason": reason},
         )
@@ -79,8 +80,9 @@ def access_decide(
         dataset,
         after={"user": grant.user.username, "comment": grant.comment},
     )
-    mail.send_later(
-        to=[grant.user.email],
+    mailing.send(
+        users=[grant.user],
+        kind="access",
         template="access_decided",
         context={
             "dataset": dataset.title,

@@ -150,6 +150,9 @@ class SearchParams(Schema):
     format: list[str] = Field(default_factory=list)
     license: list[str] = Field(default_factory=list)
     access_level: list[str] = Field(default_factory=list)
+    freshness: list[str] = Field(
+        default_factory=list, description="fresh, due, overdue or delinquent."
+    )
 
 
 @router.get("/datasets", response=SearchOut, summary="Search datasets, with facet counts")

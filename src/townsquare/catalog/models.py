@@ -12,6 +12,7 @@ from django.core.validators import MinLengthValidator
 from django.db import models
 from django.utils import timezone
 
+from townsquare.catalog import freshness
 from townsquare.catalog import validators as v
 from townsquare.catalog.vocabularies import (
     AVAILABILITY_CHOICES,
@@ -109,7 +110,7 @@ class Dataset(models.Model):
     rights = models.CharField(max_length=255, blank=True)
     # Coverage and currency
     accrual_periodicity = models.CharField(
-        "update frequency", max_length=40, blank=True, validators=[v.validate_frequency]
+        "update frequency", max_length=100, blank=True, validators=[v.validate_frequency]
     )
     temporal = models.CharField(
         "temporal coverage", max_length=100, blank=True, validators=[v.validate_temporal]
@@ -140,6 +141,13 @@ class Dataset(models.Model):
     )
     bureau_code = models.JSONField(default=list, blank=True, validators=[v.validate_bureau_codes])
     program_code = models.JSONField(default=list, blank=True, validators=[v.validate_program_codes])
+    # Freshness, kept by the upkeep app's evaluation (the formula is catalog/freshness.py).
+    freshness = models.CharField(
+        max_length=12, blank=True, choices=freshness.State.choices, default=""
+    )
+    update_due_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the next data update is (or was) due."
+    )
     # Portal
     state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
     revision = models.PositiveIntegerField(
@@ -163,6 +171,7 @@ class Dataset(models.Model):
             models.Index(fields=["-modified", "-id"], name="dataset_modified"),
             models.Index(fields=["title", "id"], name="dataset_title"),
             models.Index(fields=["access_level"], name="dataset_access_level"),
+            models.Index(fields=["freshness", "update_due_at"], name="dataset_freshness"),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 
+from townsquare.catalog import freshness
 from townsquare.catalog.models import METADATA_FIELDS, Dataset, Distribution, Organization
 from townsquare.catalog.search import Listed
 from townsquare.catalog.vocabularies import LICENSES_BY_ID
@@ -100,6 +102,7 @@ def dataset_summary(request: HttpRequest, dataset: Listed) -> dict[str, Any]:
         "themes": dataset.themes,
         "formats": dataset.formats,
         "modified": dataset.modified,
+        "freshness": freshness.described(dataset.freshness, dataset.update_due_at, timezone.now()),
         "url": page_url(request, "catalog:dataset", dataset.slug),
     }
 
@@ -118,5 +121,6 @@ def dataset_out(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:
             distribution_out(request, d) for d in dataset.distributions.all() if not d.pending
         ],
         url=page_url(request, "catalog:dataset", dataset.slug),
+        freshness=freshness.described(dataset.freshness, dataset.update_due_at, timezone.now()),
     )
     return data

@@ -157,6 +157,16 @@ class DatasetPatch(_DatasetFields):
     )
 
 
+class FreshnessOut(Schema):
+    state: str = Field(
+        description="fresh, due, overdue, delinquent, or empty: no update frequency with a "
+        "period (formula in docs/api.md)."
+    )
+    label: str
+    due_at: datetime | None = Field(description="When the next data update is (or was) due.")
+    days_late: int = Field(description="Days since the update was due (0 when not due yet).")
+
+
 class DatasetSummary(Schema):
     slug: str
     identifier: str
@@ -169,6 +179,7 @@ class DatasetSummary(Schema):
     themes: list[str]
     formats: list[str]
     modified: datetime
+    freshness: FreshnessOut
     url: str
 
 
@@ -211,6 +222,7 @@ class DatasetOut(Schema):
     revision: int
     created_at: datetime
     updated_at: datetime
+    freshness: FreshnessOut
     url: str
 
 

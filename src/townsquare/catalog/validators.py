@@ -14,6 +14,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 
+from townsquare.catalog import freshness
+
 SCHEMA_DIR = Path(__file__).parent / "data" / "pod-v1.1"
 RESERVED_SLUGS = {"new", "edit", "delete", "search", "api", "admin", "static"}
 
@@ -53,11 +55,20 @@ def _matches(prop: str, value: str) -> bool:
 
 
 def validate_frequency(value: str) -> None:
-    if value and value != "irregular" and not _matches("accrualPeriodicity", value):
-        raise ValidationError(
-            "Use an ISO 8601 repeating duration such as R/P1D (daily), R/P1M (monthly) or "
-            "R/P1Y (yearly), or the word irregular."
-        )
+    """An ISO 8601 repeating duration as DCAT-US writes it, or a word of the Dublin Core, EU or
+    ISO 19115 frequency vocabularies (harvested records carry them; catalog/freshness.py)."""
+    if not value or value == "irregular":
+        return
+    iso = value.upper().startswith("R/P")
+    if (iso and _matches("accrualPeriodicity", value) and freshness.known(value)) or (
+        not iso and freshness.known(value)
+    ):
+        return
+    raise ValidationError(
+        f"{value!r} is not an update frequency: use an ISO 8601 repeating duration such as "
+        "R/P1D (daily), R/P1M (monthly) or R/P1Y (yearly), a Dublin Core or EU frequency word "
+        "(weekly, ANNUAL, http://purl.org/cld/freq/quarterly…), or the word irregular."
+    )
 
 
 def validate_temporal(value: str) -> None:

@@ -12,10 +12,17 @@ from django.template.loader import render_to_string
 
 from townsquare.core.tasks import send_email
 
+PREFERENCES_PATH = "/account/mail"  # accounts' page where each person chooses their mails
+
 
 def render(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
     """``template`` names ``emails/<template>_subject.txt``, ``_body.txt`` and ``_body.html``."""
-    base = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
+    base = {
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
+        "preferences_url": f"{settings.SITE_URL}{PREFERENCES_PATH}",
+        **context,
+    }
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", base).split())
     text = render_to_string(f"emails/{template}_body.txt", base)
     html = render_to_string(f"emails/{template}_body.html", base)
@@ -27,7 +34,20 @@ def send_later(*, to: Sequence[str], template: str, context: dict[str, Any]) -> 
     send_rendered_later(to=to, subject=subject, text=text, html=html)
 
 
+def with_footer(text: str, html: str) -> tuple[str, str]:
+    """Every message ends with the link to the page where the person chooses their mails."""
+    base = {
+        "site_name": settings.SITE_NAME,
+        "preferences_url": f"{settings.SITE_URL}{PREFERENCES_PATH}",
+    }
+    text += render_to_string("emails/_footer.txt", base)
+    if html:
+        html += render_to_string("emails/_footer.html", base)
+    return text, html
+
+
 def send_rendered_later(*, to: Sequence[str], subject: str, text: str, html: str) -> None:
+    text, html = with_footer(text, html)
     recipients = [address for address in to if address]
     if recipients:
         transaction.on_commit(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -247,12 +248,18 @@ def _enqueue(version: DataVersion) -> None:
     transaction.on_commit(lambda: ingest_version.enqueue(version_id=version.pk))
 
 
+# Apps above that react when a version is published (upkeep: the dataset's freshness).
+VERSION_PUBLISHED: list[Callable[[DataVersion], None]] = []
+
+
 def version_publish(version: DataVersion, actor: Actor) -> None:
     """Move the published pointer (the governance workflow decided it may)."""
     before = published_version_number(version.dataset_id)
     PublishedVersion.objects.update_or_create(
         dataset_id=version.dataset_id, defaults={"version": version, "published_at": timezone.now()}
     )
+    for react in VERSION_PUBLISHED:
+        react(version)
     audit.record(
         actor,
         "data_version.published",

@@ -8,8 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
+from townsquare.accounts import mailing
 from townsquare.accounts.models import User
-from townsquare.core import mail
 from townsquare.governance import approval
 from townsquare.governance.models import Change
 
@@ -36,8 +36,9 @@ def review_requested(change: Change) -> None:
     if step is None:
         return
     for person in approvers_of_step(change):
-        mail.send_later(
-            to=[person.email],
+        mailing.send(
+            users=[person],
+            kind="reviews",
             template="review_requested",
             context=_context(
                 change, step_number=change.step + 1, role=approval.role_name(step["role"])
@@ -46,11 +47,12 @@ def review_requested(change: Change) -> None:
     missing = approval.missing_signers(change)
     if missing is None:
         return
-    told = {p.email for p in coordinators()}
+    told = coordinators()
     if change.submitted_by is not None:
-        told.add(change.submitted_by.email)
-    mail.send_later(
-        to=sorted(told),
+        told.append(change.submitted_by)
+    mailing.send(
+        users=told,
+        kind="reviews",
         template="review_stuck",
         context=_context(
             change,
@@ -65,8 +67,9 @@ def decided(change: Change, actor: Any, decision: str, comment: str) -> None:
     submitter = change.submitted_by
     if submitter is None:
         return
-    mail.send_later(
-        to=[submitter.email],
+    mailing.send(
+        users=[submitter],
+        kind="reviews",
         template="review_decided",
         context=_context(
             change,

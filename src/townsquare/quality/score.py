@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-import isodate
 from django.utils import timezone
 
+from townsquare.catalog import freshness
 from townsquare.catalog.models import Dataset
 from townsquare.catalog.vocabularies import FREQUENCY_LABELS, LICENSES_BY_ID
 from townsquare.datastore.models import PublishedVersion
@@ -21,24 +21,6 @@ from townsquare.quality.links import summary
 OPEN_FORMATS = {"CSV", "TSV", "JSON", "NDJSON", "GEOJSON", "PARQUET", "XML", "ODS", "SHP", "KML"}
 DESCRIPTION_CHARS = 100
 Fields = list[dict[str, Any]] | None  # the published version's table schema fields
-# An update frequency allows its period between updates, half the period again, and a day,
-# before the data counts as late.
-
-
-def period_of(periodicity: str) -> timedelta | None:
-    """The period of an ISO 8601 repeating duration (``R/P1M``, ``R/PT6H``, ``R/P18M``…), with
-    months and years at their average length; None for ``irregular`` and anything else."""
-    if not periodicity.upper().startswith("R/P"):
-        return None
-    try:
-        duration = isodate.parse_duration(periodicity[2:])
-    except (isodate.ISO8601Error, ValueError):
-        return None
-    if isinstance(duration, isodate.Duration):  # months and years
-        months = float(duration.years) * 12 + float(duration.months)
-        period: timedelta = duration.tdelta + timedelta(days=months * 30.436875)
-        return period
-    return duration if isinstance(duration, timedelta) and duration > timedelta(0) else None
 
 
 @dataclass
@@ -48,13 +30,12 @@ class Score:
     criteria: list[dict[str, Any]] = field(default_factory=list)
 
 
-def late(periodicity: str, updated: datetime | None, now: datetime | None = None) -> int | None:
-    """Days since the last update when it is later than the update frequency allows."""
-    period = period_of(periodicity)
-    if period is None or updated is None:
-        return None
-    waited = (now or timezone.now()) - updated
-    return waited.days if waited > period * 1.5 + timedelta(days=1) else None
+def late(dataset: Dataset, now: datetime | None = None) -> int | None:
+    """Days since the update was due when the dataset is overdue or delinquent, else None
+    (the formula is catalog/freshness.py)."""
+    now = now or timezone.now()
+    state = freshness.freshness(dataset.accrual_periodicity, last_update(dataset), now)
+    return state.days_late(now) if state.state in freshness.LATE else None
 
 
 def last_update(dataset: Dataset) -> datetime | None:
@@ -90,13 +71,19 @@ def _spatial(dataset: Dataset, fields: Fields) -> Met:
 
 
 def _update_frequency(dataset: Dataset, fields: Fields) -> Met:
+    """Honoured while fresh or due, half met once overdue, not met once delinquent."""
     if not dataset.accrual_periodicity:
         return 0.0, "The update frequency is not set."
-    days = late(dataset.accrual_periodicity, last_update(dataset))
-    label = FREQUENCY_LABELS.get(dataset.accrual_periodicity, "").lower()
+    now = timezone.now()
+    state = freshness.freshness(dataset.accrual_periodicity, last_update(dataset), now)
+    label = FREQUENCY_LABELS.get(dataset.accrual_periodicity, dataset.accrual_periodicity)
+    met = {"overdue": 0.5, "delinquent": 0.0}.get(state.state, 1.0)
+    if state.due_at is None:  # a frequency without a period is never late
+        return met, ""
     return (
-        0.5 if days is not None else 1.0,
-        f"The data should be updated {label}, but the last update was {days} days ago: "
+        met,
+        f"The data should be updated {label.lower()}, but the update due on "
+        f"{state.due_at:%d %B %Y} is {state.days_late(now)} days late: "
         "load fresh data or correct the update frequency.",
     )
 

@@ -13,7 +13,7 @@ from townsquare.datastore import policies as data_policies
 from townsquare.datastore.models import DataVersion, PublishedVersion
 from townsquare.quality import gate, links, policies, services
 from townsquare.quality.models import PrivacySignOff, Report
-from townsquare.quality.score import Score, last_update, late, score
+from townsquare.quality.score import Score, late, score
 
 # Findings whose message is computed from the values (the outlier bounds come from the
 # quartiles): those who may not read the data get these words instead.
@@ -115,7 +115,7 @@ def dashboard(*, actor: Actor, organization: str = "") -> list[DashboardRow]:
                 warnings=report.warnings if report else 0,
                 privacy_open=len(gate.open_findings(version)) if version else 0,
                 broken_links=len(links.summary(dataset).broken),
-                late_days=late(dataset.accrual_periodicity, last_update(dataset)),
+                late_days=late(dataset),
             )
         )
     rows.sort(key=lambda r: (r.score.score, -r.errors, -r.privacy_open, r.dataset.title.lower()))

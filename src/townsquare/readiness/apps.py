@@ -8,5 +8,5 @@ class ReadinessConfig(AppConfig):
 
     def ready(self) -> None:
         # Importing the milestones registers them where the catalog reports a publication,
-        # the reminders with the workers' watchdog.
+        # the reminders' jobs with the scheduler (upkeep).
         from townsquare.readiness import milestones, reminders  # noqa: F401

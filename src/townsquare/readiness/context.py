@@ -7,8 +7,8 @@ from functools import cached_property
 
 from django.http import HttpRequest
 
-from townsquare.governance import context
 from townsquare.readiness import policies, selectors
+from townsquare.upkeep import context
 
 
 class May(context.May):

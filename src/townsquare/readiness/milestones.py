@@ -1,7 +1,7 @@
 """Successes the portal recognizes by itself, once each: the launch, each department's first
 published dataset, the tenth and the fiftieth. Each comes with a ready draft announcement the
 coordinator publishes or dismisses; and a year of a dataset's updates, each on time for its
-update frequency (looked at hourly by the workers). Download counts and the first reuse wait
+update frequency (looked at daily by the scheduler). Download counts and the first reuse wait
 for the engagement work."""
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from townsquare.catalog import freshness
 from townsquare.catalog import services as catalog_services
 from townsquare.catalog.models import Dataset
 from townsquare.catalog.vocabularies import AccessLevel, State
 from townsquare.datastore.models import DataVersion
-from townsquare.quality.score import period_of
 from townsquare.readiness.models import Announcement, InventoryItem, Milestone, Program
 
 COUNTS = (10, 50)
@@ -92,12 +92,12 @@ def dataset_published(dataset: Dataset) -> None:
 
 
 YEAR = timedelta(days=365)
-GRACE = timedelta(days=1)  # uData's day of grace: a harvest or a refresh may come a day late
 
 
 def on_time(updates: list[datetime], period: timedelta, now: datetime) -> bool:
-    """Whether the updates cover the past year with no gap longer than the period (and its day
-    of grace): the first by the year's start, each next in time, the last not yet late."""
+    """Whether the updates cover the past year without ever being overdue (a gap under the
+    period and its step, catalog/freshness.py): the first by the year's start, each next in
+    time, the last not yet late."""
     start = now - YEAR
     before = [u for u in updates if u <= start]
     within = sorted(u for u in updates if start < u <= now)
@@ -105,7 +105,7 @@ def on_time(updates: list[datetime], period: timedelta, now: datetime) -> bool:
         return False
     previous = max(before)
     for update in [*within, now]:
-        if update - previous > period + GRACE:
+        if update - previous > period + freshness.step(period):
             return False
         previous = update
     return True
@@ -126,7 +126,7 @@ def on_time_years(now: datetime | None = None) -> list[str]:
     )
     for dataset in candidates:
         key = f"on-time-year:{dataset.pk}"
-        period = period_of(dataset.accrual_periodicity)
+        period = freshness.period_of(dataset.accrual_periodicity)
         if key in recognized or period is None:
             continue
         updates = [

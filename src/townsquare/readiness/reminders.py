@@ -1,28 +1,28 @@
 """Reminders that the purpose statement or the governance policy is due for its review: to the
 coordinators a month before the date, and again once it is overdue. Each is sent once, whatever
-the number of workers (a unique key per document version and stage). The workers' watchdog
-looks every hour (and recognizes the milestones that come with time)."""
+the number of workers (a unique key per document version and stage). The scheduler runs the
+reminders daily, and the milestones that come with time (a year of on-time updates)."""
 
 from __future__ import annotations
 
-import time
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from townsquare.core import mail, watchdogs
+from townsquare.accounts import mailing
 from townsquare.governance.models import Document
 from townsquare.governance.notices import coordinators
 from townsquare.governance.selectors import current_document
 from townsquare.readiness import milestones
 from townsquare.readiness.checklist import add_months
 from townsquare.readiness.models import Program, Reminder
+from townsquare.upkeep import scheduler
+from townsquare.upkeep.periods import Daily
+from townsquare.upkeep.scheduler import Definition
 
 BEFORE = timedelta(days=30)
-EVERY_SECONDS = 3600
-_last: list[float] = []
 
 
 def review_reminders(now: datetime | None = None) -> list[str]:
@@ -58,8 +58,9 @@ def _once(key: str) -> bool:
 
 def _send(document: Document, due: datetime, stage: str) -> None:
     path = "/purpose/edit" if document.kind == Document.Kind.PURPOSE else "/governance-policy/edit"
-    mail.send_later(
-        to=[person.email for person in coordinators()],
+    mailing.send(
+        users=coordinators(),
+        kind="program",
         template="review_due",
         context={
             "document": document.get_kind_display().lower(),
@@ -71,14 +72,30 @@ def _send(document: Document, due: datetime, stage: str) -> None:
     )
 
 
-def hourly() -> None:
-    """The watchdog's call, at most once an hour in each worker: the reminders due, and the
-    milestones that come with time (a year of on-time updates)."""
-    if _last and time.monotonic() - _last[0] < EVERY_SECONDS:
-        return
-    _last[:] = [time.monotonic()]
-    review_reminders()
-    milestones.on_time_years()
+def _program_reviews(now: datetime) -> str:
+    sent = review_reminders(now)
+    return f"{len(sent)} review reminder{'s' if len(sent) != 1 else ''} sent"
 
 
-watchdogs.register(hourly)
+def _on_time_years(now: datetime) -> str:
+    found = milestones.on_time_years(now)
+    return f"{len(found)} dataset{'s' if len(found) != 1 else ''} recognized"
+
+
+# The launch program's periodic jobs, on the scheduler beside upkeep's own (upkeep/jobs.py).
+PROGRAM_REVIEWS = scheduler.define(
+    Definition(
+        "program-reviews",
+        "Remind the coordinators of the purpose's and the policy's reviews",
+        Daily(time(8)),
+        _program_reviews,
+    )
+)
+ON_TIME_YEARS = scheduler.define(
+    Definition(
+        "on-time-years",
+        "Recognize datasets updated on time for a whole year (a milestone)",
+        Daily(time(4)),
+        _on_time_years,
+    )
+)

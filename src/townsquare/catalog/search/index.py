@@ -28,6 +28,8 @@ def facet_values(dataset: Dataset) -> list[tuple[str, str]]:
     ]
     if dataset.license:
         values.append(("license", dataset.license))
+    if dataset.freshness:
+        values.append(("freshness", dataset.freshness))
     values += [("theme", code) for code in dict.fromkeys(dataset.themes)]
     values += [("keyword", keyword.strip().lower()[:300]) for keyword in dataset.keywords]
     values += [("format", fmt) for fmt in _formats(dataset)]

@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from townsquare.catalog import freshness
 from townsquare.catalog.models import Dataset
 from townsquare.catalog.vocabularies import AccessLevel
 
 _ACCESS_LABELS = dict(AccessLevel.choices)
+_FRESHNESS_LABELS = dict(freshness.State.choices)
 
 
 @dataclass(frozen=True)
@@ -32,10 +34,16 @@ class Listed:
     formats: list[str]
     modified: datetime
     featured: bool
+    freshness: str = ""
+    update_due_at: datetime | None = None
 
     @property
     def access_level_label(self) -> str:
         return str(_ACCESS_LABELS.get(self.access_level, self.access_level))
+
+    @property
+    def freshness_label(self) -> str:
+        return str(_FRESHNESS_LABELS.get(self.freshness, ""))
 
 
 _FIELDS = (
@@ -53,6 +61,8 @@ _FIELDS = (
     "search_document__formats",
     "modified",
     "featured",
+    "freshness",
+    "update_due_at",
 )
 
 
@@ -73,6 +83,8 @@ def listed(ids: list[int]) -> list[Listed]:
             formats=(row[11] or "").split(),
             modified=row[12],
             featured=row[13],
+            freshness=row[14],
+            update_due_at=row[15],
         )
         for row in rows
     }

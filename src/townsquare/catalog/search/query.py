@@ -22,11 +22,12 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
+from townsquare.catalog import freshness
 from townsquare.catalog.models import Dataset, DatasetFacet, FacetTerm, Organization
 from townsquare.catalog.search.listing import Listed, listed
 from townsquare.catalog.vocabularies import LICENSES_BY_ID, THEMES_BY_CODE, AccessLevel
 
-FACETS = ("organization", "theme", "keyword", "format", "license", "access_level")
+FACETS = ("organization", "theme", "keyword", "format", "license", "access_level", "freshness")
 SORTS = ("relevance", "updated", "title")
 MAX_TERMS = 12
 FACET_LIMIT = 20
@@ -290,4 +291,6 @@ def _labels(by_facet: dict[str, list[tuple[str, int]]]) -> dict[tuple[str, str],
             labels[("license", value)] = LICENSES_BY_ID[value].title
     for value, label in AccessLevel.choices:
         labels[("access_level", value)] = str(label)
+    for value, label in freshness.State.choices:
+        labels[("freshness", value)] = str(label)
     return labels

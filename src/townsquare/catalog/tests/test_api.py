@@ -52,6 +52,13 @@ def test_search_contract(client: Client, public_works: Any, make_dataset: Any) -
         "format",
         "license",
         "access_level",
+        "freshness",
+    }
+    assert result["freshness"] == {
+        "state": "",
+        "label": "No schedule",
+        "due_at": None,
+        "days_late": 0,
     }
     assert body["facets"]["organization"][0] == {
         "value": "public-works",

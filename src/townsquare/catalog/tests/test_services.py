@@ -56,7 +56,7 @@ def test_only_stewards_of_the_organization_and_coordinators_create(
     [
         ("title", "", "This field cannot be blank."),
         ("contact_email", "not-an-email", "Enter a valid email address."),
-        ("accrual_periodicity", "monthly", "ISO 8601 repeating duration"),
+        ("accrual_periodicity", "every month", "ISO 8601 repeating duration"),
         ("temporal", "2024-12-31/2020-01-01", "start of the interval is after its end"),
         ("temporal", "last year", "ISO 8601 interval"),
         ("language", ["english!"], "RFC 5646"),

@@ -33,6 +33,7 @@ FACET_TITLES = {
     "format": "Format",
     "license": "License",
     "access_level": "Access level",
+    "freshness": "Freshness",
 }
 
 

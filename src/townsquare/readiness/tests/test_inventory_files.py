@@ -92,7 +92,7 @@ def test_every_bad_row_is_reported_with_its_line_and_field_and_nothing_is_import
 
 def test_model_rules_are_reported_as_row_problems(public_works: Any) -> None:
     rows = [
-        ["PW-005", "Roads", "public-works", "", "weekly", "", "", "", "", ""],
+        ["PW-005", "Roads", "public-works", "", "every week", "", "", "", "", ""],
         ["PW-006", "Jail roster", "public-works", "", "", "", "", "not releasable", "", ""],
         ["PW-008", "Parcels", "public-works", "", "", "", "", "published", "", ""],
     ]

@@ -67,7 +67,7 @@ def test_a_steward_adds_an_item_on_the_page_and_a_bad_one_is_kept_with_its_error
     public_works: Any, steward: Any
 ) -> None:
     client = signed_in(steward)
-    refused = client.post("/program/inventory/new", form(update_frequency="weekly"))
+    refused = client.post("/program/inventory/new", form(update_frequency="every week"))
     assert refused.status_code == 200 and "ISO 8601" in refused.content.decode()
     assert not InventoryItem.objects.exists()
     added = client.post("/program/inventory/new", form())

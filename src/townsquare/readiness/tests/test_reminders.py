@@ -10,10 +10,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from townsquare.core import watchdogs
 from townsquare.governance import services as governance
 from townsquare.governance.models import Document
 from townsquare.readiness import reminders
+from townsquare.upkeep import scheduler
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the mail goes once the row commits
 
@@ -41,10 +41,11 @@ def test_a_review_due_within_a_month_is_told_once_then_again_when_overdue(
     assert mail.outbox[1].subject.startswith("Overdue: the review of the purpose statement")
 
 
-def test_a_review_far_off_sends_nothing_and_the_watchdog_looks_hourly(
+def test_a_review_far_off_sends_nothing_and_the_scheduler_looks_daily(
     coordinator: Any,
 ) -> None:
     _purpose_taking_effect_days_ago(coordinator, 100)
     assert reminders.review_reminders() == []
-    assert reminders.hourly in watchdogs.WATCHDOGS
+    assert scheduler.DEFINITIONS["program-reviews"] is reminders.PROGRAM_REVIEWS
+    assert scheduler.DEFINITIONS["on-time-years"] is reminders.ON_TIME_YEARS
     assert not mail.outbox
