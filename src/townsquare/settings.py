@@ -199,6 +199,9 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 DATASTORE_MEMORY_LIMIT = env.string("TOWNSQUARE_DATASTORE_MEMORY_LIMIT", "1GB")
 DATASTORE_THREADS = env.integer("TOWNSQUARE_DATASTORE_THREADS", 2, minimum=1)
 DATASTORE_ALLOW_PRIVATE_URLS = env.boolean("TOWNSQUARE_DATASTORE_ALLOW_PRIVATE_URLS", False)
+# host:port pairs fetched from even on a private or loopback address (the demo's own sources:
+# `make demo` allows 127.0.0.1:8000); link-local and metadata addresses stay refused.
+DATASTORE_ALLOW_HOSTS = env.string_list("TOWNSQUARE_DATASTORE_ALLOW_HOSTS", [])
 # Freshness (catalog/freshness.py): the least and the most time between due, overdue and
 # delinquent, in days.
 FRESHNESS_GRACE_DAYS = env.integer("TOWNSQUARE_FRESHNESS_GRACE_DAYS", 1, minimum=1)
@@ -208,6 +211,12 @@ SCHEDULER_ENABLED = env.boolean("TOWNSQUARE_SCHEDULER", True)
 # Stewards are reminded this many days before a dataset's update is due.
 FRESHNESS_REMINDER_DAYS = env.integer("TOWNSQUARE_FRESHNESS_REMINDER_DAYS", 7, minimum=0)
 DATASTORE_DOWNLOAD_SECONDS = env.integer("TOWNSQUARE_DATASTORE_DOWNLOAD_SECONDS", 600, minimum=1)
+# How long a download (an upload from a URL, a refresh) waits for the server at each step.
+DATASTORE_READ_TIMEOUT = env.integer("TOWNSQUARE_DATASTORE_READ_TIMEOUT", 30, minimum=1)
+# Scheduled refreshes: failures in a row before the schedule pauses, and the first retry's
+# wait in minutes (doubled at each failure, never past the schedule's own next run).
+REFRESH_MAX_FAILURES = env.integer("TOWNSQUARE_REFRESH_MAX_FAILURES", 5, minimum=1)
+REFRESH_RETRY_MINUTES = env.integer("TOWNSQUARE_REFRESH_RETRY_MINUTES", 5, minimum=1)
 DATASTORE_MAX_UNPACKED_BYTES = env.integer(
     "TOWNSQUARE_DATASTORE_MAX_UNPACKED_BYTES", 10 * 1024**3, minimum=1
 )

@@ -116,6 +116,31 @@ def version_create(
     (``townsquare ingest --publish``; the publication decision honours and audits it)."""
     _check_may_load(actor, dataset, override)
     options = _arrival(_check_options(options or {}), refresh=refresh, override=override)
+    return _created(actor, dataset, upload, options, enqueue)
+
+
+def version_create_refresh(
+    *,
+    actor: Actor,
+    dataset: Dataset,
+    upload: File[Any],
+    options: dict[str, Any],
+    refresh_of: DataVersion | None,
+    enqueue: bool = True,
+) -> Created:
+    """A scheduled refresh's file (upkeep fetched it) as a new version, read with the table
+    schema of ``refresh_of``, the published version it refreshes, so withheld columns stay
+    withheld; the approval policy may publish it without review."""
+    _check_may_load(actor, dataset, override=False)
+    options = _arrival(_check_options(options), refresh=True, override=False)
+    if refresh_of is not None and refresh_of.options.get("schema") is not None:
+        options["schema"] = refresh_of.options["schema"]
+    return _created(actor, dataset, upload, options, enqueue)
+
+
+def _created(
+    actor: Actor, dataset: Dataset, upload: File[Any], options: dict[str, Any], enqueue: bool
+) -> Created:
     content_hash = _hash(upload)
     same = same_content(dataset, content_hash, options)
     if same is not None:

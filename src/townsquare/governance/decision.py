@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from townsquare.catalog.models import Dataset, Distribution
 from townsquare.catalog.vocabularies import AccessLevel, State
 from townsquare.core.errors import Conflict
+from townsquare.datastore import diff
 from townsquare.datastore.models import DataVersion, PublishedVersion
 from townsquare.datastore.selectors import published_version
 from townsquare.governance.models import ApprovalPolicy, Change
@@ -186,6 +187,33 @@ def refresh_checks_pass(version: DataVersion) -> bool:
     before = [(f["name"], f["type"]) for f in published.version.fields]
     report = version.report or {}
     return shape == before and not report.get("cast_failures") and not report.get("ragged_rows")
+
+
+TYPE_WORDS = {"string": "text", "number": "number", "integer": "whole number"}
+
+
+def why_held(version: DataVersion, published: DataVersion | None, verdict: Decision) -> str:
+    """Why a refresh waits for review instead of being published at once, in the stewards'
+    words: the columns or types that changed, values not read, a privacy sign-off, the policy."""
+    if published is None:
+        return "the dataset's first data is reviewed before it is published"
+    compared = diff.compare(published, version)
+    reasons = [
+        f"column `{c['column']}` changed from {TYPE_WORDS.get(c['before'], c['before'])} "
+        f"to {TYPE_WORDS.get(c['after'], c['after'])}"
+        for c in compared["types_changed"]
+    ]
+    reasons += [f"column `{name}` was added" for name in compared["columns_added"]]
+    reasons += [f"column `{name}` was removed" for name in compared["columns_removed"]]
+    report = version.report or {}
+    if report.get("cast_failures") or report.get("ragged_rows"):
+        reasons.append("some values could not be read as their column's type")
+    if verdict.privacy:
+        reasons.append(f"a privacy officer signs off first ({', '.join(verdict.privacy)})")
+    policy = approval_policy_for(version.dataset.organization_id)
+    if not reasons and not policy.auto_publish_refresh:
+        reasons.append("the approval policy reviews every refresh")
+    return "; ".join(reasons) or "the approval policy reviews this version"
 
 
 # --- A change in the working copy, as a whole -------------------------------------------------

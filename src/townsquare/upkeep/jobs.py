@@ -8,13 +8,18 @@ from datetime import datetime, time, timedelta
 
 from townsquare.quality import links
 from townsquare.quality.tasks import check_links
-from townsquare.upkeep import digests, evaluation, reminders
+from townsquare.upkeep import digests, evaluation, reminders, sources
 from townsquare.upkeep.periods import Daily, Every, Weekly
 from townsquare.upkeep.scheduler import Definition, define
 
 
 def _freshness(now: datetime) -> str:
     return str(evaluation.evaluate(now))
+
+
+def _refreshes(now: datetime) -> str:
+    queued = sources.claim_due(now)
+    return f"{len(queued)} refresh{'es' if len(queued) != 1 else ''} queued"
 
 
 def _link_checks(now: datetime) -> str:
@@ -53,5 +58,13 @@ LINK_CHECKS = define(
         "Check the links of datasets not checked lately",
         Daily(time(3)),
         _link_checks,
+    )
+)
+REFRESHES = define(
+    Definition(
+        "refreshes",
+        "Refresh datasets from their sources when their schedule says",
+        Every(timedelta(minutes=1)),
+        _refreshes,
     )
 )

@@ -8,4 +8,6 @@ urlpatterns = [
     path("freshness", views.freshness_dashboard, name="freshness"),
     path("upkeep/jobs", views.jobs, name="jobs"),
     path("upkeep/jobs/<str:name>/run", views.job_run, name="job-run"),
+    path("datasets/<slug:slug>/source", views.source, name="source"),
+    path("datasets/<slug:slug>/source/<str:action>", views.source_action, name="source-action"),
 ]

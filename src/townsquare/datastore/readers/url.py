@@ -15,6 +15,7 @@ import ipaddress
 import socket
 import ssl
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -50,10 +51,11 @@ def _forms(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> list[Any]:
     return forms
 
 
-def refusal(text: str) -> str | None:
+def refusal(text: str, allowed_host: bool = False) -> str | None:
     """Why this resolved address is not fetched from, or None. By default only globally
-    routable addresses are; TOWNSQUARE_DATASTORE_ALLOW_PRIVATE_URLS adds loopback, private and
-    shared ones, never link-local, multicast, unspecified or metadata addresses."""
+    routable addresses are; TOWNSQUARE_DATASTORE_ALLOW_PRIVATE_URLS (or, for one host and port,
+    TOWNSQUARE_DATASTORE_ALLOW_HOSTS: ``allowed_host``) adds loopback, private and shared ones,
+    never link-local, multicast, unspecified or metadata addresses."""
     address = ipaddress.ip_address(text.split("%", 1)[0])
     forms = _forms(address)
     for form in forms:
@@ -67,7 +69,7 @@ def refusal(text: str) -> str | None:
             return "a link-local or metadata address"
     if all(_global(form) for form in forms):
         return None
-    if settings.DATASTORE_ALLOW_PRIVATE_URLS:
+    if settings.DATASTORE_ALLOW_PRIVATE_URLS or allowed_host:
         return None
     return "on a private, shared or loopback network, which this portal does not fetch from"
 
@@ -106,8 +108,9 @@ def _allowed_address(host: str, port: int) -> str:
     except (socket.gaierror, UnicodeError):
         raise IngestError(f"The host {host!r} cannot be found.", field="url") from None
     addresses = sorted({str(answer[4][0]) for answer in answers})
+    allowed = f"{host}:{port}".lower() in {h.lower() for h in settings.DATASTORE_ALLOW_HOSTS}
     for text in addresses:
-        why = refusal(text)
+        why = refusal(text, allowed)
         if why is not None:
             raise IngestError(f"The host {host!r} is {why}.", field="url")
     return addresses[0]
@@ -133,17 +136,37 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
         self.sock = self.tls.wrap_socket(sock, server_hostname=self.host)
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """What a GET answered: 304 (not modified, nothing written) or 200 with the body in the
+    target file, and the validators to send next time."""
+
+    status: int
+    url: str  # after redirects
+    etag: str = ""
+    last_modified: str = ""
+    content_type: str = ""
+    size: int = 0
+
+
 def download(url: str, target: Path) -> Path:
     """Fetch ``url`` into ``target``, following redirects that pass the same checks."""
+    fetch(url, target)
+    return target
+
+
+def fetch(url: str, target: Path, headers: dict[str, str] | None = None) -> Fetched:
+    """GET ``url`` into ``target`` with extra request ``headers`` (``If-None-Match``,
+    ``If-Modified-Since``), following redirects that pass the same checks as the first address.
+    IngestError for a refused address, an HTTP error, a time-out or a file over the limit."""
     deadline = time.monotonic() + settings.DATASTORE_DOWNLOAD_SECONDS
+    sent = {"User-Agent": "Townsquare data portal", "Accept": "*/*", **(headers or {})}
     for _ in range(MAX_REDIRECTS + 1):
         scheme, host, port, path, address = _target(url)
         kind = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
-        connection = kind(host, port, address, timeout=30)
+        connection = kind(host, port, address, timeout=settings.DATASTORE_READ_TIMEOUT)
         try:
-            connection.request(
-                "GET", path, headers={"User-Agent": "Townsquare data portal", "Accept": "*/*"}
-            )
+            connection.request("GET", path, headers=sent)
             response = connection.getresponse()
             if response.status in (301, 302, 303, 307, 308):
                 location = response.getheader("Location")
@@ -151,12 +174,26 @@ def download(url: str, target: Path) -> Path:
                     raise IngestError("The server redirected without saying where.", field="url")
                 url = urljoin(url, location)
                 continue
+            if response.status == 304:
+                return Fetched(304, url, response.getheader("ETag") or "")
             if response.status != 200:
                 raise IngestError(
                     f"The server answered {response.status} {response.reason}.", field="url"
                 )
-            _save(response, target, deadline)
-            return target
+            size = _save(response, target, deadline)
+            return Fetched(
+                200,
+                url,
+                response.getheader("ETag") or "",
+                response.getheader("Last-Modified") or "",
+                (response.getheader("Content-Type") or "").split(";")[0].strip().lower(),
+                size,
+            )
+        except TimeoutError:
+            raise IngestError(
+                f"The server did not answer within {settings.DATASTORE_READ_TIMEOUT} s.",
+                field="url",
+            ) from None
         except (OSError, http.client.HTTPException) as exc:
             raise IngestError(f"The download failed: {exc}", field="url") from None
         finally:
@@ -164,7 +201,7 @@ def download(url: str, target: Path) -> Path:
     raise IngestError(f"More than {MAX_REDIRECTS} redirects.", field="url")
 
 
-def _save(response: http.client.HTTPResponse, target: Path, deadline: float) -> None:
+def _save(response: http.client.HTTPResponse, target: Path, deadline: float) -> int:
     limit = settings.UPLOAD_MAX_BYTES
     declared = response.getheader("Content-Length")
     if declared and declared.isdigit() and int(declared) > limit:
@@ -187,6 +224,7 @@ def _save(response: http.client.HTTPResponse, target: Path, deadline: float) -> 
                     field="url",
                 )
             out.write(chunk)
+    return written
 
 
 def probe(url: str, timeout: float) -> int:

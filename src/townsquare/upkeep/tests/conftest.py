@@ -1,8 +1,11 @@
-"""A real SMTP server on 127.0.0.1 for the tests (aiosmtpd), and the portal pointed at it."""
+"""Real servers on 127.0.0.1 for the tests: SMTP (aiosmtpd), with the portal pointed at it,
+and a source to refresh from (sources.py)."""
 
 from __future__ import annotations
 
+import http.server
 import socket
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,6 +13,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from townsquare.upkeep.tests.smtp import Inbox
+from townsquare.upkeep.tests.sources import ASKED, Handler, serve
 
 
 def _free_port() -> int:
@@ -31,3 +35,18 @@ def smtp(settings: Any) -> Iterator[Inbox]:
         yield inbox
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def origin(settings: Any) -> Iterator[str]:
+    """The server's address, allowed for this host and port alone."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    settings.DATASTORE_ALLOW_HOSTS = [f"127.0.0.1:{port}"]
+    serve()
+    ASKED.clear()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+    server.server_close()
