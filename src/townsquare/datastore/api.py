@@ -1,19 +1,30 @@
-"""Data versions over the API: list, load (upload or URL), read, re-ingest, publish."""
+"""Data versions over the API: list, load (upload or URL), read, re-ingest, publish, compare,
+and the change history."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
-from django.http import FileResponse, HttpResponse, HttpResponseNotModified
+from django.http import FileResponse, HttpResponse, HttpResponseNotModified, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.http import parse_etags
-from ninja import File, Form, Query, Router, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import Field
 
 from townsquare.catalog.selectors import dataset_for_edit, dataset_for_view
 from townsquare.core.actors import ApiRequest
 from townsquare.core.uploads import ensure_upload_within_limit
-from townsquare.datastore import exports, policies, presenters, selectors, services
+from townsquare.datastore import (
+    changes,
+    exports,
+    keydiff,
+    policies,
+    presenters,
+    selectors,
+    services,
+)
 from townsquare.datastore.query import output
 from townsquare.datastore.query.answer import CONTENT_TYPES, records_answer
 from townsquare.datastore.query.reads import TYPES
@@ -211,3 +222,115 @@ def export(
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"  # revalidate: the published version may change
     return response
+
+
+class DiffParams(Schema):
+    against: int | None = Field(
+        None, description="The version (id) to compare with; default: the one before it."
+    )
+    key: str = Field(
+        "", description="Columns to match rows by, comma-separated; default: the primary key."
+    )
+    change: Literal["", "added", "removed", "changed"] = ""
+    offset: int = Field(0, ge=0)
+    limit: int = Field(100, ge=1, le=1000)
+
+
+class DiffRow(Schema):
+    change: str
+    values: dict[str, Any]
+    changed: list[str]
+    before: dict[str, Any]
+
+
+class DiffOut(Schema):
+    old: int
+    new: int
+    key: list[str]
+    key_note: str
+    compared_on: list[str]
+    columns_added: list[str]
+    columns_removed: list[str]
+    types_changed: list[dict[str, str]]
+    added: int
+    removed: int
+    changed: int
+    rows: list[DiffRow]
+    next_offset: int | None
+
+
+class ChangeOut(Schema):
+    published_at: datetime
+    version: int
+    rows: int | None
+    replaced: int | None = Field(description="The version it replaced; None: the first.")
+    added: int | None
+    removed: int | None
+    changed: int | None
+
+
+def _diff(request: ApiRequest, slug: str, version_id: int, params: DiffParams) -> Any:
+    dataset = dataset_for_view(actor=request.auth, slug=slug)
+    key = [k.strip() for k in params.key.split(",") if k.strip()] or None
+    return changes.version_diff(
+        actor=request.auth,
+        dataset=dataset,
+        version_id=version_id,
+        against=params.against,
+        key=key,
+    )
+
+
+@router.get(
+    "/datasets/{slug}/versions/{int:version_id}/diff",
+    response=DiffOut,
+    summary="What changed against another version: counts and a page of rows",
+)
+def version_diff(
+    request: ApiRequest, slug: str, version_id: int, params: Query[DiffParams]
+) -> dict[str, Any]:
+    record = _diff(request, slug, version_id, params)
+    page = keydiff.rows(record, params.change, params.offset, params.limit)
+    total = {"added": record.added, "removed": record.removed, "changed": record.changed}
+    count = total.get(params.change) if params.change else sum(total.values())
+    following = params.offset + len(page)
+    return {
+        **keydiff.summary(record),
+        "rows": page,
+        "next_offset": following if following < (count or 0) else None,
+    }
+
+
+@router.get(
+    "/datasets/{slug}/versions/{int:version_id}/diff.csv",
+    summary="What changed against another version, every row, as CSV",
+)
+def version_diff_csv(
+    request: ApiRequest, slug: str, version_id: int, params: Query[DiffParams]
+) -> StreamingHttpResponse:
+    record = _diff(request, slug, version_id, params)
+    response = StreamingHttpResponse(keydiff.csv_lines(record), content_type="text/csv")
+    name = f"{slug}-v{record.old.number}-to-v{record.new.number}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@router.get(
+    "/datasets/{slug}/changes",
+    response=list[ChangeOut],
+    summary="The change history: each publication with the rows added, removed and changed",
+)
+def change_history(request: ApiRequest, slug: str) -> list[dict[str, Any]]:
+    dataset = dataset_for_view(actor=request.auth, slug=slug)
+    return [
+        {
+            "published_at": entry.at,
+            "version": entry.version.number,
+            "rows": entry.version.row_count,
+            "replaced": entry.before.number if entry.before else None,
+            "added": entry.diff.added if entry.diff else None,
+            "removed": entry.diff.removed if entry.diff else None,
+            "changed": entry.diff.changed if entry.diff else None,
+        }
+        for entry in changes.history(dataset)
+    ]

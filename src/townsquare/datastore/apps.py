@@ -8,5 +8,9 @@ class DatastoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Importing them registers the datastore's hooks: what a deleted dataset takes with it
-        # (services), and the watchdog that retries ingests whose worker died (recovery).
-        from townsquare.datastore import recovery, services  # noqa: F401
+        # (services), and the watchdog that retries ingests whose worker died (recovery); a
+        # published version's changes are counted for the change history (tasks).
+        from townsquare.datastore import services, tasks
+
+        if tasks.queue_count not in services.VERSION_PUBLISHED:
+            services.VERSION_PUBLISHED.append(tasks.queue_count)

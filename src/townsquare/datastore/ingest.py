@@ -188,6 +188,9 @@ def finish(version: DataVersion, outcome: Outcome, parquet_name: str) -> None:
     version.parquet = parquet_name
     version.parquet_size = outcome.parquet.stat().st_size
     version.table_schema = {"fields": outcome.fields, "missingValues": outcome.missing}
+    key = (version.options.get("schema") or {}).get("primaryKey")
+    if key:  # the steward's primary key (table_schema.validate checked its names)
+        version.table_schema["primaryKey"] = key
     version.row_count = outcome.rows
     version.is_geographic = outcome.geographic
     version.bbox = outcome.bbox

@@ -60,6 +60,9 @@ class DataVersion(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    first_published_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the public first saw it (its change history)."
+    )
 
     class Meta:
         constraints = [
@@ -95,3 +98,32 @@ class PublishedVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dataset_id} → v{self.version.number}"
+
+
+class VersionDiff(models.Model):
+    """What changed from one version to another, counted (keydiff.py keeps its rows in a
+    Parquet file beside the newer version). ``asked``: the key asked for ("" for the table
+    schema's primary key); ``key``: the key used ([] when compared by whole row, ``note`` says
+    why)."""
+
+    old = models.ForeignKey(DataVersion, on_delete=models.CASCADE, related_name="+")
+    new = models.ForeignKey(DataVersion, on_delete=models.CASCADE, related_name="diffs")
+    asked = models.CharField(max_length=500, blank=True)
+    key = models.JSONField(default=list, blank=True)
+    note = models.TextField(blank=True)
+    columns = models.JSONField(default=list, blank=True, help_text="The columns compared.")
+    schema = models.JSONField(
+        default=dict, blank=True, help_text="Columns added, removed, retyped."
+    )
+    added = models.BigIntegerField(default=0)
+    removed = models.BigIntegerField(default=0)
+    changed = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["old", "new", "asked"], name="version_diff_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.old_id} → v{self.new_id}"

@@ -5,6 +5,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from townsquare.core.errors import NotFound, PermissionDenied
+from townsquare.datastore import changes, keydiff
+from townsquare.datastore.errors import IngestError
 from townsquare.datastore.models import DataVersion
 from townsquare.datastore.selectors import published_version_id
 
@@ -70,4 +73,47 @@ def created_out(request: HttpRequest, created: Any) -> tuple[int, dict[str, Any]
         "version": version_out(request, version, published, with_data=True),
         "duplicate_of": None,
         "message": message,
+    }
+
+
+def diff_context(
+    actor: Any, dataset: Any, version: Any, params: Any, page: int = 50
+) -> dict[str, Any]:
+    """The "changes from the version before" section of a version's page and of the review
+    screen: the counts and a page of rows with each cell's old and new value. Empty when the
+    version has nothing before it or the visitor may not read the data."""
+    try:
+        against = int(params.get("against")) if params.get("against") else None
+        offset = max(0, int(params.get("offset") or 0))
+    except ValueError:
+        against, offset = None, 0
+    change = params.get("change") if params.get("change") in keydiff.KINDS else ""
+    try:
+        record = changes.version_diff(
+            actor=actor, dataset=dataset, version_id=version.pk, against=against
+        )
+    except (NotFound, PermissionDenied, IngestError):
+        return {}
+    found = keydiff.rows(record, change, offset, page)
+    rows = [
+        {
+            "change": row["change"],
+            "cells": [
+                {
+                    "value": row["values"].get(c),
+                    "changed": c in row["changed"],
+                    "before": row["before"].get(c),
+                }
+                for c in record.columns
+            ],
+        }
+        for row in found
+    ]
+    return {
+        "diff": record,
+        "diff_rows": rows,
+        "diff_change": change,
+        "diff_offset": offset,
+        "diff_next": offset + page if len(found) == page else None,
+        "diff_kinds": keydiff.KINDS,
     }

@@ -273,8 +273,9 @@ def _enqueue(version: DataVersion) -> None:
     transaction.on_commit(lambda: ingest_version.enqueue(version_id=version.pk))
 
 
-# Apps above that react when a version is published (upkeep: the dataset's freshness).
-VERSION_PUBLISHED: list[Callable[[DataVersion], None]] = []
+# Who reacts when a version is published, with the number of the one it replaces (the
+# datastore's change history; upkeep: the dataset's freshness).
+VERSION_PUBLISHED: list[Callable[[DataVersion, int | None], None]] = []
 
 
 def version_publish(version: DataVersion, actor: Actor) -> None:
@@ -283,8 +284,11 @@ def version_publish(version: DataVersion, actor: Actor) -> None:
     PublishedVersion.objects.update_or_create(
         dataset_id=version.dataset_id, defaults={"version": version, "published_at": timezone.now()}
     )
+    DataVersion.objects.filter(pk=version.pk, first_published_at__isnull=True).update(
+        first_published_at=timezone.now()
+    )
     for react in VERSION_PUBLISHED:
-        react(version)
+        react(version, before)
     audit.record(
         actor,
         "data_version.published",

@@ -54,9 +54,30 @@ def validate(edited: Any, current: dict[str, Any]) -> dict[str, Any]:
     missing = edited.get("missingValues", current.get("missingValues", [""]))
     if not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
         errors["table_schema.missingValues"] = "Give a list of texts that mean “no value”."
+    key = _primary_key(edited.get("primaryKey"), cleaned, errors)
     if errors:
         raise ValidationError(errors)
-    return {"fields": cleaned, "missingValues": missing}
+    return {"fields": cleaned, "missingValues": missing, **({"primaryKey": key} if key else {})}
+
+
+def _primary_key(raw: Any, fields: list[dict[str, Any]], errors: dict[str, str]) -> list[str]:
+    """Frictionless's ``primaryKey``: a column name or a list of them, published columns only.
+    Versions are compared by it (datastore/keydiff.py)."""
+    if raw in (None, "", []):
+        return []
+    names = [raw] if isinstance(raw, str) else raw
+    published = {f["name"] for f in treatments.published(fields)}
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        errors["table_schema.primaryKey"] = "Give a column name or a list of column names."
+        return []
+    unknown = [n for n in names if n not in published]
+    if unknown:
+        errors["table_schema.primaryKey"] = (
+            f"The primary key names columns the version does not publish: {', '.join(unknown)}."
+        )
+    elif len(set(names)) != len(names):
+        errors["table_schema.primaryKey"] = "A column is named twice in the primary key."
+    return names
 
 
 def _field_problem(field: Any, seen: set[str]) -> str | None:

@@ -18,6 +18,8 @@ from townsquare.catalog import selectors as catalog_selectors
 from townsquare.catalog.selectors import dataset_for_edit, dataset_for_view, organization_by_slug
 from townsquare.core.errors import DomainError, PermissionDenied
 from townsquare.core.views import domain_errors, run_service
+from townsquare.datastore import presenters as data_presenters
+from townsquare.datastore.selectors import published_version_id
 from townsquare.governance import decision, policies, selectors, services, workflow
 
 
@@ -140,8 +142,19 @@ def review(request: HttpRequest, change_id: int) -> HttpResponse:
             "can_decide": can_decide,
             "can_withdraw": policies.can_withdraw_change(request.user, change),
             **selectors.review(change),
+            **_data_changes(request, change),
         },
     )
+
+
+def _data_changes(request: HttpRequest, change: Any) -> dict[str, Any]:
+    """The row-by-row changes of the change's data version against the published one."""
+    version, dataset = change.data_version, change.dataset
+    published = published_version_id(dataset)
+    if version is None or published is None or published == version.pk:
+        return {}
+    params = {"against": str(published), **request.GET.dict()}
+    return data_presenters.diff_context(request.user, dataset, version, params)
 
 
 @login_required

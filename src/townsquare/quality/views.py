@@ -13,6 +13,7 @@ from townsquare.catalog.models import Organization
 from townsquare.catalog.selectors import dataset_for_edit, dataset_for_view
 from townsquare.core.views import domain_errors
 from townsquare.datastore import policies as data_policies
+from townsquare.datastore import presenters as data_presenters
 from townsquare.datastore import selectors as data_selectors
 from townsquare.datastore import services as datastore
 from townsquare.datastore.models import DataVersion
@@ -45,6 +46,7 @@ def version(request: HttpRequest, slug: str, version_id: int) -> HttpResponse:
         "version": found,
         "qr": report,
         "published_id": data_selectors.published_version_id(dataset),
+        "published_number": data_selectors.published_version_number(dataset),
         "can_load": data_policies.can_ingest(request.user, dataset),
         "can_read": data_policies.can_read_data(request.user, dataset),
         "editable": editable,
@@ -55,6 +57,7 @@ def version(request: HttpRequest, slug: str, version_id: int) -> HttpResponse:
         "types": [(t, TYPE_LABELS.get(t, t)) for t in sorted(TYPES)],
         "treatments": TREATMENT_CHOICES,
         "problems": problems,
+        **data_presenters.diff_context(request.user, dataset, found, request.GET),
     }
     return render(request, "quality/version.html", context, status=400 if problems else 200)
 

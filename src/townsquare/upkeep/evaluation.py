@@ -91,5 +91,5 @@ def _again(dataset_id: int) -> None:
     transaction.on_commit(lambda: evaluate(ids=[dataset_id]))
 
 
-datastore_services.VERSION_PUBLISHED.append(lambda version: _again(version.dataset_id))
+datastore_services.VERSION_PUBLISHED.append(lambda version, before: _again(version.dataset_id))
 catalog_services.DATASET_PUBLISHED.append(lambda dataset: _again(dataset.pk))

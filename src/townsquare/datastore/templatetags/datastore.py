@@ -6,7 +6,7 @@ from typing import Any
 from django import template
 from django.conf import settings
 
-from townsquare.datastore import policies, selectors
+from townsquare.datastore import changes, policies, selectors
 
 register = template.Library()
 
@@ -53,6 +53,7 @@ def data_section(context: template.Context, dataset: Any) -> dict[str, Any]:
             v.status in ("queued", "ingesting") or v.phase == "checking" for v in versions
         ),
         "csrf_token": context.get("csrf_token"),
+        "history": changes.history(dataset, limit=20) if published is not None else [],
     }
 
 
