@@ -30,10 +30,12 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## make demo: set up, load the demo town and serve it on http://127.0.0.1:8000 with its worker.
+# The demo serves its own refresh source (street light outages) and may fetch from itself.
+DEMO_ENV = TOWNSQUARE_DEMO_SOURCES=true TOWNSQUARE_DATASTORE_ALLOW_HOSTS=127.0.0.1:8000
 demo: install
 	$(TOWNSQUARE) migrate --no-input -v 0
-	$(TOWNSQUARE) demo
-	$(TOWNSQUARE) serve --host 127.0.0.1 --port 8000
+	$(DEMO_ENV) $(TOWNSQUARE) demo
+	$(DEMO_ENV) $(TOWNSQUARE) serve --host 127.0.0.1 --port 8000
 
 ## make test: lint, then the whole suite on SQLite and PostgreSQL, then the browser tests.
 test: install-dev lint test-sqlite test-postgres test-browser

@@ -202,6 +202,8 @@ DATASTORE_ALLOW_PRIVATE_URLS = env.boolean("TOWNSQUARE_DATASTORE_ALLOW_PRIVATE_U
 # host:port pairs fetched from even on a private or loopback address (the demo's own sources:
 # `make demo` allows 127.0.0.1:8000); link-local and metadata addresses stay refused.
 DATASTORE_ALLOW_HOSTS = env.string_list("TOWNSQUARE_DATASTORE_ALLOW_HOSTS", [])
+# The demo town's live source at /demo/sources/… (`make demo` turns it on).
+DEMO_SOURCES = env.boolean("TOWNSQUARE_DEMO_SOURCES", False)
 # Freshness (catalog/freshness.py): the least and the most time between due, overdue and
 # delinquent, in days.
 FRESHNESS_GRACE_DAYS = env.integer("TOWNSQUARE_FRESHNESS_GRACE_DAYS", 1, minimum=1)

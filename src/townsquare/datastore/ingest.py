@@ -183,19 +183,38 @@ def store(version: DataVersion, outcome: Outcome, folder_name: str) -> str:
     return files.save(outcome.parquet, f"{folder_name}/data.parquet")
 
 
+def primary_key(version: DataVersion, fields: list[dict[str, Any]]) -> list[str]:
+    """The columns that identify a row: the steward's table schema's (checked when it was
+    saved), else the ``primary_key`` reading option (kept when the version has each column;
+    the report says when it is not)."""
+    key = (version.options.get("schema") or {}).get("primaryKey")
+    if key:
+        return list(key)
+    asked = [p.strip() for p in str(version.options.get("primary_key") or "").split(",")]
+    asked = [p for p in asked if p]
+    published = {f["name"] for f in treatments.published(fields)}
+    missing = [name for name in asked if name not in published]
+    if missing:
+        version.report.setdefault("notes", []).append(
+            f"The primary key was not kept: no published column {', '.join(missing)}."
+        )
+        return []
+    return asked
+
+
 def finish(version: DataVersion, outcome: Outcome, parquet_name: str) -> None:
     version.status = DataVersion.Status.READY
     version.parquet = parquet_name
     version.parquet_size = outcome.parquet.stat().st_size
     version.table_schema = {"fields": outcome.fields, "missingValues": outcome.missing}
-    key = (version.options.get("schema") or {}).get("primaryKey")
-    if key:  # the steward's primary key (table_schema.validate checked its names)
-        version.table_schema["primaryKey"] = key
     version.row_count = outcome.rows
     version.is_geographic = outcome.geographic
     version.bbox = outcome.bbox
     version.report = outcome.report
     version.profile = outcome.profile
+    key = primary_key(version, outcome.fields)
+    if key:
+        version.table_schema["primaryKey"] = key
     # Ready, and its checks and the publication decision still to come (loading._ingest).
     version.phase, version.percent, version.rows_done = "checking", 100.0, outcome.rows
     version.finished_at = timezone.now()

@@ -36,7 +36,7 @@ from townsquare.datastore.selectors import published_version
 from townsquare.datastore.table_schema import validate as validate_table_schema
 from townsquare.datastore.tasks import ingest_version
 
-READER_OPTIONS = {"format", "encoding", "delimiter", "sheet", "header"}
+READER_OPTIONS = {"format", "encoding", "delimiter", "sheet", "header", "primary_key"}
 
 
 @dataclass
@@ -79,6 +79,8 @@ def _option_problem(name: str, value: Any) -> str | None:
             return f"{value[:40]!r} is not a text encoding this portal knows (utf-8, latin-1, …)."
     if name == "sheet" and len(value) > 100:
         return "A sheet's name has at most 100 characters."
+    if name == "primary_key" and not all(part.strip() for part in value.split(",")):
+        return "Name the columns that identify a row, separated by commas (permit, year)."
     return None
 
 

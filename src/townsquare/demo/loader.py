@@ -20,7 +20,7 @@ from townsquare.catalog.models import Dataset, Organization
 from townsquare.catalog.vocabularies import State
 from townsquare.core.actors import SYSTEM
 from townsquare.datastore import services as datastore
-from townsquare.demo import inventory, town
+from townsquare.demo import inventory, town, upkeep
 from townsquare.demo.generate import GENERATORS
 from townsquare.governance import services as governance
 from townsquare.governance import workflow
@@ -39,6 +39,7 @@ class DemoResult:
     admin_password: str | None = None
     created: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def ensure_admin() -> str | None:
@@ -89,6 +90,13 @@ def load(
             else:
                 _load_dataset(spec, organizations[spec["organization"]], Path(folder))
             result.created.append(slug)
+        if not Dataset.objects.filter(slug=town.LIVE["values"]["slug"]).exists():
+            progress("Loading the street light outages and their hourly source")
+            result.notes.append(
+                upkeep.live_dataset(organizations[town.LIVE["organization"]], Path(folder))
+            )
+            result.created.append(town.LIVE["values"]["slug"])
+    upkeep.history(result.created)
     if not Change.objects.filter(status__in=Change.OPEN).exists():
         _pending_submission(organizations[town.PENDING["organization"]])
     _program(preparing)

@@ -274,6 +274,42 @@ DATASETS: list[dict[str, Any]] = [
     },
 ]
 
+# The dataset refreshed from a live source on a schedule (demo/sources.py serves it).
+LIVE: dict[str, Any] = {
+    "organization": "public-works",
+    "path": "/demo/sources/street-light-outages.csv",
+    "key": "outage_id",
+    "values": {
+        **_COMMON,
+        "slug": "street-light-outages",
+        "title": "Street light outages",
+        "description": (
+            "Every street light reported out and not yet repaired, with the pole, when it was "
+            "reported, the repair's status and the crew assigned. Refreshed every hour from "
+            "Public Works' outage system: outages appear when reported and leave once repaired."
+        ),
+        "keywords": ["street lights", "outages", "repairs", "public works"],
+        "themes": ["TRAN", "GOVE"],
+        "contact_name": "Public Works dispatch",
+        "contact_email": "dispatch@alderfalls.example",
+        "license": "CC0-1.0",
+        "accrual_periodicity": "R/P1D",
+        "temporal": "2026-10-01/2026-12-31",
+        "issued": "2026-10-01",
+    },
+}
+# How long ago each dataset's data was last updated, in days, as the town's history goes (the
+# freshness dashboard and the reminders have something to say): building permits are overdue
+# (monthly, 50 days), the parcels due this week (yearly, 360 days).
+LAST_UPDATED_DAYS_AGO = {
+    "building-permits": 50,
+    "land-use-parcels": 360,
+    "adopted-budget-fy2027": 18,
+    "zoning-districts": 200,
+    "311-service-requests": 0.5,
+    "plow-route-assignments": 2,
+}
+
 # The demo town opens launched, so that a visitor sees the portal as residents would. Its
 # datasets were seeded as the catalog stood (not through sign-off), so its checklist is not
 # all done: it launched with this reason.

@@ -22,11 +22,15 @@ from townsquare.upkeep.notices import once
 STAGES = ("soon", "due", "overdue", "delinquent")
 
 
-def stage(found: freshness.Freshness, now: datetime) -> str | None:
-    """Which reminder the dataset's freshness calls for now, if any."""
+def stage(found: freshness.Freshness, now: datetime, period: timedelta | None) -> str | None:
+    """Which reminder the dataset's freshness calls for now, if any. The notice before the due
+    date goes only for updates at least twice as far apart as the notice (a weekly dataset
+    is not reminded a week ahead)."""
     if found.state == freshness.State.FRESH:
         before = timedelta(days=settings.FRESHNESS_REMINDER_DAYS)
-        return "soon" if found.due_at is not None and now >= found.due_at - before else None
+        if not before or found.due_at is None or period is None or period < 2 * before:
+            return None
+        return "soon" if now >= found.due_at - before else None
     return {"due": "due", "overdue": "overdue", "delinquent": "delinquent"}.get(found.state)
 
 
@@ -43,7 +47,7 @@ def send_reminders(now: datetime | None = None) -> str:
         published = getattr(dataset, "published_data", None)
         last = published.published_at if published is not None else dataset.modified
         found = freshness.freshness(dataset.accrual_periodicity, last, now)
-        which = stage(found, now)
+        which = stage(found, now, freshness.period_of(dataset.accrual_periodicity))
         if which is None or found.due_at is None:
             continue
         key = f"freshness:{dataset.pk}:{found.due_at:%Y%m%dT%H%M%S}:{which}"

@@ -134,3 +134,14 @@ def test_computed_once_and_written_as_csv(versions: tuple[Any, Any]) -> None:
     assert lines[0].endswith("changed columns")
     assert len(lines) == 5 and any(line.startswith("changed,P2,deck,325.0") for line in lines)
     assert ",300.0," in next(line for line in lines if ",P2," in line)
+
+
+def test_a_primary_key_given_with_the_file_is_kept(public_works: Any, make_dataset: Any) -> None:
+    dataset = make_dataset(public_works, slug="given")
+    old = ingest(dataset, "p.csv", BEFORE, primary_key="permit")
+    new = ingest(dataset, "p.csv", AFTER, primary_key="permit")
+    assert new.table_schema["primaryKey"] == ["permit"]
+    assert keydiff.compare(old, new).changed == 2
+    wrong = ingest(dataset, "p.csv", BEFORE + b"P7,x,1,2026-01-01,true,1\n", primary_key="nope")
+    assert "primaryKey" not in wrong.table_schema
+    assert "The primary key was not kept: no published column nope." in wrong.report["notes"]

@@ -26,8 +26,10 @@ from townsquare.readiness.models import Announcement, InventoryItem, Program
 
 
 @pytest.fixture
-def demo(db: Any) -> str:
-    """The demo town, loaded; its output (which shows the admin's password once)."""
+def demo(db: Any, settings: Any) -> str:
+    """The demo town, loaded as `make demo` does; its output (which shows the admin's password
+    once)."""
+    settings.DATASTORE_ALLOW_HOSTS = ["127.0.0.1:8000"]
     out = StringIO()
     call_command("demo", stdout=out)
     return out.getvalue()
@@ -43,7 +45,7 @@ def test_the_demo_admin_password_is_shown_once_and_a_second_run_reuses_the_town(
     again = StringIO()
     call_command("demo", stdout=again)
     assert "exists already" in again.getvalue() and "Password" not in again.getvalue()
-    assert Dataset.objects.count() == 6 and not Distribution.objects.exists()
+    assert Dataset.objects.count() == 7 and not Distribution.objects.exists()
     assert User.objects.get(username="admin").check_password(password)
 
 

@@ -129,3 +129,14 @@ def test_a_steward_with_nothing_to_do_gets_no_digest(
     Membership.objects.filter(user=steward).update(role=OrgRole.STEWARD)
     assert digests.send_digests() == "0 digests sent"
     assert smtp.received == []
+
+
+def test_a_short_period_gets_no_notice_ahead_only_on_the_day(
+    public_works: Any, make_dataset: Any, steward: Any, smtp: Any
+) -> None:
+    weekly = make_dataset(public_works, slug="weekly", title="Weekly", accrual_periodicity="R/P1W")
+    aged(weekly, 3)  # due in 4 days: within the 7 days of notice, but a week apart
+    assert reminders.send_reminders() == "0 reminders sent"
+    aged(weekly, 7.5)
+    assert reminders.send_reminders() == "1 reminder sent"
+    assert smtp.received[-1].subject == "Due today: an update of Weekly"

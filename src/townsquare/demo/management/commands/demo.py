@@ -29,6 +29,8 @@ class Command(TownsquareCommand):
                     f"Loaded {len(result.created)} demo datasets: {', '.join(result.created)}."
                 )
             )
+        for note in result.notes:
+            self.stdout.write(note)
         if result.kept:
             self.stdout.write(f"Kept {len(result.kept)} datasets that exist already.")
         if result.admin_password:
