@@ -86,5 +86,9 @@ bench-quality: install-dev
 bench-readiness: install-dev
 	$(BIN)/python bench/readiness.py
 
+## make bench-upkeep: freshness of 10,000 datasets, a no-change refresh, flights diff vs csv-diff and daff.
+bench-upkeep: install-dev
+	$(BIN)/python bench/upkeep.py --postgres-url "$(POSTGRES_URL)"
+
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -137,6 +137,9 @@ def version_create_refresh(
     options = _arrival(_check_options(options), refresh=True, override=False)
     if refresh_of is not None and refresh_of.options.get("schema") is not None:
         options["schema"] = refresh_of.options["schema"]
+    key = refresh_of.table_schema.get("primaryKey") if refresh_of is not None else None
+    if key and not options.get("primary_key"):  # rows stay matched by the same key
+        options["primary_key"] = ",".join(key)
     return _created(actor, dataset, upload, options, enqueue)
 
 

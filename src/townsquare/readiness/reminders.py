@@ -15,10 +15,10 @@ from townsquare.accounts import mailing
 from townsquare.governance.models import Document
 from townsquare.governance.notices import coordinators
 from townsquare.governance.selectors import current_document
-from townsquare.readiness import milestones
+from townsquare.readiness import checklist, milestones, selectors
 from townsquare.readiness.checklist import add_months
-from townsquare.readiness.models import Program, Reminder
-from townsquare.upkeep import scheduler
+from townsquare.readiness.models import InventoryItem, Program, Reminder
+from townsquare.upkeep import digests, scheduler
 from townsquare.upkeep.periods import Daily
 from townsquare.upkeep.scheduler import Definition
 
@@ -99,3 +99,18 @@ ON_TIME_YEARS = scheduler.define(
         _on_time_years,
     )
 )
+
+
+def _digest_section() -> tuple[str, list[str]]:
+    """The launch program's lines in the coordinators' weekly digest."""
+    if selectors.launched():
+        published = InventoryItem.objects.filter(state=InventoryItem.State.PUBLISHED).count()
+        total = InventoryItem.objects.count()
+        return "Launch program", [f"{total:,} inventory items, {published:,} published"]
+    readiness = checklist.evaluate()
+    lines = [f"Readiness {readiness.percent}%: {len(readiness.blocking)} item(s) to do"]
+    lines += [f"{c.label}: {c.why}" for c in readiness.blocking[:5]]
+    return "Launch readiness", lines
+
+
+digests.DIGEST_SECTIONS.append(_digest_section)  # upkeep's digest, to the coordinators

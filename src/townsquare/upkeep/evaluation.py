@@ -15,7 +15,7 @@ from django.utils import timezone
 from townsquare.catalog import freshness
 from townsquare.catalog import services as catalog_services
 from townsquare.catalog.models import Dataset
-from townsquare.catalog.search import reindex
+from townsquare.catalog.search import set_facet
 from townsquare.catalog.vocabularies import State
 from townsquare.datastore import services as datastore_services
 
@@ -55,7 +55,7 @@ def evaluate(now: datetime | None = None, ids: list[int] | None = None) -> Evalu
             updates.append(Dataset(pk=pk, freshness=after.state, update_due_at=after.due_at))
             if after.state != before:
                 found.changed.append((pk, before, after.state))
-    _write(updates)
+    _write(updates, {pk for pk, _, _ in found.changed})
     return found
 
 
@@ -67,12 +67,14 @@ def _state(
     return freshness.freshness(frequency, last_update, now)
 
 
-def _write(updates: list[Dataset]) -> None:
+def _write(updates: list[Dataset], changed: set[int]) -> None:
+    """The new states and due dates, and the freshness facet of those whose state changed
+    (the rest of their search entries stay as they are)."""
     for start in range(0, len(updates), BATCH):
         chunk = updates[start : start + BATCH]
         with transaction.atomic():
             Dataset.objects.bulk_update(chunk, ["freshness", "update_due_at"])
-            reindex(Dataset.objects.filter(pk__in=[d.pk for d in chunk]))
+            set_facet("freshness", {d.pk: d.freshness for d in chunk if d.pk in changed})
 
 
 def late(organization_ids: list[int] | None = None) -> list[Dataset]:

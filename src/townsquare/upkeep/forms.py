@@ -27,6 +27,12 @@ class SourceForm(forms.Form):
         assume_scheme="https",
     )
     format = forms.ChoiceField(choices=FORMATS, required=False, label="File format")
+    primary_key = forms.CharField(
+        max_length=500,
+        required=False,
+        label="Columns that identify a row",
+        help_text="Comma-separated, such as permit_number: changes are shown row by row.",
+    )
     schedule = forms.ChoiceField(choices=Source.Schedule.choices, label="When")
     every_hours = forms.IntegerField(
         min_value=1, max_value=744, initial=24, required=False, label="Every how many hours"
@@ -47,7 +53,7 @@ class SourceForm(forms.Form):
             "every_hours": data.get("every_hours") or 24,
             "at": data.get("at"),
             "weekday": data.get("weekday") or 0,
-            "options": {"format": data["format"]} if data.get("format") else {},
+            "options": {name: data[name] for name in ("format", "primary_key") if data.get(name)},
         }
 
     @classmethod
@@ -58,6 +64,7 @@ class SourceForm(forms.Form):
                 "kind": source.kind,
                 "url": source.url,
                 "format": source.options.get("format", ""),
+                "primary_key": source.options.get("primary_key", ""),
                 "schedule": source.schedule,
                 "every_hours": source.every_hours,
                 "at": source.at,

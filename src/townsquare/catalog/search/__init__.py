@@ -10,6 +10,7 @@ from townsquare.catalog.search.index import (
     recount,
     refresh_statistics,
     reindex,
+    set_facet,
     unindex,
 )
 from townsquare.catalog.search.listing import Listed, listed
@@ -36,6 +37,7 @@ __all__ = [
     "refresh_statistics",
     "reindex",
     "search",
+    "set_facet",
     "terms",
     "unindex",
 ]

@@ -95,6 +95,26 @@ def _replace_entries(batch: list[Dataset]) -> None:
     _adjust_counts(after)
 
 
+def set_facet(facet: str, values: dict[int, str]) -> None:
+    """Give datasets (id → value, "" for none) their value of one facet, leaving the rest of
+    their entries alone: the freshness evaluation changes only this. Call inside the
+    transaction that changed the datasets."""
+    if not values:
+        return
+    ids = list(values)
+    terms = _term_ids((facet, v) for v in values.values() if v)
+    old = DatasetFacet.objects.filter(dataset_id__in=ids, term__facet=facet)
+    before = Counter(old.values_list("term_id", flat=True))
+    old.delete()
+    links = [
+        DatasetFacet(dataset_id=pk, term_id=terms[(facet, v)]) for pk, v in values.items() if v
+    ]
+    DatasetFacet.objects.bulk_create(links, batch_size=2000)
+    after = Counter(link.term_id for link in links)
+    after.subtract(before)
+    _adjust_counts(after)
+
+
 def _term_ids(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
     wanted = set(pairs)
     if not wanted:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from townsquare.governance import services as governance
 from townsquare.governance.models import Document
 from townsquare.readiness import reminders
-from townsquare.upkeep import scheduler
+from townsquare.upkeep import digests, scheduler
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the mail goes once the row commits
 
@@ -49,3 +49,11 @@ def test_a_review_far_off_sends_nothing_and_the_scheduler_looks_daily(
     assert scheduler.DEFINITIONS["program-reviews"] is reminders.PROGRAM_REVIEWS
     assert scheduler.DEFINITIONS["on-time-years"] is reminders.ON_TIME_YEARS
     assert not mail.outbox
+
+
+def test_the_coordinators_digest_carries_the_launch_readiness(coordinator: Any) -> None:
+    glance = digests.coordinator_digest(timezone.now())
+    titles = [title for title, _ in glance["sections"]]
+    assert "Launch readiness" in titles
+    lines = dict(glance["sections"])["Launch readiness"]
+    assert lines[0].startswith("Readiness ") and "item(s) to do" in lines[0]

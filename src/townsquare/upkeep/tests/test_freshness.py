@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from townsquare.accounts.services import token_create
-from townsquare.catalog.models import Dataset
+from townsquare.catalog.models import Dataset, FacetTerm
 from townsquare.core.actors import SYSTEM
 from townsquare.datastore.models import PublishedVersion
 from townsquare.governance.tests.helpers import load
@@ -73,6 +73,14 @@ def test_an_evaluation_writes_only_what_changed_and_a_publication_refreshes_it(
     with django_capture_on_commit_callbacks(execute=True):
         load(SYSTEM, town["overdue"], b"bridge,state\nElm,good\n", publish=True)
     assert Dataset.objects.get(slug="bridges").freshness == "fresh"
+    counts = {t.value: t.dataset_count for t in FacetTerm.objects.filter(facet="freshness")}
+    assert counts == {"fresh": 2, "due": 1, "overdue": 0, "delinquent": 1}
+    assert sorted(evaluation.evaluate(timezone.now() + timedelta(days=400)).changed)[0][2] in (
+        "delinquent",
+        "overdue",
+    )
+    counts = {t.value: t.dataset_count for t in FacetTerm.objects.filter(facet="freshness")}
+    assert counts["delinquent"] == 4 and counts["fresh"] == 0
 
 
 def test_the_badge_on_the_dataset_page_and_in_search_results(town: dict[str, Any]) -> None:
