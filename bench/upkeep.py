@@ -221,14 +221,15 @@ def _counted(summary: str) -> str:
 
 
 def _daff_counts(path: Path) -> str:
-    """Rows of daff's diff by their first cell: +++ added, --- removed, → changed."""
-    marks = {"+++": 0, "---": 0, "→": 0}
+    """Rows of daff's diff by their first cell: +++ added, --- removed, -> (or →) changed."""
+    marks = {"+++": 0, "---": 0, "→": 0, "->": 0}
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             mark = line.split(",", 1)[0]
             if mark in marks:
                 marks[mark] += 1
-    return f"{marks['+++']:,} added, {marks['---']:,} removed, {marks['→']:,} changed"
+    changed = marks["→"] + marks["->"]
+    return f"{marks['+++']:,} added, {marks['---']:,} removed, {changed:,} changed"
 
 
 def _seconds(value: float | None) -> str:
@@ -246,7 +247,7 @@ def report(fresh: dict[str, Any], refresh: dict[str, Any], diff: dict[str, Any],
         + ".",
         "",
         f"**Freshness evaluation of {count:,} datasets** (half with a published version; the "
-        "first evaluation writes every state and re-indexes every dataset for the facet):",
+        "first evaluation writes every state and each dataset's freshness facet entry):",
         "",
         "| Evaluation | SQLite | PostgreSQL | Target |",
         "|---|---|---|---|",
@@ -261,6 +262,14 @@ def report(fresh: dict[str, Any], refresh: dict[str, Any], diff: dict[str, Any],
             f"{fresh['sqlite'][name]:.2f} s | {fresh['postgresql'][name]:.2f} s | under 2 s "
             f"{'met' if max(fresh['sqlite'][name], fresh['postgresql'][name]) < 2 else 'missed'} |"
         )
+    lines += [
+        "",
+        "What changed to get there: the first evaluation took 4.5 s (SQLite) and 6.1 s "
+        "(PostgreSQL) when it re-indexed each changed dataset whole and wrote the states with "
+        "Django's `bulk_update` (one `CASE` per row); it now replaces only the freshness facet "
+        "entries and sends one prepared `UPDATE` per row as a batch. The steady hourly "
+        "evaluation reads the rows and writes nothing.",
+    ]
     no_change = refresh["no-change p50"] * 1000
     lines += [
         "",

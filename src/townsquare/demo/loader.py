@@ -78,6 +78,21 @@ def load(
     if not Document.objects.filter(kind=Document.Kind.POLICY).exists():
         _signed_policy()
     _people(organizations)
+    _datasets(organizations, result, progress, preparing)
+    upkeep.history(result.created)
+    if not Change.objects.filter(status__in=Change.OPEN).exists():
+        _pending_submission(organizations[town.PENDING["organization"]])
+    _program(preparing)
+    return result
+
+
+def _datasets(
+    organizations: dict[str, Organization],
+    result: DemoResult,
+    progress: Callable[[str], None],
+    preparing: bool,
+) -> None:
+    """Each dataset the town does not have yet, then the one refreshed from a live source."""
     with tempfile.TemporaryDirectory(prefix="townsquare-demo-") as folder:
         for spec in town.DATASETS:
             slug = spec["values"]["slug"]
@@ -96,11 +111,6 @@ def load(
                 upkeep.live_dataset(organizations[town.LIVE["organization"]], Path(folder))
             )
             result.created.append(town.LIVE["values"]["slug"])
-    upkeep.history(result.created)
-    if not Change.objects.filter(status__in=Change.OPEN).exists():
-        _pending_submission(organizations[town.PENDING["organization"]])
-    _program(preparing)
-    return result
 
 
 def _program(preparing: bool) -> None:

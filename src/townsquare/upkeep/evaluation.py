@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -73,8 +73,20 @@ def _write(updates: list[Dataset], changed: set[int]) -> None:
     for start in range(0, len(updates), BATCH):
         chunk = updates[start : start + BATCH]
         with transaction.atomic():
-            Dataset.objects.bulk_update(chunk, ["freshness", "update_due_at"])
+            _update(chunk)
             set_facet("freshness", {d.pk: d.freshness for d in chunk if d.pk in changed})
+
+
+def _update(chunk: list[Dataset]) -> None:
+    """One prepared UPDATE per row, sent as a batch (Django's bulk_update writes a CASE per
+    row into one statement, several times slower for thousands of rows)."""
+    adapt = connection.ops.adapt_datetimefield_value
+    table = connection.ops.quote_name(Dataset._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET freshness = %s, update_due_at = %s WHERE id = %s",  # noqa: S608 (the model's own table)
+            [(d.freshness, adapt(d.update_due_at), d.pk) for d in chunk],
+        )
 
 
 def late(organization_ids: list[int] | None = None) -> list[Dataset]:

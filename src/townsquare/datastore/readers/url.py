@@ -174,21 +174,7 @@ def fetch(url: str, target: Path, headers: dict[str, str] | None = None) -> Fetc
                     raise IngestError("The server redirected without saying where.", field="url")
                 url = urljoin(url, location)
                 continue
-            if response.status == 304:
-                return Fetched(304, url, response.getheader("ETag") or "")
-            if response.status != 200:
-                raise IngestError(
-                    f"The server answered {response.status} {response.reason}.", field="url"
-                )
-            size = _save(response, target, deadline)
-            return Fetched(
-                200,
-                url,
-                response.getheader("ETag") or "",
-                response.getheader("Last-Modified") or "",
-                (response.getheader("Content-Type") or "").split(";")[0].strip().lower(),
-                size,
-            )
+            return _answer(response, url, target, deadline)
         except TimeoutError:
             raise IngestError(
                 f"The server did not answer within {settings.DATASTORE_READ_TIMEOUT} s.",
@@ -199,6 +185,22 @@ def fetch(url: str, target: Path, headers: dict[str, str] | None = None) -> Fetc
         finally:
             connection.close()
     raise IngestError(f"More than {MAX_REDIRECTS} redirects.", field="url")
+
+
+def _answer(response: http.client.HTTPResponse, url: str, target: Path, deadline: float) -> Fetched:
+    if response.status == 304:
+        return Fetched(304, url, response.getheader("ETag") or "")
+    if response.status != 200:
+        raise IngestError(f"The server answered {response.status} {response.reason}.", field="url")
+    size = _save(response, target, deadline)
+    return Fetched(
+        200,
+        url,
+        response.getheader("ETag") or "",
+        response.getheader("Last-Modified") or "",
+        (response.getheader("Content-Type") or "").split(";")[0].strip().lower(),
+        size,
+    )
 
 
 def _save(response: http.client.HTTPResponse, target: Path, deadline: float) -> int:

@@ -5,20 +5,25 @@ fault ends in a clear state, the published version serving throughout."""
 
 from __future__ import annotations
 
+import io
 from datetime import time, timedelta
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 from django.utils import timezone
+from openpyxl import Workbook
 
 from townsquare.core.actors import SYSTEM
 from townsquare.core.errors import PermissionDenied
 from townsquare.datastore.models import DataVersion
 from townsquare.datastore.selectors import published_version
 from townsquare.datastore.tests.helpers import published_number
+from townsquare.datastore.tests.test_ingest import _shapefile
 from townsquare.governance.models import Change
 from townsquare.governance.tests.helpers import load
 from townsquare.upkeep import refresh, schedules, sources
@@ -219,3 +224,60 @@ def test_schedules_in_the_site_time_zone(roads: Any, steward: Any, origin: str) 
     hourly = with_source(steward, roads, f"{origin}/r.csv", schedule="hours", every_hours=6)
     assert str(schedules.period_of(hourly)) == "every 6 hours"
     assert refresh.retry_at(hourly, timezone.now()) <= timezone.now() + timedelta(hours=6)
+
+
+def _xlsx() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["road", "km"])
+    sheet.append(["Main", 3])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _parquet() -> bytes:
+    buffer = io.BytesIO()
+    pq.write_table(pa.table({"road": ["Main"], "km": [3]}), buffer)
+    return buffer.getvalue()
+
+
+GEOJSON = (
+    b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"road": '
+    b'"Main"}, "geometry": {"type": "Point", "coordinates": [-72.5, 42.3]}}]}'
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "content_type"),
+    [
+        (
+            "roads.xlsx",
+            _xlsx(),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        ("roads.json", b'[{"road": "Main", "km": 3}]', "application/json"),
+        ("roads.geojson", GEOJSON, "application/geo+json"),
+        ("roads.parquet", _parquet(), "application/octet-stream"),
+        ("places.zip", None, "application/zip"),
+    ],
+    ids=["xlsx", "json", "geojson", "parquet", "shapefile"],
+)
+def test_every_format_refreshes_through_the_same_ingest(
+    public_works: Any,
+    make_dataset: Any,
+    steward: Any,
+    origin: str,
+    tmp_path: Any,
+    name: str,
+    body: bytes | None,
+    content_type: str,
+) -> None:
+    dataset = make_dataset(public_works, slug="roads")
+    content = body if body is not None else _shapefile(tmp_path, "EPSG:4326", -72.5, 42.3)
+    serve(content, content_type=content_type)
+    with_source(steward, dataset, f"{origin}/{name}")
+    done = run_once(dataset)
+    assert done.status == "held" and done.version is not None, done.error
+    assert done.version.status == "ready" and done.version.row_count == 1
