@@ -284,6 +284,8 @@ def dataset_set_state(*, actor: Actor, dataset: Dataset, state: str) -> Dataset:
         if state == State.PUBLISHED:
             for react in DATASET_PUBLISHED:
                 react(dataset)
+        for react in DATASET_SAVED:
+            react(dataset)
     return dataset
 
 
@@ -301,6 +303,8 @@ def _save(
     dataset.save()
     search.index_dataset(dataset)
     _record_update(actor, dataset, before, after)
+    for react in DATASET_SAVED:
+        react(dataset)
     return dataset
 
 
@@ -332,6 +336,9 @@ DATASET_DELETED: list[Callable[[Dataset], None]] = []
 # ... and what follows a dataset's publication (the launch program: its inventory item and the
 # milestones it reaches); called inside the publishing transaction.
 DATASET_PUBLISHED: list[Callable[[Dataset], None]] = []
+# ... and what follows any change of its metadata or state (upkeep: its freshness, from its
+# update frequency and modified date).
+DATASET_SAVED: list[Callable[[Dataset], None]] = []
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 """Each dataset's freshness state, kept on its row (catalog/freshness.py has the formula): the
 scheduler evaluates the whole catalog every hour, and a dataset again as soon as a version of
-it is published. Only rows whose state or due date changed are written, and those are
-re-indexed for the search facet."""
+it is published or its metadata or state change. Only rows whose state or due date changed are
+written, and only their freshness facet entry is replaced."""
 
 from __future__ import annotations
 
@@ -107,3 +107,4 @@ def _again(dataset_id: int) -> None:
 
 datastore_services.VERSION_PUBLISHED.append(lambda version, before: _again(version.dataset_id))
 catalog_services.DATASET_PUBLISHED.append(lambda dataset: _again(dataset.pk))
+catalog_services.DATASET_SAVED.append(lambda dataset: _again(dataset.pk))

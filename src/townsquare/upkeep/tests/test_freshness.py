@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from townsquare.accounts.services import token_create
+from townsquare.catalog import services as catalog_services
 from townsquare.catalog.models import Dataset, FacetTerm
 from townsquare.core.actors import SYSTEM
 from townsquare.datastore.models import PublishedVersion
@@ -75,12 +76,17 @@ def test_an_evaluation_writes_only_what_changed_and_a_publication_refreshes_it(
     assert Dataset.objects.get(slug="bridges").freshness == "fresh"
     counts = {t.value: t.dataset_count for t in FacetTerm.objects.filter(facet="freshness")}
     assert counts == {"fresh": 2, "due": 1, "overdue": 0, "delinquent": 1}
+    with django_capture_on_commit_callbacks(execute=True):  # a yearly dataset is not due
+        catalog_services.dataset_update(
+            actor=SYSTEM, dataset=town["due"], accrual_periodicity="R/P1Y"
+        )
+    assert Dataset.objects.get(slug="potholes").freshness == "fresh"
     assert sorted(evaluation.evaluate(timezone.now() + timedelta(days=400)).changed)[0][2] in (
         "delinquent",
         "overdue",
     )
     counts = {t.value: t.dataset_count for t in FacetTerm.objects.filter(facet="freshness")}
-    assert counts["delinquent"] == 4 and counts["fresh"] == 0
+    assert counts["delinquent"] == 3 and counts["fresh"] == 0 and counts["due"] == 1
 
 
 def test_the_badge_on_the_dataset_page_and_in_search_results(town: dict[str, Any]) -> None:
@@ -88,8 +94,10 @@ def test_the_badge_on_the_dataset_page_and_in_search_results(town: dict[str, Any
     assert 'class="badge badge-freshness-overdue"' in page and "Overdue" in page
     results = Client().get("/datasets?q=bridge").content.decode()
     assert "badge-freshness-overdue" in results
+    assert "an update was due" in page
     fresh = Client().get("/datasets/roads").content.decode()
     assert "badge-freshness-fresh" in fresh and "Up to date" in fresh
+    assert "next update due" in fresh
     assert "badge-freshness" not in Client().get("/datasets/events").content.decode()
 
 

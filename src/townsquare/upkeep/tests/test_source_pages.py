@@ -39,6 +39,8 @@ def test_a_steward_sets_a_source_refreshes_it_and_reads_the_history(
     serve(b"road,km\nMain,3\nElm,5\n", etag='"v2"')
     with TestCase.captureOnCommitCallbacks(execute=True):
         page.post("/datasets/roads/source/refresh")
+    dataset_page = page.get("/datasets/roads").content.decode()
+    assert f"Refreshed from <code>{origin}/roads.csv</code>" in dataset_page
     history = page.get("/datasets/roads/source").content.decode()
     assert "Refresh history" in history and "Published" in history and "(HTTP 200)" in history
     assert DataVersion.objects.filter(dataset=roads).count() == 2
