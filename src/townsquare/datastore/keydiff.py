@@ -42,21 +42,23 @@ def compare(old: DataVersion, new: DataVersion, key: list[str] | None = None) ->
     """The difference of ``new`` against ``old`` (computed once, then read from its record)."""
     if old.status != DataVersion.Status.READY or new.status != DataVersion.Status.READY:
         raise IngestError("Only ready versions can be compared.", field="against")
+    asked = ",".join(key) if key is not None else ""  # "": the table schema's primary key
     wanted = list(key) if key is not None else list(new.table_schema.get("primaryKey") or [])
-    found = VersionDiff.objects.filter(old=old, new=new, asked=",".join(wanted)).first()
-    if found is not None and rows_path(found).exists():
+    found = VersionDiff.objects.filter(old=old, new=new, asked=asked).first()
+    still = found is not None and (found.key == wanted or bool(found.note))  # the same key
+    if found is not None and still and rows_path(found).exists():
         return found
     schema = diff.compare(old, new)
     con = engine.connect(columns=len(new.fields) * 3)
     try:
         plan = _plan(con, old, new, wanted, schema)
-        counts = _write(con, old, new, plan, _rows_target(new, old, wanted))
+        counts = _write(con, old, new, plan, _rows_target(new, old, asked))
     finally:
         con.close()
     record, _ = VersionDiff.objects.update_or_create(
         old=old,
         new=new,
-        asked=",".join(wanted),
+        asked=asked,
         defaults={
             "key": plan.key,
             "note": plan.note,
@@ -112,14 +114,14 @@ def _value(side: str, column: str, plan: Plan) -> str:
     return f"CAST({ref} AS VARCHAR)" if column in plan.as_text else ref
 
 
-def _rows_target(new: DataVersion, old: DataVersion, wanted: list[str]) -> Path:
+def _rows_target(new: DataVersion, old: DataVersion, asked: str) -> Path:
     folder = files.local_path(new.parquet).parent
-    asked = "-".join(wanted) or "whole"
-    return folder / f"diff-against-{old.number}-{asked[:80]}.parquet"
+    named = asked.replace(",", "-")[:80] or "primary-key"
+    return folder / f"diff-against-{old.number}-{named}.parquet"
 
 
 def rows_path(record: VersionDiff) -> Path:
-    return _rows_target(record.new, record.old, record.asked.split(",") if record.asked else [])
+    return _rows_target(record.new, record.old, record.asked)
 
 
 def _write(

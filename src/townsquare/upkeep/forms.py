@@ -38,7 +38,10 @@ class SourceForm(forms.Form):
         min_value=1, max_value=744, initial=24, required=False, label="Every how many hours"
     )
     at = forms.TimeField(
-        required=False, label="At (the site's time)", help_text="For daily and weekly: 06:00."
+        required=False,
+        label="At (the site's time)",
+        help_text="For daily and weekly: 06:00.",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     weekday = forms.TypedChoiceField(
         choices=list(enumerate(WEEKDAYS)), coerce=int, initial=0, label="On", required=False

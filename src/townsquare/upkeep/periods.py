@@ -27,7 +27,7 @@ class Every:
     def __str__(self) -> str:
         minutes = int(self.interval.total_seconds() // 60)
         if minutes % 60:
-            return f"every {minutes} minutes"
+            return "every minute" if minutes == 1 else f"every {minutes} minutes"
         hours = minutes // 60
         return "every hour" if hours == 1 else f"every {hours} hours"
 

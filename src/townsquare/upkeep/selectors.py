@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from townsquare.catalog import freshness
 from townsquare.catalog.models import Dataset
-from townsquare.catalog.vocabularies import State
+from townsquare.catalog.vocabularies import FREQUENCY_LABELS, State
 from townsquare.core.actors import Actor
 from townsquare.upkeep import policies
 from townsquare.upkeep.models import Job
@@ -23,6 +23,11 @@ RANK = {s: n for n, s in enumerate(("delinquent", "overdue", "due", "fresh"))}
 class Row:
     dataset: Dataset
     days_late: int
+
+    @property
+    def frequency(self) -> str:
+        code = self.dataset.accrual_periodicity
+        return str(FREQUENCY_LABELS.get(code) or code)
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,17 @@ class JobRow:
     job: Job
     title: str
     period: str
+
+    @property
+    def took(self) -> str:
+        """How long the last finished run took, in words."""
+        job = self.job
+        if job.last_started_at is None or job.last_finished_at is None:
+            return ""
+        seconds = (job.last_finished_at - job.last_started_at).total_seconds()
+        if seconds < 0:
+            return ""
+        return f"{seconds:.1f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
 
 
 def jobs() -> list[JobRow]:

@@ -13,7 +13,7 @@ from django.test import Client, TestCase
 from django.utils import timezone
 
 from townsquare.catalog.models import Dataset
-from townsquare.datastore import keydiff
+from townsquare.datastore import changes, keydiff
 from townsquare.datastore.models import DataVersion
 from townsquare.demo import sources
 from townsquare.demo.tests.test_demo import demo  # noqa: F401  (the fixture)
@@ -33,8 +33,11 @@ def test_the_outages_have_two_versions_whose_diff_adds_removes_and_changes(
     assert found.added > 0 and found.removed > 0 and found.changed > 0
     changed = keydiff.rows(found, change="changed")[0]
     assert changed["changed"][0] in ("status", "crew")
+    changes.count_published(new.pk, old.number)  # the worker's count, after the publication
+    latest = changes.history(new.dataset)[0]
+    assert latest.diff is not None and latest.diff.changed == found.changed
     html = Client().get("/datasets/street-light-outages").content.decode()
-    assert "Change history" in html
+    assert "Change history" in html and "being counted" not in html
 
 
 def test_the_outages_refresh_hourly_from_the_demo_source(demo: str, settings: Any) -> None:  # noqa: F811
