@@ -120,3 +120,10 @@ def _until(condition: Any, seconds: float) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.2)
+
+
+def test_every_worker_runs_the_recovery_and_the_scheduler() -> None:
+    """Registered when the apps are ready (an unused-looking import must not be dropped)."""
+    names = {f"{check.__module__}.{check.__name__}" for check in watchdogs.WATCHDOGS}
+    assert "townsquare.datastore.recovery.recover_stalled" in names
+    assert "townsquare.upkeep.scheduler._watchdog" in names

@@ -4,6 +4,7 @@ and a source to refresh from (sources.py)."""
 from __future__ import annotations
 
 import http.server
+import logging
 import socket
 import threading
 from collections.abc import Iterator
@@ -25,6 +26,8 @@ def _free_port() -> int:
 @pytest.fixture
 def smtp(settings: Any) -> Iterator[Inbox]:
     inbox = Inbox()
+    # aiosmtpd logs each connection at INFO, after pytest may have closed its streams.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
