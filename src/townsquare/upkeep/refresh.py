@@ -71,7 +71,7 @@ def _refresh(run: RefreshRun, work: Path) -> None:
         _finish(run, Status.UNCHANGED, changed=False)
         _succeeded(source, fetched, content_hash)
         return
-    version = _ingested(source, path, published)
+    version = _ingested(run, path, published)
     run.version = version
     _decided(run, version, published)
     _succeeded(source, fetched, content_hash)
@@ -110,8 +110,10 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _ingested(source: Source, path: Path, published: DataVersion | None) -> DataVersion:
-    """The new version, ingested and checked; the publication decision has run."""
+def _ingested(run: RefreshRun, path: Path, published: DataVersion | None) -> DataVersion:
+    """The new version, ingested and checked; the publication decision has run. The run knows
+    its version before the ingest starts: should the worker die, the history says which."""
+    source = run.source
     with path.open("rb") as data:
         created = datastore.version_create_refresh(
             actor=SYSTEM,
@@ -124,6 +126,7 @@ def _ingested(source: Source, path: Path, published: DataVersion | None) -> Data
     if created.duplicate_of is not None:
         return created.duplicate_of  # an earlier version's content, read the same way
     DataVersion.objects.filter(pk=created.version.pk).update(source_url=source.url[:2000])
+    RefreshRun.objects.filter(pk=run.pk).update(version=created.version)
     version = datastore.version_ingest(created.version.pk)
     if version.status == DataVersion.Status.FAILED:
         raise RefreshFailed(f"Version {version.number} could not be read: {version.error}")

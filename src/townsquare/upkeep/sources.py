@@ -192,13 +192,19 @@ def _enqueue(run_id: int) -> None:
 def interrupted(now: datetime) -> int:
     """Runs whose worker stopped in the middle: failed, with that said (the published version
     kept serving; a version left ingesting is the datastore's recovery's)."""
-    stale = RefreshRun.objects.filter(status=RefreshRun.Status.RUNNING, started_at__lt=now - STALE)
+    stale = RefreshRun.objects.filter(
+        status=RefreshRun.Status.RUNNING, started_at__lt=now - STALE
+    ).select_related("version")
     count = 0
     for run in stale:
+        error = "The worker stopped during the refresh; it runs again at its next time."
+        if run.version is not None:
+            error += (
+                f" Version {run.version.number}, which it was reading, is the datastore's: "
+                "retried once, then checked and decided like any other."
+            )
         updated = RefreshRun.objects.filter(pk=run.pk, status=RefreshRun.Status.RUNNING).update(
-            status=RefreshRun.Status.FAILED,
-            finished_at=now,
-            error="The worker stopped during the refresh; it runs again at its next time.",
+            status=RefreshRun.Status.FAILED, finished_at=now, error=error
         )
         if updated:
             Source.objects.filter(pk=run.source_id).update(failures=F("failures") + 1)

@@ -172,6 +172,14 @@ def test_a_run_whose_worker_died_ends_failed_and_the_next_one_runs(
     stuck.refresh_from_db()
     assert stuck.status == "failed" and "The worker stopped during the refresh" in stuck.error
     assert published_number(roads) == 1
+    reading = RefreshRun.objects.create(
+        source=Source.objects.get(),
+        started_at=timezone.now() - timedelta(hours=1),
+        version=published_version(roads),
+    )
+    assert sources.interrupted(timezone.now()) == 1
+    reading.refresh_from_db()
+    assert "Version 1, which it was reading, is the datastore's" in reading.error
 
 
 def test_two_workers_claiming_at_once_queue_one_refresh(
