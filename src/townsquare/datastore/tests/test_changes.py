@@ -10,6 +10,7 @@ import pytest
 from django.test import Client, TestCase
 
 from townsquare.audit.tests.helpers import last
+from townsquare.catalog.models import Dataset
 from townsquare.core.actors import SYSTEM
 from townsquare.datastore.models import DataVersion
 from townsquare.datastore.selectors import published_version
@@ -118,3 +119,25 @@ def test_a_rollback_is_reviewed_audited_keeps_every_version_and_shows_in_the_his
     ]
     html = Client().get("/datasets/permits").content.decode()
     assert "Change history" in html and "(back from 2)" in html
+
+
+def test_restricted_and_non_public_data_is_never_compared_by_those_without_access(
+    permits: Any, outsider: Any
+) -> None:
+    _, new = versions(permits)
+    url = f"/api/v1/datasets/permits/versions/{new.pk}/diff"
+    Dataset.objects.filter(pk=permits.pk).update(
+        access_level="restricted public", rights="Access on request."
+    )
+    refused = Client().get(url)
+    assert refused.status_code == 403 and "needs access to the data" in refused.json()["detail"]
+    page = Client()
+    page.force_login(outsider)
+    assert page.get(f"{url}.csv").status_code == 403
+    assert (
+        "Changes from version"
+        not in page.get(f"/datasets/permits/data/versions/{new.pk}").content.decode()
+    )
+    Dataset.objects.filter(pk=permits.pk).update(access_level="non-public")
+    assert Client().get(url).status_code == 404  # the dataset itself is not seen
+    assert Client().get("/api/v1/datasets/permits/changes").status_code == 404

@@ -178,3 +178,17 @@ def test_ten_thousand_datasets_are_evaluated_in_batches(
         found = evaluation.evaluate()
     assert found.datasets == 3001
     assert Dataset.objects.filter(freshness="delinquent").count() == 1200  # 3 and 4 days old
+
+
+def test_non_public_datasets_stay_out_of_the_public_facet_and_other_dashboards(
+    town: dict[str, Any], parks: Any, steward: Any
+) -> None:
+    Dataset.objects.filter(slug="bridges").update(access_level="non-public", rights="Internal.")
+    body = Client().get("/api/v1/datasets?freshness=overdue").json()
+    assert body["count"] == 0 and body["results"] == []
+    assert Client().get("/datasets/bridges").status_code == 404
+    page = Client()
+    page.force_login(steward)  # Public Works: its own non-public dataset is followed
+    assert "Bridge inspections" in page.get("/freshness").content.decode()
+    mine = page.get("/api/v1/datasets?freshness=overdue").json()
+    assert [d["slug"] for d in mine["results"]] == ["bridges"]
