@@ -4,6 +4,7 @@ coordinators hear when it is delinquent."""
 from __future__ import annotations
 
 from townsquare.accounts.models import Membership, OrgRole, User
+from townsquare.governance.notices import coordinators as coordinators
 
 
 def with_role(organization_id: int, role: str) -> list[User]:
@@ -23,13 +24,6 @@ def stewards(organization_id: int) -> list[User]:
 
 def approvers(organization_id: int) -> list[User]:
     return with_role(organization_id, OrgRole.APPROVER)
-
-
-def coordinators() -> list[User]:
-    found = User.objects.filter(is_active=True, is_coordinator=True) | User.objects.filter(
-        is_active=True, is_superuser=True
-    )
-    return list(found.distinct())
 
 
 def all_stewards() -> list[User]:
