@@ -1,5 +1,6 @@
 """Per-column statistics of a version: type, null count, distinct count, min, max, the most
-frequent values, and a histogram for numbers and dates."""
+frequent values, a histogram for numbers and dates, and the quartiles of numbers (which the
+validation's outlier check reads instead of scanning the file again)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ DETAILED_COLUMNS = 100  # top values and histograms for the first hundred column
 BINS = 10
 TOP = 5
 EXACT_DISTINCT_ROWS = 1_000_000  # above this, distinct counts are estimates (HyperLogLog)
+QUARTILE_SAMPLE = 100_000  # rows; quartiles of longer tables come from a seeded sample of this
 _ORDERED = {"integer", "number", "date", "datetime"}
 
 
@@ -41,6 +43,9 @@ def profile(
     spans = {f["name"]: _span(columns[f["name"]]) for f in ordered}
     for name, histogram in _histograms(con, table, ordered, spans).items():
         columns[name]["histogram"] = histogram
+    numbers = [f["name"] for f in plain if f["type"] in ("integer", "number")]
+    for name, pair in quartiles(con, table, numbers).items():
+        columns[name]["quartiles"] = pair
     return {
         "columns": columns,
         "profiled": len(plain),
@@ -78,10 +83,34 @@ def _basics(
     return result
 
 
+def quartiles(
+    con: duckdb.DuckDBPyConnection, table: str, names: list[str]
+) -> dict[str, list[float] | None]:
+    """The first and third quartiles of each number column: exact up to QUARTILE_SAMPLE rows,
+    beyond that those of a reservoir sample of that many rows with a fixed seed (the same file
+    gives the same quartiles). DuckDB's approximate quantiles (a t-digest per column) took
+    2.4 s over flights ×10's 14 number columns; the sample takes 0.4 s."""
+    result: dict[str, list[float] | None] = {}
+    for start in range(0, len(names), BATCH):
+        chosen = names[start : start + BATCH]
+        picked = ", ".join(quote(n) for n in chosen)
+        row = con.execute(
+            "SELECT "
+            + ", ".join(f"quantile_cont({quote(n)}::DOUBLE, [0.25, 0.75])" for n in chosen)
+            + f" FROM (SELECT {picked} FROM {table} "  # noqa: S608 - quoted names
+            f"USING SAMPLE reservoir({QUARTILE_SAMPLE} ROWS) REPEATABLE (13))"
+        ).fetchone()
+        assert row is not None
+        for name, pair in zip(chosen, row, strict=True):
+            finite = pair and all(v is not None and math.isfinite(v) for v in pair)
+            result[name] = [float(pair[0]), float(pair[1])] if finite else None
+    return result
+
+
 def _top(con: duckdb.DuckDBPyConnection, table: str, name: str) -> list[dict[str, Any]]:
     rows = con.execute(
-        f"SELECT {quote(name)} AS v, count(*) AS n FROM {table} WHERE {quote(name)} IS NOT NULL "
-        f"GROUP BY v ORDER BY n DESC, v LIMIT {TOP}"
+        f"SELECT {quote(name)}, count(*) FROM {table} WHERE {quote(name)} IS NOT NULL "
+        f"GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {TOP}"  # by place: a column may be called n
     ).fetchall()
     return [{"value": _plain(value), "count": int(count)} for value, count in rows]
 

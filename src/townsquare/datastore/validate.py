@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 from django.conf import settings
 
-from townsquare.datastore import engine, files
+from townsquare.datastore import engine, files, profile
 from townsquare.datastore.engine import literal
 from townsquare.datastore.models import DataVersion
 from townsquare.datastore.names import quote
@@ -89,7 +89,8 @@ def validate(version: DataVersion) -> list[dict[str, Any]]:
         (rows,) = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0]
         if not rows:
             return findings
-        tests = _value_tests(fields) + _outlier_tests(con, table, fields)
+        known = (version.profile or {}).get("columns", {})
+        tests = _value_tests(fields) + _outlier_tests(con, table, fields, known)
         findings += _run(con, table, tests)
         findings += _empty_columns(con, table, fields)
         findings += _duplicate_rows(con, table, fields)
@@ -277,26 +278,24 @@ def _value_tests(fields: list[dict[str, Any]]) -> list[Test]:
 
 
 def _outlier_tests(
-    con: duckdb.DuckDBPyConnection, table: str, fields: list[dict[str, Any]]
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    fields: list[dict[str, Any]],
+    known: dict[str, Any],
 ) -> list[Test]:
     """Values beyond 1.5 interquartile ranges from the quartiles (Tukey's fences). The quartiles
-    are DuckDB's approximate ones (a t-digest): exact ones hold every value of every numeric
-    column in memory at once (about 400 MB for flights ×10)."""
+    are the profile's (``known``: its columns), computed at ingest; a version profiled before
+    the profile kept them has them computed here, the same way."""
     numeric = [f["name"] for f in fields if f["type"] in _NUMERIC]
     if not numeric:
         return []
-    quartiles = con.execute(
-        "SELECT "
-        + ", ".join(
-            f"approx_quantile({quote(n)}::DOUBLE, 0.25), approx_quantile({quote(n)}::DOUBLE, 0.75)"
-            for n in numeric
-        )
-        + f" FROM {table}"
-    ).fetchone()
-    assert quartiles is not None
+    found = {n: known[n]["quartiles"] for n in numeric if "quartiles" in known.get(n, {})}
+    missing = [n for n in numeric if n not in found]
+    if missing:
+        found.update(profile.quartiles(con, table, missing))
     tests = []
-    for index, name in enumerate(numeric):
-        q1, q3 = quartiles[2 * index], quartiles[2 * index + 1]
+    for name in numeric:
+        q1, q3 = found.get(name) or (None, None)
         if q1 is None or q3 is None or q3 <= q1:
             continue
         low, high = q1 - 1.5 * (q3 - q1), q3 + 1.5 * (q3 - q1)
@@ -361,24 +360,30 @@ def _empty_columns(
 def _duplicate_rows(
     con: duckdb.DuckDBPyConnection, table: str, fields: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """Rows equal to an earlier row in every column (compared by a 64-bit hash of the row)."""
+    """Rows equal to an earlier row in every column (compared by a 64-bit hash of the row).
+    One grouping pass counts them and keeps, per repeated row, only its first SAMPLE + 1
+    places in the file, so the sample (the first repeats in file order) never needs a sort
+    of the whole table: for flights ×10 (3 million repeats) 0.4 s instead of 2.7 s."""
     row = "hash(" + ", ".join(quote(f["name"]) for f in fields) + ")"
-    found = con.execute(f"SELECT count(*) - count(DISTINCT {row}) FROM {table}").fetchone()
-    count = int(found[0]) if found else 0
+    found = con.execute(
+        f"WITH repeated AS MATERIALIZED (SELECT count(*) AS n, "  # noqa: S608
+        f"min_by(file_row_number, file_row_number, {SAMPLE + 1}) AS places FROM {table} "
+        f"GROUP BY {row} HAVING count(*) > 1) "
+        "SELECT (SELECT sum(n - 1) FROM repeated), (SELECT list(place ORDER BY place) FROM "
+        f"(SELECT unnest(places[2:]) AS place FROM repeated ORDER BY place LIMIT {SAMPLE}))"
+    ).fetchone()
+    count = int(found[0]) if found and found[0] else 0
     if not count:
         return []
-    sample = con.execute(
-        f"SELECT file_row_number + 1 FROM (SELECT file_row_number, row_number() OVER "
-        f"(PARTITION BY {row} ORDER BY file_row_number) AS nth FROM {table}) WHERE nth > 1 "
-        f"ORDER BY file_row_number LIMIT {SAMPLE}"
-    ).fetchall()
+    assert found is not None
+    places = found[1]
     return [
         _finding(
             "duplicate_rows",
             None,
             count,
             f"{count:,} rows repeat an earlier row exactly.",
-            [{"row": int(r[0]), "value": None} for r in sample],
+            [{"row": int(place) + 1, "value": None} for place in places],
         )
     ]
 

@@ -104,6 +104,34 @@ def test_generic_checks(dataset: Any) -> None:
     assert published_version(dataset) == version  # warnings do not block
 
 
+def test_repeated_rows_counted_and_the_first_repeats_sampled_in_file_order(dataset: Any) -> None:
+    # a appears 4 times, b twice: the repeats are rows 3, 4, 5 and 6 (a, b, a, a), and the
+    # first five in file order include a row repeated a third and fourth time.
+    lines = ["k,v", "a,1", "b,2", "a,1", "b,2", "a,1", "a,1", "c,3"]
+    version = ingest(dataset, "rep.csv", "\n".join(lines).encode())
+    found = checks(version)[("duplicate_rows", None)]
+    assert found["count"] == 4
+    assert [s["row"] for s in found["sample"]] == [3, 4, 5, 6]
+
+
+def test_outlier_fences_come_from_the_profile_or_are_computed_for_older_profiles(
+    dataset: Any,
+) -> None:
+    lines = ["value,score"] + [f"{i % 10},{i / 10}" for i in range(200)] + ["500,0.5"]
+    version = ingest(dataset, "q.csv", "\n".join(lines).encode())
+    kept = version.profile["columns"]["value"]["quartiles"]
+    assert kept == [2.0, 7.0] and version.profile["columns"]["score"]["quartiles"][0] > 0
+    first = checks(version)[("outliers", "value")]
+    assert first["sample"] == [{"row": 201, "value": 500}]
+    for column in version.profile["columns"].values():  # profiled before quartiles were kept
+        column.pop("quartiles", None)
+    assert [f for f in validate.validate(version) if f["check"] == "outliers"] == [
+        {k: v for k, v in f.items() if k != "severity"}
+        for f in Report.objects.get(version=version).findings
+        if f["check"] == "outliers"
+    ]
+
+
 def test_values_that_failed_to_cast_and_ragged_rows(dataset: Any) -> None:
     first = ingest(dataset, "r.csv", b"a,b\n1,2\n3\n4,5,6\n")
     assert checks(first)[("ragged_rows", None)]["count"] == 2

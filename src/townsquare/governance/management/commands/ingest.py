@@ -25,6 +25,9 @@ from townsquare.quality import gate
 
 class Command(TownsquareCommand):
     help = "Load a file (or a URL) into a dataset as a new data version, showing progress."
+    # A data command: Django's system checks (which import every URL and view, about a
+    # second) are for `serve`, `migrate` and `check`, not for each file loaded.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", nargs="?", help="The file to load.")
