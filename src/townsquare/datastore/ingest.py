@@ -19,7 +19,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from townsquare.datastore import build, engine, files, inference, treatments
+from townsquare.datastore import build, engine, files, inference, treatments, words
 from townsquare.datastore.engine import literal
 from townsquare.datastore.errors import TooManyFields
 from townsquare.datastore.models import DataVersion
@@ -93,6 +93,7 @@ class Outcome:
     profile: dict[str, Any]
     geographic: bool
     bbox: list[float] | None
+    words: Path | None = None  # the word index (words.py), when there are text columns
 
 
 def run(version: DataVersion, source: Path, folder: Path, progress: Progress) -> Outcome:
@@ -128,13 +129,22 @@ def run(version: DataVersion, source: Path, folder: Path, progress: Progress) ->
             built = make(staged)
         progress.phase("profiling", built.rows)
         stats, misses, bbox = _describe(con, parquet, built, staged.geographic)
+        index = words.build(
+            con,
+            f"read_parquet({literal(str(parquet))})",
+            treatments.published(built.fields),
+            stats,
+            folder / words.NAME,
+        )
     finally:
         con.close()
     fields = built.fields
     if staged.geographic:
         fields = [*fields, {"name": "geometry", "title": "Geometry", "type": "geojson"}]
     report = _report(staged, built, misses)
-    return Outcome(fields, missing, built.rows, parquet, report, stats, staged.geographic, bbox)
+    return Outcome(
+        fields, missing, built.rows, parquet, report, stats, staged.geographic, bbox, index
+    )
 
 
 def _describe(
@@ -178,9 +188,12 @@ def _rows_estimate(path: Path) -> int:
     return int(path.stat().st_size / (len(sample) / lines)) if sample else 0
 
 
-def store(version: DataVersion, outcome: Outcome, folder_name: str) -> str:
-    """Copy the Parquet file into storage; returns its stored name."""
-    return files.save(outcome.parquet, f"{folder_name}/data.parquet")
+def store(version: DataVersion, outcome: Outcome, folder_name: str) -> tuple[str, str]:
+    """Copy the Parquet file and the word index into storage; returns their stored names (the
+    index's empty when there is none)."""
+    parquet = files.save(outcome.parquet, f"{folder_name}/data.parquet")
+    index = files.save(outcome.words, f"{folder_name}/{words.NAME}") if outcome.words else ""
+    return parquet, index
 
 
 def primary_key(version: DataVersion, fields: list[dict[str, Any]]) -> list[str]:
@@ -202,9 +215,9 @@ def primary_key(version: DataVersion, fields: list[dict[str, Any]]) -> list[str]
     return asked
 
 
-def finish(version: DataVersion, outcome: Outcome, parquet_name: str) -> None:
+def finish(version: DataVersion, outcome: Outcome, stored: tuple[str, str]) -> None:
     version.status = DataVersion.Status.READY
-    version.parquet = parquet_name
+    version.parquet, version.words = stored
     version.parquet_size = outcome.parquet.stat().st_size
     version.table_schema = {"fields": outcome.fields, "missingValues": outcome.missing}
     version.row_count = outcome.rows

@@ -58,10 +58,10 @@ def _ingest(version: DataVersion, progress: ingest.Progress, work: Path) -> Data
         folder = version_folder_of(version)
         outcome = ingest.run(version, source, work, progress)
         progress.phase("storing", outcome.rows)
-        parquet = ingest.store(version, outcome, folder)
+        stored = ingest.store(version, outcome, folder)
         with transaction.atomic():
             version = DataVersion.objects.select_for_update().get(pk=version_id)
-            ingest.finish(version, outcome, parquet)
+            ingest.finish(version, outcome, stored)
             audit.record(
                 SYSTEM,
                 "data_version.ready",

@@ -36,6 +36,9 @@ class DataVersion(models.Model):
     # What the ingest made.
     parquet = models.CharField(max_length=500, blank=True, help_text="Stored Parquet file.")
     parquet_size = models.BigIntegerField(null=True, blank=True)
+    words = models.CharField(
+        max_length=500, blank=True, help_text="Stored word index of the text columns (for q)."
+    )
     table_schema = models.JSONField(
         default=dict, blank=True, help_text="Frictionless Table Schema."
     )

@@ -58,12 +58,16 @@ def pattern_matches(
     if not version.parquet or not columns or not patterns:
         return []
     table = _table(version)
+    text = {c: _as_text(c, (types or {}).get(c, "string")) for c in columns}
     con = engine.connect(columns=len(columns), memory_limit=settings.QUALITY_MEMORY_LIMIT)
     found: list[Matches] = []
     try:
+        if len(version.fields) > engine.WIDE:  # read a very wide file's schema once, not per column
+            chosen = ", ".join(f"{text[c]} AS {quote(c)}" for c in columns)
+            con.execute(f"CREATE TEMP TABLE wide_source AS SELECT {chosen} FROM {table}")  # noqa: S608
+            table, text = "wide_source", {c: quote(c) for c in columns}
         for column in columns:
-            text = _as_text(column, (types or {}).get(column, "string"))
-            found += _column_matches(con, table, column, text, patterns)
+            found += _column_matches(con, table, column, text[column], patterns)
     finally:
         con.close()
     return found

@@ -70,6 +70,7 @@ LEAN_FIELDS = (
     "version__status",
     "version__content_hash",
     "version__parquet",
+    "version__words",
     "version__table_schema",
     "version__row_count",
     "version__is_geographic",

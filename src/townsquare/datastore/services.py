@@ -331,7 +331,7 @@ def storage_cleanup(*, stale_after: timedelta = timedelta(minutes=15)) -> dict[s
         kept = keep.setdefault(folder, set())
         kept.add(version.original)
         if version.status == DataVersion.Status.READY:
-            kept.update({version.parquet, f"{folder}/exports/"})
+            kept.update({version.parquet, version.words, f"{folder}/exports/"})
     removed = 0
     for folder in files.stored_folders():
         for name in files.list_files(folder):

@@ -32,7 +32,7 @@ class Parameters:
         self._numbers: dict[tuple[type, Any], int] = {}
 
     def add(self, value: Any) -> exp.Placeholder:
-        key = (type(value), value)
+        key = (type(value), tuple(value) if isinstance(value, list) else value)
         if key not in self._numbers:
             self.values.append(value)
             self._numbers[key] = len(self.values)

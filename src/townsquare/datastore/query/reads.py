@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.cache import cache
 
-from townsquare.datastore import files
+from townsquare.datastore import files, words
 from townsquare.datastore.models import DataVersion
 from townsquare.datastore.query import run
 from townsquare.datastore.query.records import Column, Compiled, RecordsQuery, compile_query
@@ -53,7 +53,17 @@ def compile_for(version: DataVersion, query: RecordsQuery, *, want_geometry: boo
         query,
         geographic=version.is_geographic,
         want_geometry=want_geometry,
+        words=_words(version, query.q) if query.q.strip() else None,
     )
+
+
+def _words(version: DataVersion, text: str) -> words.Found:
+    con = run.cursor()
+    try:
+        with run.time_limit(con, 10):
+            return words.lookup(con, version.words, text)
+    finally:
+        con.close()
 
 
 def read_records(version: DataVersion, query: RecordsQuery, *, want_geometry: bool = False) -> Page:

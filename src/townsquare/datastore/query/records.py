@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlglot import exp
 
+from townsquare.datastore import words as word_index
 from townsquare.datastore.build import HIDDEN_COLUMNS
 from townsquare.datastore.engine import literal
 from townsquare.datastore.errors import QueryError
@@ -25,7 +26,6 @@ from townsquare.datastore.query.check import Parameters, Scope, check, parse
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
-MAX_WORDS = 10
 ROW_NUMBER = "file_row_number"
 
 EXAMPLE_SELECT = "select=carrier, count(*) AS flights, avg(dep_delay) AS delay"
@@ -72,8 +72,13 @@ class Compiled:
     filtered: bool
     grouped: bool
     geometry: str | None = None  # the output column holding geometry, if any
+    by_position: bool = False  # every row in file order: a page is a range of row numbers
 
     def page(self, limit: int, offset: int) -> str:
+        if self.by_position and limit:
+            # DuckDB skips the row groups before the range (an OFFSET would read them all).
+            first, last = int(offset), int(offset) + int(limit) - 1
+            return f"{self.base} WHERE {quote(ROW_NUMBER)} BETWEEN {first} AND {last}"
         return f"{self.base}{self.order} LIMIT {int(limit)} OFFSET {int(offset)}"
 
     def all(self) -> str:
@@ -114,13 +119,13 @@ def _statement(
     groups: list[str],
     having: str,
     order: str,
+    *,
+    numbered: bool = False,
 ) -> str:
     """The statement without its order: every part is SQL generated from a checked tree, or
-    quoted by the datastore."""
-    ordered_by_row = order.endswith(quote(ROW_NUMBER))
-    source = (
-        f"read_parquet({literal(parquet)}{', file_row_number = true' if ordered_by_row else ''})"
-    )
+    quoted by the datastore. ``numbered``: the file's row numbers are read too."""
+    numbered = numbered or order.endswith(quote(ROW_NUMBER))
+    source = f"read_parquet({literal(parquet)}{', file_row_number = true' if numbered else ''})"
     base = f"SELECT {', '.join(item.sql for item in items)} FROM {source}"  # noqa: S608
     if conditions:
         base += " WHERE " + " AND ".join(f"({c})" for c in conditions)
@@ -136,8 +141,10 @@ def compile_query(
     *,
     geographic: bool,
     want_geometry: bool = False,
+    words: word_index.Found | None = None,
 ) -> Compiled:
-    """The checked statement for ``query`` over a version's Parquet file."""
+    """The checked statement for ``query`` over a version's Parquet file; ``words``: its q
+    looked up in the version's word index (words.lookup), required when there is a q."""
     visible = [f for f in fields if f["name"] not in HIDDEN_COLUMNS]
     geometry = next((f["name"] for f in visible if f.get("type") == "geojson"), None)
     table = _Table(visible, geometry if geographic else None)
@@ -148,13 +155,14 @@ def compile_query(
     grouped = bool(query.group_by.strip()) or any(item.aggregate for item in items)
     if want_geometry:
         _add_geometry(table, items, grouped=grouped)
-    conditions = _conditions(table, query, params)
+    conditions = _conditions(table, query, params, words)
     groups = _groups(table, query.group_by, aliases, params)
     having = _having(table, query.having, aliases, params, grouped=grouped)
 
     base_params = len(params.values)  # order_by may add more; a count takes only these
     order = _order(table, query.order_by, aliases, params, grouped=grouped, groups=groups)
-    base = _statement(parquet, items, conditions, groups, having, order)
+    by_position = not (conditions or grouped or order)
+    base = _statement(parquet, items, conditions, groups, having, order, numbered=by_position)
     geometry_out = next((item.column.name for item in items if item.column.geometry), None)
     return Compiled(
         base=base,
@@ -165,6 +173,7 @@ def compile_query(
         filtered=bool(conditions),
         grouped=grouped,
         geometry=geometry_out,
+        by_position=by_position,
     )
 
 
@@ -181,14 +190,18 @@ def _add_geometry(table: _Table, items: list[_Item], *, grouped: bool) -> None:
         items.append(_geometry_item(table.geometry))
 
 
-def _conditions(table: _Table, query: RecordsQuery, params: Parameters) -> list[str]:
+def _conditions(
+    table: _Table, query: RecordsQuery, params: Parameters, words: word_index.Found | None
+) -> list[str]:
     conditions = []
     if query.where.strip():
         tree = parse(query.where, "where")
         literals.check(tree, _types(table), "where")
         conditions.append(_sql(check(tree, _scope("where", table), params)))
     if query.q.strip():
-        conditions.append(_words(table, query.q, params))
+        if words is None:
+            raise ValueError("a q needs its words looked up (words.lookup)")
+        conditions.append(_words(table, words, params))
     if query.bbox.strip():
         conditions.append(_bbox(table, query.bbox, params))
     return conditions
@@ -370,21 +383,38 @@ def _order(
     return " ORDER BY " + ", ".join(terms)
 
 
-def _words(table: _Table, text: str, params: Parameters) -> str:
-    """Every word must appear (any case) in one of the text columns."""
-    words = text.split()
-    if len(words) > MAX_WORDS:
-        raise QueryError(f"q takes at most {MAX_WORDS} words.", field="q")
-    columns = [quote(f["name"]) for f in table.fields if f.get("type") == "string"]
-    if not columns:
+IN_LIST = 1000  # values of one column up to which a word's condition is an IN list
+
+
+def _words(table: _Table, found: word_index.Found, params: Parameters) -> str:
+    """Every word must be a word (any case, any accents) of one of the text columns: by the
+    word index, the values of each indexed column that hold it; columns the index does not
+    cover are split into words as they are read."""
+    columns = [f["name"] for f in table.fields if f.get("type") == "string"]
+    if not columns or not found.words:
         return "false"
+    scanned = columns if found.scanned is None else [c for c in columns if c in found.scanned]
     clauses = []
-    for word in words:
-        placeholder = params.add(word.lower()).sql(dialect="duckdb")
-        clauses.append(
-            "(" + " OR ".join(f"contains(lower({c}), {placeholder})" for c in columns) + ")"
-        )
+    for word in found.words:
+        alternatives = [
+            _among(quote(column), values, params)
+            for column, values in found.values.get(word, {}).items()
+            if column in columns
+        ]
+        if scanned:
+            placeholder = params.add(word).sql(dialect="duckdb")
+            alternatives += [
+                f"list_contains({word_index.split(quote(c))}, {placeholder})" for c in scanned
+            ]
+        clauses.append("(" + " OR ".join(alternatives or ["false"]) + ")")
     return " AND ".join(clauses)
+
+
+def _among(column: str, values: list[str], params: Parameters) -> str:
+    if len(values) <= IN_LIST:
+        marks = ", ".join(params.add(v).sql(dialect="duckdb") for v in values)
+        return f"{column} IN ({marks})"
+    return f"list_contains({params.add(values).sql(dialect='duckdb')}, {column})"
 
 
 BBOX = re.compile(r"\s*,\s*")
