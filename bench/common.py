@@ -48,6 +48,8 @@ def environment(data_dir: Path, database_url: str, **extra: str) -> dict[str, st
         TOWNSQUARE_RATE_API="0",
         TOWNSQUARE_RATE_QUERIES="0",
         TOWNSQUARE_RATE_SQL="0",
+        # A benchmark's portal is open to the public from the start (no launch program).
+        TOWNSQUARE_BEFORE_LAUNCH="open",
         **extra,
     )
     return env
