@@ -777,9 +777,8 @@ def main() -> None:
         ingest["1x"]["sqlite-utils"] = ingest_sqlite_utils(source, WORK / "sqlite-utils", bin_dir)
         print("sqlite-utils", ingest["1x"]["sqlite-utils"], flush=True)
 
-    taken: set[str] = set()
     varied_results = {
-        size: run_varied(size, data, bin_dir, taken)
+        size: run_varied(size, data, bin_dir, set())  # each size its own
         for size, data in (("1x", source), ("10x", big))
     }
     plain = datasette_database(source, WORK / "datasette" / "flights.db", indexed=False)

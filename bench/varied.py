@@ -36,7 +36,7 @@ SORTABLE = (
     "month", "day", "dep_time", "sched_dep_time", "dep_delay", "arr_time", "arr_delay",
     "carrier", "flight", "tailnum", "origin", "dest", "air_time", "distance", "time_hour",
 )  # fmt: skip
-GROUPS = ("carrier", "origin", "dest")
+GROUPS = ("carrier", "origin", "dest", "hour")
 MEASURES = ("dep_delay", "arr_delay", "distance", "air_time")
 PAGE = 100
 SORT_DEPTH = 10_000  # sorted pages start among the first 10,000 rows
@@ -146,15 +146,21 @@ class Generator:
     def group(self) -> Request:
         by = self.random.choice(GROUPS)
         measure = self.random.choice(MEASURES)
-        month = self.random.randint(1, 12)
+        within = self.random.choice(("month", "day", "origin"))
+        if within == "origin":
+            value: Any = self.random.choice(self.values["origin"])
+            where = f"origin = '{value}'"
+        else:
+            value = self.random.randint(1, 12 if within == "month" else 28)
+            where = f"{within} = {value}"
         ts = {
             "select": f"{by}, count(*) AS flights, avg({measure}) AS mean",
-            "where": f"month = {month}",
+            "where": where,
             "group_by": by,
         }
         sql = (
             f"select {by}, count(*) as flights, avg({measure}) as mean from flights "  # noqa: S608
-            f"where month = {month} group by {by} order by {by}"
+            f"where {where} group by {by} order by {by}"
         )
         return Request("group", TS_PATH + urlencode(ts), "/flights.json?sql=" + quote(sql))
 
@@ -182,8 +188,11 @@ def workload(database: Path, per_kind: int, seed: int, taken: set[str]) -> list[
     generator = Generator(database, seed)
     requests = []
     for kind in KINDS:
-        made = 0
+        made = tries = 0
         while made < per_kind:
+            tries += 1
+            if tries > per_kind * 50:
+                raise RuntimeError(f"not {per_kind} distinct {kind} requests to be had")
             request = generator.request(kind)
             if request.townsquare in taken:
                 continue
