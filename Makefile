@@ -69,7 +69,7 @@ test-browser: install-dev
 		echo "WARNING: chromium is not installed: the browser tests were SKIPPED (apt-get install -y chromium)." >&2; \
 	fi
 
-## make bench-search: 10,000 generated datasets, 20 queries, p50/p95 on SQLite and PostgreSQL.
+## make bench-search: 10,000 and 100,000 generated datasets, 20 queries, p50/p95 on SQLite and PostgreSQL.
 bench-search: install-dev
 	$(BIN)/python bench/search.py --postgres-url "$(POSTGRES_URL)"
 

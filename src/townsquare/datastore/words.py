@@ -17,6 +17,8 @@ at query time: the answers are the same, only slower.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,8 +29,10 @@ from townsquare.datastore import engine, files
 from townsquare.datastore.engine import literal
 from townsquare.datastore.errors import QueryError
 from townsquare.datastore.names import quote
+from townsquare.datastore.query.cache import answers
 
-SPLIT = r"[^\p{L}\p{N}]+"
+SPLIT = r"[^\p{L}\p{N}]+"  # RE2, in DuckDB
+WORD = re.compile(r"[\W_]+")  # the same in Python's re
 MAX_VALUES = 200_000  # distinct values of a column beyond which it is split at query time
 INDEXED_COLUMNS = 200  # very wide tables: the first 200 text columns are indexed
 MAX_WORDS = 10
@@ -92,33 +96,51 @@ class Found:
     scanned: list[str] | None = None  # columns split at query time; None: all of them
 
 
-def asked(con: duckdb.DuckDBPyConnection, text: str) -> list[str]:
-    """The distinct words of ``q``, in order."""
+def asked(text: str) -> list[str]:
+    """The distinct words of ``q``, in order, split as ``split`` splits values: accents
+    dropped (canonical decomposition, marks removed), lower case, runs of letters and digits
+    (Python's ``[^\\W_]`` is Unicode's letters and numbers, as ``\\p{L}\\p{N}`` is)."""
     if len(text.split()) > MAX_WORDS:
         raise QueryError(f"q takes at most {MAX_WORDS} words.", field="q")
-    row = con.execute(f"SELECT {split('?')}", [text]).fetchone()
-    words = list(dict.fromkeys(w for w in (row[0] if row else []) if w))
+    plain = "".join(
+        c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn"
+    )
+    words = list(dict.fromkeys(w for w in WORD.split(plain.lower()) if w))
     if len(words) > MAX_WORDS:
         raise QueryError(f"q takes at most {MAX_WORDS} words.", field="q")
     return words
 
 
 def lookup(con: duckdb.DuckDBPyConnection, stored: str, text: str) -> Found:
-    """The words of ``q`` looked up in the stored index (``stored``: its name, or empty)."""
-    found = Found(asked(con, text))
+    """The words of ``q`` looked up in the stored index (``stored``: its name, or empty). A
+    version's index never changes: each word's entries are remembered in this process (within
+    the answers' memory, TOWNSQUARE_DATASTORE_RESULT_CACHE_MB)."""
+    found = Found(asked(text))
     if not stored or not found.words:
         return found
-    path = literal(str(files.local_path(stored)))
-    marks = ", ".join("?" for _ in found.words)
-    rows = con.execute(
-        f'SELECT word, "column", value FROM read_parquet({path}) '  # noqa: S608
-        f"WHERE word IN ({marks}, ?)",
-        [*found.words, SCANNED],
-    ).fetchall()
-    found.scanned = []
-    for word, column, value in rows:
-        if word == SCANNED:
-            found.scanned.append(column)
-        else:
+    entries: dict[str, list[tuple[str, Any]]] = {}
+    for word in [SCANNED, *found.words]:
+        remembered = answers.get(("words", stored, word))
+        if remembered is not None:
+            entries[word] = remembered
+    missing = [w for w in [SCANNED, *found.words] if w not in entries]
+    if missing:
+        path = literal(str(files.local_path(stored)))
+        marks = ", ".join("?" for _ in missing)
+        rows = con.execute(
+            f'SELECT word, "column", value FROM read_parquet({path}) '  # noqa: S608
+            f"WHERE word IN ({marks})",
+            missing,
+        ).fetchall()
+        for word in missing:
+            entries[word] = []
+        for word, column, value in rows:
+            entries[word].append((column, value))
+        for word in missing:
+            size = 100 + sum(len(str(v)) + 50 for _, v in entries[word])
+            answers.put(("words", stored, word), entries[word], size)
+    found.scanned = [column for column, _ in entries[SCANNED]]
+    for word in found.words:
+        for column, value in entries[word]:
             found.values.setdefault(word, {}).setdefault(column, []).append(value)
     return found

@@ -150,3 +150,26 @@ def _cursor() -> Any:
     from townsquare.datastore.query import run  # noqa: PLC0415
 
     return run.cursor()
+
+
+SAMPLES = [
+    "Zürich–Genève", "Straße", "ÉCOLE élève", "Ørsted Å", "İstanbul ıi", "Москва, Киев",
+    "Αθήνα", "東京 大阪", "x² + y³", "snake_case word", "N-14228/UA", "naïve café",
+    "tab\there", "emoji 😀 ok", "½ ¾", "ﬁne", "Ⅻ", "a.b.c", "  spaces  ", "",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_the_query_splits_words_as_the_index_does(text: str) -> None:
+    row = _cursor().execute(f"SELECT {words.split('?')}", [text]).fetchone()
+    indexed = list(dict.fromkeys(w for w in row[0] if w)) if row and row[0] else []
+    assert words.asked(text) == indexed[: words.MAX_WORDS]
+
+
+def test_q_answers_without_remembered_words(trips: Any, settings: Any) -> None:
+    settings.DATASTORE_RESULT_CACHE_MB = 0
+    from townsquare.datastore.query.cache import answers  # noqa: PLC0415
+
+    answers.clear()
+    assert ids(q="york late") == [2, 3]
+    assert ids(q="york late", offset=0, limit=5) == [2, 3]
