@@ -207,8 +207,15 @@ def workload(database: Path, per_kind: int, seed: int, taken: set[str]) -> list[
 
 
 def fetch(connection: http.client.HTTPConnection, path: str) -> tuple[bytes, dict[str, str]]:
-    connection.request("GET", path)
-    response = connection.getresponse()
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+    except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+        # gunicorn closes a keep-alive connection left idle 2 s (while the other server
+        # answered a slow request): open a new one and ask again.
+        connection.close()
+        connection.request("GET", path)
+        response = connection.getresponse()
     body = response.read()
     if response.status != 200:
         raise RuntimeError(f"{path}: {response.status} {body[:300]!r}")

@@ -58,7 +58,8 @@ def build(
     if not text:
         return None
     con.execute(
-        'CREATE OR REPLACE TEMP TABLE words_found (word VARCHAR, "column" VARCHAR, value VARCHAR)'
+        'CREATE OR REPLACE TEMP TABLE words_found (word VARCHAR, "column" VARCHAR, value VARCHAR, '
+        "n BIGINT)"
     )
     try:
         scanned = []
@@ -70,13 +71,15 @@ def build(
                 continue
             column = quote(name)
             con.execute(
-                "INSERT INTO words_found SELECT DISTINCT word, ?, value FROM (SELECT "  # noqa: S608
-                f"unnest({split('value')}) AS word, value FROM (SELECT DISTINCT {column} AS value "
-                f"FROM {table} WHERE {column} IS NOT NULL)) WHERE word <> ''",
+                "INSERT INTO words_found SELECT DISTINCT word, ?, value, n FROM (SELECT "  # noqa: S608
+                f"unnest({split('value')}) AS word, value, n FROM (SELECT {column} AS value, "
+                f"count(*) AS n FROM {table} WHERE {column} IS NOT NULL GROUP BY 1)) "
+                "WHERE word <> ''",
                 [name],
             )
         con.execute(
-            "INSERT INTO words_found SELECT ?, unnest(?::VARCHAR[]), NULL", [SCANNED, scanned]
+            "INSERT INTO words_found SELECT ?, unnest(?::VARCHAR[]), NULL, NULL",
+            [SCANNED, scanned],
         )
         con.execute(
             'COPY (SELECT * FROM words_found ORDER BY word, "column", value) TO '  # noqa: S608
@@ -94,6 +97,19 @@ class Found:
     words: list[str]
     values: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     scanned: list[str] | None = None  # columns split at query time; None: all of them
+    rows: dict[str, dict[str, int]] = field(default_factory=dict)  # word → column → rows
+
+    def total(self, text_columns: list[str]) -> int | None:
+        """The rows matching, when the index alone tells: one word, held in one column, every
+        text column indexed (a row is then counted once)."""
+        if len(self.words) != 1 or self.scanned is None:
+            return None
+        if any(c in self.scanned for c in text_columns):
+            return None
+        held = {c: n for c, n in self.rows.get(self.words[0], {}).items() if c in text_columns}
+        if len(held) > 1:
+            return None
+        return sum(held.values())
 
 
 def asked(text: str) -> list[str]:
@@ -111,36 +127,61 @@ def asked(text: str) -> list[str]:
     return words
 
 
+SMALL_INDEX = 2 * 1024 * 1024  # bytes: an index this small is read whole, once per process
+
+
 def lookup(con: duckdb.DuckDBPyConnection, stored: str, text: str) -> Found:
     """The words of ``q`` looked up in the stored index (``stored``: its name, or empty). A
-    version's index never changes: each word's entries are remembered in this process (within
-    the answers' memory, TOWNSQUARE_DATASTORE_RESULT_CACHE_MB)."""
+    version's index never changes: a small one is read whole once, a larger one's words as they
+    are asked, and remembered in this process (within the answers' memory,
+    TOWNSQUARE_DATASTORE_RESULT_CACHE_MB)."""
     found = Found(asked(text))
     if not stored or not found.words:
         return found
-    entries: dict[str, list[tuple[str, Any]]] = {}
-    for word in [SCANNED, *found.words]:
-        remembered = answers.get(("words", stored, word))
-        if remembered is not None:
-            entries[word] = remembered
-    missing = [w for w in [SCANNED, *found.words] if w not in entries]
-    if missing:
-        path = literal(str(files.local_path(stored)))
-        marks = ", ".join("?" for _ in missing)
-        rows = con.execute(
-            f'SELECT word, "column", value FROM read_parquet({path}) '  # noqa: S608
-            f"WHERE word IN ({marks})",
-            missing,
-        ).fetchall()
-        for word in missing:
-            entries[word] = []
-        for word, column, value in rows:
-            entries[word].append((column, value))
-        for word in missing:
-            size = 100 + sum(len(str(v)) + 50 for _, v in entries[word])
-            answers.put(("words", stored, word), entries[word], size)
-    found.scanned = [column for column, _ in entries[SCANNED]]
+    entries = _entries(con, stored, [SCANNED, *found.words])
+    found.scanned = [column for column, _, _ in entries[SCANNED]]
     for word in found.words:
-        for column, value in entries[word]:
+        for column, value, rows in entries[word]:
             found.values.setdefault(word, {}).setdefault(column, []).append(value)
+            held = found.rows.setdefault(word, {})
+            held[column] = held.get(column, 0) + int(rows)
     return found
+
+
+Entry = tuple[str, Any, Any]  # column, value, rows
+
+
+def _entries(
+    con: duckdb.DuckDBPyConnection, stored: str, asked: list[str]
+) -> dict[str, list[Entry]]:
+    whole = answers.get(("words", stored))
+    if isinstance(whole, dict):
+        return {w: whole.get(w, []) for w in asked}
+    path = files.local_path(stored)
+    if path.stat().st_size <= SMALL_INDEX:
+        index = _read(con, path, None)
+        answers.put(("words", stored), index, 20 * path.stat().st_size + 1000)
+        return {w: index.get(w, []) for w in asked}
+    found = {w: answers.get(("words", stored, w)) for w in asked}
+    missing = [w for w, e in found.items() if e is None]
+    if missing:
+        read = _read(con, path, missing)
+        for word in missing:
+            found[word] = read.get(word, [])
+            size = 100 + sum(len(str(v)) + 60 for _, v, _ in found[word] or [])
+            answers.put(("words", stored, word), found[word], size)
+    return {w: e or [] for w, e in found.items()}
+
+
+def _read(
+    con: duckdb.DuckDBPyConnection, path: Path, only: list[str] | None
+) -> dict[str, list[Entry]]:
+    where = f"WHERE word IN ({', '.join('?' for _ in only)})" if only else ""
+    rows = con.execute(
+        f'SELECT word, "column", value, n FROM read_parquet({literal(str(path))}) {where}',  # noqa: S608
+        only or [],
+    ).fetchall()
+    index: dict[str, list[Entry]] = {}
+    for word, column, value, count in rows:
+        index.setdefault(word, []).append((column, value, count))
+    return index

@@ -83,6 +83,8 @@ def _total(version: DataVersion, compiled: Compiled, query: RecordsQuery, return
     page itself when it is the last, otherwise counted once per version and filter."""
     if not compiled.filtered and not compiled.grouped:
         return int(version.row_count or 0)
+    if compiled.known_total is not None:
+        return compiled.known_total
     if query.limit and returned < query.limit and (returned or query.offset == 0):
         return query.offset + returned
     key = f"datastore:total:{version.pk}:{query.filter_key()}"

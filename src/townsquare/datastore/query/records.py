@@ -73,6 +73,7 @@ class Compiled:
     grouped: bool
     geometry: str | None = None  # the output column holding geometry, if any
     by_position: bool = False  # every row in file order: a page is a range of row numbers
+    known_total: int | None = None  # the rows (or groups), when known without counting
 
     def page(self, limit: int, offset: int) -> str:
         if self.by_position and limit:
@@ -174,7 +175,17 @@ def compile_query(
         grouped=grouped,
         geometry=geometry_out,
         by_position=by_position,
+        known_total=_known_total(table, query, words, grouped=grouped),
     )
+
+
+def _known_total(
+    table: _Table, query: RecordsQuery, words: word_index.Found | None, *, grouped: bool
+) -> int | None:
+    """The rows matching a q alone, from the word index (Found.total)."""
+    if words is None or grouped or query.where.strip() or query.bbox.strip():
+        return None
+    return words.total([f["name"] for f in table.fields if f.get("type") == "string"])
 
 
 def _add_geometry(table: _Table, items: list[_Item], *, grouped: bool) -> None:

@@ -173,3 +173,23 @@ def test_q_answers_without_remembered_words(trips: Any, settings: Any) -> None:
     answers.clear()
     assert ids(q="york late") == [2, 3]
     assert ids(q="york late", offset=0, limit=5) == [2, 3]
+
+
+@pytest.mark.parametrize("small", [words.SMALL_INDEX, 0])  # read whole, or word by word
+def test_totals_from_the_index_count_a_row_once(
+    public_works: Any, make_dataset: Any, monkeypatch: pytest.MonkeyPatch, small: int
+) -> None:
+    monkeypatch.setattr(words, "SMALL_INDEX", small)
+    from townsquare.datastore.query.cache import answers  # noqa: PLC0415
+
+    answers.clear()
+    dataset = make_dataset(public_works, slug="pairs", title="Pairs")
+    lines = ["id,a,b", "1,fox,cat", "2,dog,fox", "3,fox,fox", "4,cat,dog", "5,fox,cat"]
+    ingest(dataset, "p.csv", "\n".join(lines).encode())
+    url = "/api/v1/datasets/pairs/records"
+    assert ids(url, q="fox") == [1, 2, 3, 5]  # in a, in b, in both: counted
+    assert ids(url, q="cat") == [1, 4, 5]
+    only_a = Client().get(url, {"q": "dog", "limit": "1"}).json()
+    assert only_a["total"] == 2 and [r["id"] for r in only_a["rows"]] == [2]
+    assert Client().get(url, {"q": "fox", "limit": "1"}).json()["total"] == 4
+    assert Client().get(url, {"q": "nothing"}).json()["total"] == 0
