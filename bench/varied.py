@@ -19,6 +19,7 @@ from __future__ import annotations
 import http.client
 import json
 import random
+import re
 import sqlite3
 import statistics
 import string
@@ -308,22 +309,34 @@ def sequential(
         for name, port in ports.items()
     }
     each: dict[str, list[float]] = {n: [] for n in ports}
+    each["DuckDB"] = []  # Townsquare's own report of its statements' time (Server-Timing)
     names = list(ports)
     for index, request in enumerate(requests):
         order = names if index % 2 == 0 else names[::-1]
         for name in order:
             path = request.townsquare if name.startswith("Townsquare") else request.datasette
             started = time.perf_counter()
-            fetch(connections[name], path)
+            _, headers = fetch(connections[name], path)
             each[name].append((time.perf_counter() - started) * 1000)
+            if name.startswith("Townsquare"):
+                each["DuckDB"].append(duckdb_ms(headers))
     summaries = {
         name: {
             kind: summary([t for t, r in zip(times, requests, strict=True) if r.kind == kind])
             for kind in KINDS
         }
         for name, times in each.items()
+        if name in ports
     }
     return summaries, each
+
+
+def duckdb_ms(headers: dict[str, str]) -> float:
+    timing = next((v for k, v in headers.items() if k.lower() == "server-timing"), "")
+    found = re.search(r"duckdb;dur=([\d.]+)", timing)
+    if found is None:
+        raise RuntimeError(f"no Server-Timing from Townsquare: {timing!r}")
+    return float(found.group(1))
 
 
 def concurrent(

@@ -25,7 +25,7 @@ from townsquare.datastore import (
     selectors,
     services,
 )
-from townsquare.datastore.query import output
+from townsquare.datastore.query import output, run
 from townsquare.datastore.query.answer import CONTENT_TYPES, records_answer
 from townsquare.datastore.query.reads import TYPES
 from townsquare.datastore.query.records import Column, RecordsQuery
@@ -149,6 +149,7 @@ def publish(request: ApiRequest, slug: str, version_id: int) -> dict[str, Any]:
     openapi_extra={"responses": {200: {"description": "JSON, CSV or GeoJSON (format)."}}},
 )
 def records(request: ApiRequest, slug: str, params: Query[RecordsParams]) -> HttpResponse:
+    run.spent.reset()
     dataset, version = selectors.readable_data(actor=request.auth, slug=slug, lean=True)
     values = params.model_dump()
     form = values.pop("format")
@@ -164,6 +165,8 @@ def records(request: ApiRequest, slug: str, params: Query[RecordsParams]) -> Htt
     )
     response = HttpResponse(answer.body, content_type=answer.content_type)
     response["X-Total-Count"] = str(answer.total)
+    # The time its DuckDB statements took (none when the answer was remembered).
+    response["Server-Timing"] = f"duckdb;dur={run.spent.seconds * 1000:.2f}"
     if form == "csv":
         response["Content-Disposition"] = f'inline; filename="{dataset.slug}.csv"'
     return response

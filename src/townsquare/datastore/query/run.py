@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -67,8 +68,22 @@ def time_limit(con: duckdb.DuckDBPyConnection, seconds: float) -> Iterator[None]
         timer.cancel()
 
 
+class Spent(threading.local):
+    """Seconds this thread spent in DuckDB since ``reset`` (the records API reports it in a
+    Server-Timing header, so that what a request costs besides its queries can be measured)."""
+
+    seconds = 0.0
+
+    def reset(self) -> None:
+        self.seconds = 0.0
+
+
+spent = Spent()
+
+
 def fetch(sql: str, params: list[Any], *, seconds: float | None = None) -> Result:
     """Run a compiled query on the shared database."""
+    started = time.perf_counter()
     con = cursor()
     try:
         with time_limit(con, seconds or settings.DATASTORE_QUERY_SECONDS):
@@ -78,6 +93,7 @@ def fetch(sql: str, params: list[Any], *, seconds: float | None = None) -> Resul
         return Result([d[0] for d in description], [str(d[1]) for d in description], rows)
     finally:
         con.close()
+        spent.seconds += time.perf_counter() - started
 
 
 _LINE = re.compile(r"\n\s*LINE \d+:.*", re.DOTALL)

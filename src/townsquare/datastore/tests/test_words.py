@@ -193,3 +193,11 @@ def test_totals_from_the_index_count_a_row_once(
     assert only_a["total"] == 2 and [r["id"] for r in only_a["rows"]] == [2]
     assert Client().get(url, {"q": "fox", "limit": "1"}).json()["total"] == 4
     assert Client().get(url, {"q": "nothing"}).json()["total"] == 0
+
+
+def test_the_records_api_says_how_long_its_statements_took(trips: Any) -> None:
+    first = Client().get(URL, {"q": "late", "where": "amount > 0"})
+    timing = first["Server-Timing"]
+    assert timing.startswith("duckdb;dur=") and float(timing.split("=")[1]) > 0
+    again = Client().get(URL, {"q": "late", "where": "amount > 0"})  # the remembered answer
+    assert again["Server-Timing"] == "duckdb;dur=0.00"
