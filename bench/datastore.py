@@ -628,7 +628,8 @@ def varied_section(results: dict[str, dict]) -> tuple[str, list[str]]:
     for size, r in results.items():
         worst = max(r["overhead"].values())
         targets.append(
-            f"{size} per-request overhead (HTTP minus DuckDB in-process), p50 by kind: "
+            f"{size} per-request overhead (HTTP answer minus its DuckDB time in the server), "
+            "p50 by kind: "
             + ", ".join(f"{k} {v:.1f} ms" for k, v in r["overhead"].items())
             + f" ({_met(worst < 5)})"
         )
