@@ -12,7 +12,7 @@ portal's.
 2. The headline: the varied workload of bench/varied.py (distinct requests of five kinds, none
    sent twice, answers compared with Datasette's first) at 1× and 10×, concurrency 1 and 16,
    against Datasette 0.65.5 in its best configuration; and the per-request overhead (HTTP
-   minus the same statements in DuckDB inside the portal, bench/overhead.py).
+   minus the DuckDB time the server reports for that request in its Server-Timing header).
 3. Repeated URLs, labelled as such: (a) the first 100 rows, (b) carrier = 'UA' and month = 7,
    (c) per-carrier count and average dep_delay, one URL each, so answered from caches.
 4. (d) The whole table as CSV: Townsquare's export (first request writes it, later ones are
