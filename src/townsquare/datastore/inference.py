@@ -215,24 +215,27 @@ def near_misses(
     found = []
     for i, field in enumerate(text):
         values, numbers, integers = counts[3 * i : 3 * i + 3]
-        if not values or numbers == values or numbers < NEAR_MISS_SHARE * values:
-            continue
-        name = quote(field["name"])
-        sample = con.execute(
-            f"SELECT file_row_number + 1, {name} FROM {table} WHERE {name} IS NOT NULL "
-            f"AND NOT {_number_tests(name)['number']} ORDER BY file_row_number "
-            f"LIMIT {NEAR_MISS_SAMPLE}"
-        ).fetchall()
-        found.append(
-            {
-                "column": field["name"],
-                "from": "integer" if integers == numbers else "number",
-                "to": "string",
-                "count": int(values - numbers),
-                "sample": [{"row": int(n), "value": str(v)[:100]} for n, v in sample],
-            }
-        )
+        if values and numbers != values and numbers >= NEAR_MISS_SHARE * values:
+            found.append(_near_miss(con, table, field["name"], values, numbers, integers))
     return found
+
+
+def _near_miss(
+    con: duckdb.DuckDBPyConnection, table: str, column: str, values: int, numbers: int, whole: int
+) -> dict[str, Any]:
+    name = quote(column)
+    sample = con.execute(
+        f"SELECT file_row_number + 1, {name} FROM {table} WHERE {name} IS NOT NULL "  # noqa: S608
+        f"AND NOT {_number_tests(name)['number']} ORDER BY file_row_number "
+        f"LIMIT {NEAR_MISS_SAMPLE}"
+    ).fetchall()
+    return {
+        "column": column,
+        "from": "integer" if whole == numbers else "number",
+        "to": "string",
+        "count": int(values - numbers),
+        "sample": [{"row": int(n), "value": str(v)[:100]} for n, v in sample],
+    }
 
 
 def _mostly_numbers(

@@ -128,14 +128,7 @@ def run(version: DataVersion, source: Path, folder: Path, progress: Progress) ->
             staged.widen = None
             built = make(staged)
         progress.phase("profiling", built.rows)
-        stats, misses, bbox = _describe(con, parquet, built, staged.geographic)
-        index = words.build(
-            con,
-            f"read_parquet({literal(str(parquet))})",
-            treatments.published(built.fields),
-            stats,
-            folder / words.NAME,
-        )
+        stats, misses, bbox, index = _describe(con, parquet, built, staged.geographic, folder)
     finally:
         con.close()
     fields = built.fields
@@ -148,16 +141,18 @@ def run(version: DataVersion, source: Path, folder: Path, progress: Progress) ->
 
 
 def _describe(
-    con: Any, parquet: Path, built: build.Built, geographic: bool
-) -> tuple[dict[str, Any], list[dict[str, Any]], list[float] | None]:
-    """The typed file's profile, its near misses (values that kept a column text) and, for
-    geographic data, its bounding box."""
+    con: Any, parquet: Path, built: build.Built, geographic: bool, folder: Path
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[float] | None, Path | None]:
+    """The typed file's profile, its near misses (values that kept a column text), for
+    geographic data its bounding box, and its word index (in ``folder``)."""
     typed = f"read_parquet({literal(str(parquet))})"
-    stats = compute_profile(con, typed, treatments.published(built.fields))
+    published = treatments.published(built.fields)
+    stats = compute_profile(con, typed, published)
     misses = inference.near_misses(
         con, f"read_parquet({literal(str(parquet))}, file_row_number = true)", built.fields
     )
-    return stats, misses, _bbox(con, typed) if geographic else None
+    index = words.build(con, typed, published, stats, folder / words.NAME)
+    return stats, misses, _bbox(con, typed) if geographic else None, index
 
 
 def _report(staged: Staged, built: build.Built, misses: list[dict[str, Any]]) -> dict[str, Any]:

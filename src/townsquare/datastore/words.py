@@ -69,14 +69,7 @@ def build(
             if wide or place >= INDEXED_COLUMNS or distinct is None or distinct > MAX_VALUES:
                 scanned.append(name)
                 continue
-            column = quote(name)
-            con.execute(
-                "INSERT INTO words_found SELECT DISTINCT word, ?, value, n FROM (SELECT "  # noqa: S608
-                f"unnest({split('value')}) AS word, value, n FROM (SELECT {column} AS value, "
-                f"count(*) AS n FROM {table} WHERE {column} IS NOT NULL GROUP BY 1)) "
-                "WHERE word <> ''",
-                [name],
-            )
+            _add_column(con, table, name)
         con.execute(
             "INSERT INTO words_found SELECT ?, unnest(?::VARCHAR[]), NULL, NULL",
             [SCANNED, scanned],
@@ -88,6 +81,18 @@ def build(
     finally:
         con.execute("DROP TABLE IF EXISTS words_found")
     return target
+
+
+def _add_column(con: duckdb.DuckDBPyConnection, table: str, name: str) -> None:
+    """The words of one column's distinct values, with each value's rows."""
+    column = quote(name)
+    con.execute(
+        "INSERT INTO words_found SELECT DISTINCT word, ?, value, n FROM (SELECT "  # noqa: S608
+        f"unnest({split('value')}) AS word, value, n FROM (SELECT {column} AS value, "
+        f"count(*) AS n FROM {table} WHERE {column} IS NOT NULL GROUP BY 1)) "
+        "WHERE word <> ''",
+        [name],
+    )
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,7 +88,10 @@ def _total(version: DataVersion, compiled: Compiled, query: RecordsQuery, return
         return compiled.known_total
     if query.limit and returned < query.limit and (returned or query.offset == 0):
         return query.offset + returned
-    key = f"datastore:total:{version.pk}:{query.filter_key()}"
+    # The file's name too: a version's id can come back after a deletion (SQLite reuses the
+    # highest id), its file never does.
+    stored = hashlib.sha256(version.parquet.encode()).hexdigest()[:16]
+    key = f"datastore:total:{version.pk}:{stored}:{query.filter_key()}"
     total = cache.get(key)
     if total is None:
         result = run.fetch(compiled.count(), compiled.params[: compiled.base_params])
