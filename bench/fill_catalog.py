@@ -20,7 +20,7 @@ from django.db import transaction  # noqa: E402
 
 from townsquare.catalog import search  # noqa: E402
 from townsquare.catalog.models import Dataset, Distribution, Organization  # noqa: E402
-from townsquare.catalog.vocabularies import LICENSES, THEMES  # noqa: E402
+from townsquare.catalog.vocabularies import LICENSES, THEMES, State  # noqa: E402
 
 DEPARTMENTS = [
     "Public Works",
@@ -177,6 +177,8 @@ def main(count: int) -> None:
         topic = rng.choice(TOPICS)
         title = f"{topic.capitalize()} {rng.choice(QUALIFIERS)}".strip()
         access = rng.choices(["public", "restricted public", "non-public"], weights=[85, 10, 5])[0]
+        # Most are published; a few are drafts (hidden from the public, like non-public ones).
+        state = rng.choices([State.PUBLISHED, State.DRAFT], weights=[97, 3])[0]
         datasets.append(
             Dataset(
                 slug=f"dataset-{n:05d}",
@@ -187,6 +189,7 @@ def main(count: int) -> None:
                 themes=[t.code for t in rng.sample(THEMES, rng.randint(1, 2))],
                 license=rng.choice(LICENSES).id,
                 access_level=access,
+                state=state,
                 rights="" if access == "public" else "Restricted by policy.",
                 contact_name="Data desk",
                 contact_email="data@town.example",

@@ -108,6 +108,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "townsquare.urls"
 WSGI_APPLICATION = "townsquare.wsgi.application"
+# Loaded by each web process of `townsquare serve` as it starts, so that its first requests do
+# not wait for them (catalog search's snapshot: 3 s at 100,000 datasets).
+WARM_UP = ["townsquare.catalog.search.snapshot.warm"]
 AUTH_USER_MODEL = "accounts.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

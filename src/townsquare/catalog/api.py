@@ -165,7 +165,7 @@ def search_datasets(request: ApiRequest, params: Query[SearchParams]) -> HttpRes
         filters={facet: getattr(params, facet) for facet in search.FACETS},
     )
     results = search.search(
-        hidden=selectors.datasets_hidden_from(request.auth),
+        viewer=selectors.visibility(request.auth),
         query=query,
     )
     body = {

@@ -338,6 +338,32 @@ class DatasetFacet(models.Model):
         return f"{self.dataset_id}: {self.term_id}"
 
 
+class SearchChange(models.Model):
+    """A dataset whose search entries changed, and in which change of the catalog
+    (``SearchGeneration``): each process's search snapshot applies the changes it has not seen.
+    Kept for the last few thousand changes; a process further behind rebuilds."""
+
+    generation = models.BigIntegerField(db_index=True)
+    token = models.CharField(max_length=32, help_text="The generation's token.")
+    dataset_id = models.BigIntegerField(help_text="Not a foreign key: deleted datasets too.")
+
+    def __str__(self) -> str:
+        return f"{self.generation}: {self.dataset_id}"
+
+
+class SearchGeneration(models.Model):
+    """The catalog's search entries as a counter, one row: every transaction that changes them
+    increments it, holding the row's lock until it commits, so changes commit in counter order.
+    The token is new each time, so that a change rolled back and another given the same number
+    are told apart."""
+
+    value = models.BigIntegerField(default=0)
+    token = models.CharField(max_length=32, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.value} ({self.token})"
+
+
 class AccessGrant(models.Model):
     """A signed-in person's request to read a restricted public dataset's data, and the
     decision on it. Only a granted one that was not revoked opens the data."""

@@ -8,6 +8,10 @@ coordinators and the people an approver granted access (``AccessGrant``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.db.models import Q
+
 from townsquare.accounts.models import OrgRole
 from townsquare.accounts.policies import has_org_role, is_coordinator, is_member, is_signed_in
 from townsquare.catalog.models import AccessGrant, Dataset, Distribution, Organization
@@ -18,6 +22,26 @@ from townsquare.core.actors import Actor
 def is_public(dataset: Dataset) -> bool:
     """Anyone may know it exists: published, and not non-public."""
     return dataset.state == State.PUBLISHED and dataset.access_level != AccessLevel.NON_PUBLIC
+
+
+# is_public as a condition on the dataset table.
+PUBLIC = Q(state=State.PUBLISHED) & ~Q(access_level=AccessLevel.NON_PUBLIC)
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """Which datasets someone may know exist (can_view_dataset for the whole catalog at once):
+    everything, for coordinators; otherwise the public ones and every one of the organizations
+    they belong to."""
+
+    everything: bool
+    organizations: frozenset[int] = frozenset()
+
+    def hidden(self) -> Q | None:
+        """The datasets hidden from them as a condition (None: nothing is hidden)."""
+        if self.everything:
+            return None
+        return ~PUBLIC & ~Q(organization_id__in=self.organizations)
 
 
 def can_view_dataset(actor: Actor, dataset: Dataset) -> bool:

@@ -13,28 +13,27 @@ from townsquare.accounts.selectors import organization_ids_with_role
 from townsquare.catalog import policies
 from townsquare.catalog.models import AccessGrant, Dataset, Distribution, Organization
 from townsquare.catalog.search import Listed, listed
-from townsquare.catalog.vocabularies import AccessLevel, State
 from townsquare.core.actors import Actor
 from townsquare.core.errors import NotFound, PermissionDenied
 
 
-def _hidden_condition(actor: Actor) -> Q | None:
-    """What makes a dataset invisible to the actor (None: nothing is hidden from them)."""
+def visibility(actor: Actor) -> policies.Visibility:
+    """Which datasets the actor may know exist."""
     if is_coordinator(actor):
-        return None
-    member_of = organization_ids_with_role(user=actor)
-    not_public = Q(access_level=AccessLevel.NON_PUBLIC) | ~Q(state=State.PUBLISHED)
-    return not_public & ~Q(organization_id__in=member_of)
+        return policies.Visibility(everything=True)
+    return policies.Visibility(
+        everything=False, organizations=frozenset(organization_ids_with_role(user=actor))
+    )
 
 
 def datasets_visible_to(actor: Actor) -> QuerySet[Dataset]:
-    hidden = _hidden_condition(actor)
+    hidden = visibility(actor).hidden()
     return Dataset.objects.all() if hidden is None else Dataset.objects.exclude(hidden)
 
 
 def datasets_hidden_from(actor: Actor) -> QuerySet[Dataset]:
     """The complement of datasets_visible_to: together they are the whole catalog."""
-    hidden = _hidden_condition(actor)
+    hidden = visibility(actor).hidden()
     return Dataset.objects.none() if hidden is None else Dataset.objects.filter(hidden)
 
 

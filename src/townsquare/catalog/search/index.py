@@ -7,18 +7,32 @@ weighted ``tsvector`` column with a GIN index on PostgreSQL (migration 0002).
 
 Each facet term carries the number of datasets that have it, kept exact here, so that the
 facet counts of the whole catalog are a read of a few hundred rows.
+
+Every change here is also written down as a new generation of the catalog's search entries
+(``SearchGeneration``, ``SearchChange``), in the same transaction, for the processes' search
+snapshots (``snapshot``) to catch up with.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
 from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.db.models import Count, F, QuerySet
 
-from townsquare.catalog.models import Dataset, DatasetFacet, FacetTerm, SearchDocument
+from townsquare.catalog.models import (
+    Dataset,
+    DatasetFacet,
+    FacetTerm,
+    SearchChange,
+    SearchDocument,
+    SearchGeneration,
+)
 from townsquare.core.markdown import plain_text
+
+KEPT_GENERATIONS = 2000
 
 
 def facet_values(dataset: Dataset) -> list[tuple[str, str]]:
@@ -93,6 +107,7 @@ def _replace_entries(batch: list[Dataset]) -> None:
     after = Counter(link.term_id for link in links)
     after.subtract(before)
     _adjust_counts(after)
+    changed(values)
 
 
 def set_facet(facet: str, values: dict[int, str]) -> None:
@@ -113,6 +128,7 @@ def set_facet(facet: str, values: dict[int, str]) -> None:
     after = Counter(link.term_id for link in links)
     after.subtract(before)
     _adjust_counts(after)
+    changed(ids)
 
 
 def _term_ids(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
@@ -142,6 +158,25 @@ def unindex(datasets: QuerySet[Dataset]) -> None:
     removed = _terms_of(batch)
     DatasetFacet.objects.filter(dataset__in=batch).delete()
     _adjust_counts(Counter({term: -n for term, n in removed.items()}))
+    changed(d.pk for d in batch)
+
+
+def changed(dataset_ids: Iterable[int]) -> None:
+    """Write down a new generation of the search entries, changing these datasets. Call inside
+    the transaction that changed them (or their visibility, title or modification time): the
+    counter's row stays locked until it commits."""
+    ids = sorted(set(dataset_ids))
+    if not ids:
+        return
+    SearchGeneration.objects.get_or_create(pk=1)
+    token = secrets.token_hex(8)
+    SearchGeneration.objects.filter(pk=1).update(value=F("value") + 1, token=token)
+    generation = SearchGeneration.objects.values_list("value", flat=True).get(pk=1)
+    SearchChange.objects.bulk_create(
+        [SearchChange(generation=generation, token=token, dataset_id=pk) for pk in ids],
+        batch_size=2000,
+    )
+    SearchChange.objects.filter(generation__lt=generation - KEPT_GENERATIONS).delete()
 
 
 def recount() -> None:

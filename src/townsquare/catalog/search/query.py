@@ -3,10 +3,11 @@
 Ranking weights title above keywords above organization above description, so a title match
 ranks above a description match on both databases.
 
-Every condition is a restriction on dataset ids (the words, each facet filter, not hidden from
-the visitor), applied straight to the table at hand: the full-text index for ranking, the facet
-table for counts, the dataset table for sorted pages. The datasets hidden from a visitor are few
-(other organizations' non-public ones), so leaving them out never reads the whole catalog.
+The database's full-text index finds the datasets that have the words and ranks them; the
+process's snapshot of the catalog (``snapshot``) holds everything else as arrays: which datasets
+the visitor may see, which have each facet value, the sort orders. Every condition is a mask
+over the snapshot's datasets, and the facet counts are one ``bincount`` over the terms of the
+masked ones, so that a search costs about the same whatever the catalog's size.
 
 All SQL here is built from constants and from SQL that Django compiled from querysets; every
 value, the visitor's words included, is bound as a parameter.
@@ -16,20 +17,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
+import numpy as np
 from django.db import connection
-from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
 
-from townsquare.catalog import freshness
-from townsquare.catalog.models import Dataset, DatasetFacet, FacetTerm, Organization
+from townsquare.catalog import freshness, policies
+from townsquare.catalog.models import Organization
+from townsquare.catalog.search import snapshot
 from townsquare.catalog.search.listing import Listed, listed
 from townsquare.catalog.vocabularies import LICENSES_BY_ID, THEMES_BY_CODE, AccessLevel
 
 FACETS = ("organization", "theme", "keyword", "format", "license", "access_level", "freshness")
 SORTS = ("relevance", "updated", "title")
 MAX_TERMS = 12
+NARROW_SHARE = 0.5
 FACET_LIMIT = 20
 
 # SQLite bm25 column weights, in the FTS table's column order: title, keywords, organization,
@@ -74,23 +75,38 @@ def terms(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", text.lower())[:MAX_TERMS]
 
 
-def search(*, hidden: QuerySet[Dataset], query: Query) -> Results:
-    """The datasets that match ``query``, leaving out ``hidden`` (the datasets the visitor may
-    not see: ``selectors.datasets_hidden_from``): one page of them, the total and the facet
-    counts."""
+def search(*, viewer: policies.Visibility, query: Query) -> Results:
+    """The datasets that match ``query`` among those ``viewer`` may know exist
+    (``selectors.visibility``): one page of them, the total and the facet counts."""
     filters = _clean_filters(query.filters)
-    restriction = Restriction(terms(query.text), filters, hidden)
-    counts = restriction.counts()
-    # Every dataset has exactly one access-level term, so their counts add up to the total.
-    count = sum(n for (facet, _), n in counts.items() if facet == "access_level")
-    offset = (query.page - 1) * query.per_page
+    words = terms(query.text)
+    catalog = snapshot.current()
+    mask = catalog.visible(viewer)
+    for facet, values in filters.items():
+        mask &= catalog.having(facet, values)
     sort = query.sort if query.sort in SORTS else "relevance"
+    ranked = sort == "relevance" and bool(words)
+    if words:
+        # Ranking scores every dataset it is given: when the filters and the visitor's view
+        # leave out most of the catalog, only the matches they keep are ranked, afterwards.
+        narrow = ranked and np.count_nonzero(mask) <= NARROW_SHARE * len(mask)
+        found = _ranked_ids(words) if ranked and not narrow else _matching_ids(words)
+        in_text = np.zeros(len(mask), dtype=bool)
+        in_text[catalog.positions(found)] = True
+        mask &= in_text
+        if narrow:
+            found = _ranked_ids(words, among=catalog.ids[mask])
+    count = int(np.count_nonzero(mask))
+    offset = (query.page - 1) * query.per_page
     if offset >= count:
         ids: list[int] = []
-    elif sort == "relevance" and restriction.words:
-        ids = restriction.ranked_ids(offset, query.per_page)
+    elif ranked:
+        positions = catalog.positions(found)  # in relevance order
+        chosen = positions[mask[positions]][offset : offset + query.per_page]
+        ids = [int(i) for i in catalog.ids[chosen]]
     else:
-        ids = restriction.sorted_ids(sort, offset, query.per_page)
+        ids = catalog.page(mask, "title" if sort == "title" else "updated", offset, query.per_page)
+    counts = catalog.counts(mask)
     return Results(count, listed(ids), _facets(counts, filters), query.page, query.per_page)
 
 
@@ -105,144 +121,72 @@ def _clean_filters(filters: dict[str, list[str]]) -> dict[str, list[str]]:
     return cleaned
 
 
-class Restriction:
-    """The dataset ids a search may return: matching the words, having a value of each
-    filtered facet, and not hidden from the visitor."""
-
-    def __init__(self, words: list[str], filters: dict[str, list[str]], hidden: QuerySet[Dataset]):
-        self.words = words
-        self.filters = list(filters.items())
-        self.required = [
-            DatasetFacet.objects.filter(
-                term__in=FacetTerm.objects.filter(facet=facet, value__in=values)
-            ).values("dataset_id")
-            for facet, values in self.filters
-        ]
-        self.hidden = None if hidden.query.is_empty() else hidden.order_by().values("pk")
-
-    # -- the parts --------------------------------------------------------------------------
-
-    def conditions(self, column: str, skip_first_filter: bool = False) -> tuple[str, list[Any]]:
-        """The filters and the hidden datasets as SQL conditions on ``column``."""
-        sql_parts: list[str] = []
-        params: list[Any] = []
-        for ids in self.required[1 if skip_first_filter else 0 :]:
-            sql, values = ids.query.sql_with_params()
-            sql_parts.append(f"{column} IN ({sql})")
-            params += values
-        if self.hidden is not None:
-            sql, values = self.hidden.query.sql_with_params()
-            sql_parts.append(f"{column} NOT IN ({sql})")
-            params += values
-        return " AND ".join(sql_parts) or "1 = 1", params
-
-    def ids(self) -> tuple[str, list[Any]]:
-        """SQL selecting the matching ids, driven by the most selective source: the full-text
-        index when there are words, else the first filtered facet. Needs words or filters."""
-        if self.words:
-            driver, driver_params = _matcher(self.words)
-            column = "dataset_id" if _postgres() else "+rowid"
-            conditions, params = self.conditions(column)
-        else:
-            facet, values = self.filters[0]
-            placeholders = ", ".join(["%s"] * len(values))
-            driver = (
-                "SELECT dataset_id FROM catalog_datasetfacet WHERE term_id IN "  # noqa: S608
-                "(SELECT id FROM catalog_facetterm WHERE facet = %s "
-                f"AND value IN ({placeholders}))"
-            )
-            driver_params = [facet, *values]
-            conditions, params = self.conditions("dataset_id", skip_first_filter=True)
-        return f"{driver} AND {conditions}", [*driver_params, *params]
-
-    # -- what a search needs ----------------------------------------------------------------
-
-    def counts(self) -> Counts:
-        """Datasets per facet value among the matches."""
-        if self.words or self.filters:
-            ids, params = self.ids()
-            source = (
-                "SELECT term_id, COUNT(*) AS n FROM catalog_datasetfacet "  # noqa: S608
-                f"WHERE dataset_id IN ({ids}) GROUP BY term_id"
-            )
-            sql = (
-                "SELECT t.facet, t.value, c.n FROM catalog_facetterm t "  # noqa: S608
-                f"JOIN ({source}) c ON c.term_id = t.id"
-            )
-        else:  # the whole catalog: the stored counts, minus what is hidden from the visitor
-            params = []
-            hidden = "SELECT term_id, 0 AS n FROM catalog_datasetfacet WHERE 1 = 0"
-            if self.hidden is not None:
-                hidden_ids, hidden_params = self.hidden.query.sql_with_params()
-                params = list(hidden_params)
-                hidden = (
-                    "SELECT term_id, COUNT(*) AS n FROM catalog_datasetfacet "  # noqa: S608
-                    f"WHERE dataset_id IN ({hidden_ids}) GROUP BY term_id"
-                )
-            sql = (
-                "SELECT t.facet, t.value, t.dataset_count - COALESCE(h.n, 0) "  # noqa: S608
-                f"FROM catalog_facetterm t LEFT JOIN ({hidden}) h ON h.term_id = t.id "
-                "WHERE t.dataset_count > 0"
-            )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, list(params))
-            return {(facet, value): n for facet, value, n in cursor.fetchall() if n > 0}
-
-    def ranked_ids(self, offset: int, limit: int) -> list[int]:
-        """One page of matching ids in relevance order: the full-text index drives, the other
-        conditions are checked for each match."""
-        if _postgres():
-            conditions, params = self.conditions("d.dataset_id")
-            sql = (
-                "SELECT d.dataset_id, ts_rank(d.vector, q) AS score "  # noqa: S608
-                "FROM catalog_searchdocument d, to_tsquery('english', %s) q "
-                f"WHERE d.vector @@ q AND {conditions} "
-                "ORDER BY score DESC, d.dataset_id DESC LIMIT %s OFFSET %s"
-            )
-            text = _tsquery(self.words)
-        else:
-            # "+rowid" keeps the conditions away from FTS5's planner, which would otherwise run
-            # the full-text match once per candidate id.
-            conditions, params = self.conditions("+rowid")
-            sql = (
-                f"SELECT rowid, bm25(catalog_search_fts, {_BM25_WEIGHTS}) AS score "  # noqa: S608
-                f"FROM catalog_search_fts WHERE catalog_search_fts MATCH %s AND {conditions} "
-                "ORDER BY score ASC, rowid DESC LIMIT %s OFFSET %s"
-            )
-            text = _fts5(self.words)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [text, *params, limit, offset])
-            return [row[0] for row in cursor.fetchall()]
-
-    def sorted_ids(self, sort: str, offset: int, limit: int) -> list[int]:
-        if self.words or self.filters:
-            chosen = Dataset.objects.filter(pk__in=RawSQL(*self.ids()))
-        elif self.hidden is not None:
-            chosen = Dataset.objects.exclude(pk__in=self.hidden)
-        else:
-            chosen = Dataset.objects.all()
-        ordering = ["title", "pk"] if sort == "title" else ["-modified", "-pk"]
-        window = chosen.order_by(*ordering).values_list("pk", flat=True)
-        return list(window[offset : offset + limit])
-
-
 def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _matcher(words: list[str]) -> tuple[str, list[Any]]:
-    """SQL selecting the ids of datasets whose document matches every word (the last one as a
-    prefix, so that a query typed halfway still finds)."""
+def _matching_ids(words: list[str]) -> np.ndarray:
+    """The ids of datasets whose document matches every word (the last one as a prefix, so
+    that a query typed halfway still finds), as one comma-separated string from the database:
+    tens of thousands of ids arrive in a millisecond instead of as as many rows."""
     if _postgres():
-        return (
-            "SELECT dataset_id FROM catalog_searchdocument "
-            "WHERE vector @@ to_tsquery('english', %s)",
-            [_tsquery(words)],
+        sql = (
+            "SELECT string_agg(dataset_id::text, ',') FROM catalog_searchdocument "
+            "WHERE vector @@ to_tsquery('english', %s)"
         )
-    return (
-        "SELECT rowid FROM catalog_search_fts WHERE catalog_search_fts MATCH %s",
-        [_fts5(words)],
+        text = _tsquery(words)
+    else:
+        sql = "SELECT group_concat(rowid) FROM catalog_search_fts WHERE catalog_search_fts MATCH %s"
+        text = _fts5(words)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [text])
+        return _ids(cursor.fetchone()[0])
+
+
+def _ranked_ids(words: list[str], among: np.ndarray | None = None) -> np.ndarray:
+    """The ids of the datasets that match (of those ``among``, if given), in relevance order.
+    The database ranks every match it is given (a page of the best needs all their scores):
+    here they all arrive at once, as a comma-separated string of ids (on SQLite with one of
+    scores, in the same order, sorted here)."""
+    chosen = None if among is None else ",".join(map(str, among.tolist()))
+    if _postgres():
+        sql = (
+            "SELECT string_agg(d.dataset_id::text, ',' "
+            "ORDER BY ts_rank(d.vector, q) DESC, d.dataset_id DESC) "
+            "FROM catalog_searchdocument d, to_tsquery('english', %s) q WHERE d.vector @@ q"
+            + (
+                ""
+                if chosen is None
+                else " AND d.dataset_id = ANY(string_to_array(%s, ',')::bigint[])"
+            )
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [_tsquery(words)] + ([] if chosen is None else [chosen]))
+            return _ids(cursor.fetchone()[0])
+    sql = (
+        "SELECT group_concat(id), group_concat(score) FROM ("  # noqa: S608
+        f"SELECT rowid AS id, bm25(catalog_search_fts, {_BM25_WEIGHTS}) AS score "
+        "FROM catalog_search_fts WHERE catalog_search_fts MATCH %s"
+        # "+rowid" keeps the condition from FTS5's planner, which would run the match once
+        # per id; LIMIT keeps SQLite from folding the inner query into the outer one, where
+        # bm25 cannot run.
+        + (
+            ""
+            if chosen is None
+            else " AND +rowid IN (SELECT value FROM json_each('[' || %s || ']'))"
+        )
+        + " LIMIT -1)"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_fts5(words)] + ([] if chosen is None else [chosen]))
+        ids, scores = cursor.fetchone()
+    found = _ids(ids)
+    score = np.fromstring(scores or "", dtype=np.float64, sep=",")
+    return found[np.lexsort((-found, score))]  # lowest bm25 first; ties: newest first
+
+
+def _ids(text: str | None) -> np.ndarray:
+    return np.fromstring(text or "", dtype=np.int64, sep=",")
 
 
 def _fts5(words: list[str]) -> str:

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def find(actor: Any, text: str = "", **kwargs: Any) -> search.Results:
     filters = kwargs.pop("filters", {})
     return search.search(
-        hidden=selectors.datasets_hidden_from(actor),
+        viewer=selectors.visibility(actor),
         query=search.Query(text=text, filters=filters, **kwargs),
     )
 

@@ -75,7 +75,7 @@ def search_query(request: HttpRequest, **fixed: list[str]) -> search.Query:
 def dataset_search(request: HttpRequest) -> HttpResponse:
     query = search_query(request)
     results = search.search(
-        hidden=selectors.datasets_hidden_from(request.user),
+        viewer=selectors.visibility(request.user),
         query=query,
     )
     return render(

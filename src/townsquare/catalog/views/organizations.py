@@ -38,7 +38,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if "sort" not in request.GET:
         query.sort = "updated"
     results = search.search(
-        hidden=selectors.datasets_hidden_from(request.user),
+        viewer=selectors.visibility(request.user),
         query=query,
     )
     return render(

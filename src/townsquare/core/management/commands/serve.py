@@ -14,6 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection
+from django.utils.module_loading import import_string
 from gunicorn.app.base import BaseApplication
 
 
@@ -30,6 +32,20 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no typ
         from townsquare.wsgi import application  # noqa: PLC0415  (in each gunicorn worker)
 
         return application
+
+
+def _warm_up(worker: Any) -> None:
+    """Gunicorn's ``post_worker_init`` hook: each web process loads what its first requests
+    would otherwise wait for (``settings.WARM_UP``), in a thread, while it starts serving."""
+    threading.Thread(target=_run_warm_ups, name="warm-up", daemon=True).start()
+
+
+def _run_warm_ups() -> None:
+    try:
+        for path in settings.WARM_UP:
+            import_string(path)()
+    finally:
+        connection.close()
 
 
 class _WorkerProcess:
@@ -125,6 +141,7 @@ class Command(BaseCommand):
                     "timeout": 120,
                     "graceful_timeout": 10,  # requests in flight finish; then it stops
                     "when_ready": worker.stop_with_server,
+                    "post_worker_init": _warm_up,
                     "accesslog": "-",
                     "errorlog": "-",
                     "loglevel": "warning",
