@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "townsquare.datastore",
     "townsquare.upkeep",
     "townsquare.readiness",
+    "townsquare.interop",
     "townsquare.demo",
 ]
 

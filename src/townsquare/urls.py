@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("townsquare.audit.urls")),
     path("", include("townsquare.upkeep.urls")),
     path("", include("townsquare.readiness.urls")),
+    path("", include("townsquare.interop.urls")),
     path("", include("townsquare.demo.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

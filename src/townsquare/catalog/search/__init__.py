@@ -16,6 +16,7 @@ from townsquare.catalog.search.index import (
 from townsquare.catalog.search.listing import Listed, listed
 from townsquare.catalog.search.query import (
     FACETS,
+    MORE_SORTS,
     SORTS,
     FacetItem,
     Query,
@@ -26,6 +27,7 @@ from townsquare.catalog.search.query import (
 
 __all__ = [
     "FACETS",
+    "MORE_SORTS",
     "SORTS",
     "FacetItem",
     "Listed",

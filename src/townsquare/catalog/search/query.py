@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 from django.db import connection
@@ -29,6 +30,8 @@ from townsquare.catalog.vocabularies import LICENSES_BY_ID, THEMES_BY_CODE, Acce
 
 FACETS = ("organization", "theme", "keyword", "format", "license", "access_level", "freshness")
 SORTS = ("relevance", "updated", "title")
+# Also for machine clients (the CKAN API): by slug and by identifier.
+MORE_SORTS = ("name", "identifier")
 MAX_TERMS = 12
 NARROW_SHARE = 0.5
 FACET_LIMIT = 20
@@ -47,6 +50,16 @@ class Query:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    offset: int | None = None  # instead of the page: from this match on
+    reverse: bool = False  # the sorted listing turned around (not relevance)
+    # More conditions, for machine clients: each (facet, values) must hold too, each
+    # excluded (facet, values) must not; and a window on the modification time.
+    required: list[tuple[str, list[str]]] = field(default_factory=list)
+    excluded: list[tuple[str, list[str]]] = field(default_factory=list)
+    modified_from: datetime | None = None
+    modified_to: datetime | None = None
+    published_only: bool = False  # of what the viewer may see, only published datasets
+    facet_limit: int | None = FACET_LIMIT  # values per facet (None: all)
 
 
 @dataclass
@@ -84,7 +97,8 @@ def search(*, viewer: policies.Visibility, query: Query) -> Results:
     mask = catalog.visible(viewer)
     for facet, values in filters.items():
         mask &= catalog.having(facet, values)
-    sort = query.sort if query.sort in SORTS else "relevance"
+    _narrow(catalog, mask, query)
+    sort = query.sort if query.sort in (*SORTS, *MORE_SORTS) else "relevance"
     ranked = sort == "relevance" and bool(words)
     if words:
         # Ranking scores every dataset it is given: when the filters and the visitor's view
@@ -97,7 +111,7 @@ def search(*, viewer: policies.Visibility, query: Query) -> Results:
         if narrow:
             found = _ranked_ids(words, among=catalog.ids[mask])
     count = int(np.count_nonzero(mask))
-    offset = (query.page - 1) * query.per_page
+    offset = (query.page - 1) * query.per_page if query.offset is None else query.offset
     if offset >= count:
         ids: list[int] = []
     elif ranked:
@@ -105,19 +119,37 @@ def search(*, viewer: policies.Visibility, query: Query) -> Results:
         chosen = positions[mask[positions]][offset : offset + query.per_page]
         ids = [int(i) for i in catalog.ids[chosen]]
     else:
-        ids = catalog.page(mask, "title" if sort == "title" else "updated", offset, query.per_page)
+        listing = "updated" if sort == "relevance" else sort  # no words: newest first
+        ids = catalog.page(mask, listing, offset, query.per_page, reverse=query.reverse)
     counts = catalog.counts(mask)
-    return Results(count, listed(ids), _facets(counts, filters), query.page, query.per_page)
+    facets = _facets(counts, filters, query.facet_limit)
+    return Results(count, listed(ids), facets, query.page, query.per_page)
+
+
+def _narrow(catalog: snapshot.Snapshot, mask: np.ndarray, query: Query) -> None:
+    """Apply the machine clients' conditions to the mask."""
+    for facet, values in query.required:
+        mask &= catalog.having(facet, _cleaned(facet, values))
+    for facet, values in query.excluded:
+        mask &= ~catalog.having(facet, _cleaned(facet, values))
+    if query.modified_from is not None:
+        mask &= catalog.modified >= snapshot.micros(query.modified_from)
+    if query.modified_to is not None:
+        mask &= catalog.modified <= snapshot.micros(query.modified_to)
+    if query.published_only:
+        mask &= catalog.published
+
+
+def _cleaned(facet: str, values: list[str]) -> list[str]:
+    return [value.lower() for value in values] if facet == "keyword" else values
 
 
 def _clean_filters(filters: dict[str, list[str]]) -> dict[str, list[str]]:
     cleaned = {}
     for facet in FACETS:
         values = [value for value in filters.get(facet, []) if value]
-        if facet == "keyword":
-            values = [value.lower() for value in values]
         if values:
-            cleaned[facet] = values
+            cleaned[facet] = _cleaned(facet, values)
     return cleaned
 
 
@@ -201,7 +233,9 @@ def _tsquery(words: list[str]) -> str:
     return " & ".join(parts)
 
 
-def _facets(counts: Counts, filters: dict[str, list[str]]) -> dict[str, list[FacetItem]]:
+def _facets(
+    counts: Counts, filters: dict[str, list[str]], limit: int | None
+) -> dict[str, list[FacetItem]]:
     by_facet: dict[str, list[tuple[str, int]]] = {facet: [] for facet in FACETS}
     for (facet, value), n in counts.items():
         by_facet[facet].append((value, n))
@@ -213,7 +247,7 @@ def _facets(counts: Counts, filters: dict[str, list[str]]) -> dict[str, list[Fac
     for facet in FACETS:
         chosen = set(filters.get(facet, []))
         ordered = sorted(by_facet[facet], key=lambda item: (-item[1], item[0]))
-        kept = ordered[:FACET_LIMIT] + [i for i in ordered[FACET_LIMIT:] if i[0] in chosen]
+        kept = ordered[:limit] + ([i for i in ordered[limit:] if i[0] in chosen] if limit else [])
         facets[facet] = [
             FacetItem(value, labels.get((facet, value), value), n, value in chosen)
             for value, n in kept

@@ -1,0 +1,1 @@
+"""Interoperability: the surfaces other tools already speak — the CKAN Action API (``ckan``)."""
