@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from townsquare.accounts.api_auth import ActorAuth
 from townsquare.core.errors import DomainError, NotFound
-from townsquare.interop.ckan import actions, datastore  # noqa: F401 - they register actions
+from townsquare.interop.ckan import actions, datastore, writes  # noqa: F401 - they register
 from townsquare.interop.ckan.errors import (
     AuthorizationError,
     BadRequest,

@@ -70,15 +70,15 @@ def license_list(call: Call, data: dict[str, Any]) -> list[dict[str, Any]]:
 # -- datasets ---------------------------------------------------------------------------------
 
 
-def _loaded(datasets: Any) -> Any:
+def loaded(datasets: Any) -> Any:
     return datasets.select_related(
         "organization", "published_data", "published_data__version"
     ).prefetch_related("distributions")
 
 
-def _dataset(call: Call, key: str) -> Dataset:
+def visible_dataset(call: Call, key: str) -> Dataset:
     """The dataset by name (slug) or id (identifier), if the caller may see it."""
-    found: Dataset | None = _loaded(Dataset.objects.filter(Q(slug=key) | Q(identifier=key))).first()
+    found: Dataset | None = loaded(Dataset.objects.filter(Q(slug=key) | Q(identifier=key))).first()
     if found is None or not policies.can_view_dataset(call.actor, found):
         raise NotFoundError("Dataset not found")
     return found
@@ -86,14 +86,14 @@ def _dataset(call: Call, key: str) -> Dataset:
 
 def _packages(call: Call, listed: list[search.Listed]) -> list[dict[str, Any]]:
     slugs = [item.slug for item in listed]
-    by_slug = {d.slug: d for d in _loaded(Dataset.objects.filter(slug__in=slugs))}
+    by_slug = {d.slug: d for d in loaded(Dataset.objects.filter(slug__in=slugs))}
     return [dicts.package_dict(call.request, by_slug[s]) for s in slugs if s in by_slug]
 
 
 @action(side_effect_free=True)
 def package_show(call: Call, data: dict[str, Any]) -> dict[str, Any]:
     """A dataset by ``id`` (its identifier) or name."""
-    return dicts.package_dict(call.request, _dataset(call, params.required(data, "id")))
+    return dicts.package_dict(call.request, visible_dataset(call, params.required(data, "id")))
 
 
 def _public_listing(offset: int, limit: int, sort: str) -> search.Results:

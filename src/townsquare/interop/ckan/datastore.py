@@ -110,25 +110,10 @@ def datastore_search(call: Call, data: dict[str, Any]) -> dict[str, Any]:
     _, version = _readable(call, resource_id)
     fields = _fields(version)
     known = {f["id"] for f in fields}
-    chosen = params.strings(data, "fields")
-    if len(chosen) == 1 and "," in chosen[0]:
-        chosen = [c.strip() for c in chosen[0].split(",")]
-    select = ", ".join(_name(c, known, "fields") for c in chosen)
     form = params.text(data, "records_format", "objects")
     if form not in FORMATS:
         raise ValidationError({"records_format": [f"Value must be one of {list(FORMATS)}"]})
-    distinct = params.boolean(data, "distinct", False)
-    query = RecordsQuery(
-        select=select,
-        where=_where(data, known),
-        group_by=(select or ", ".join(_name(c, known, "fields") for c in known))
-        if distinct
-        else "",
-        order_by=_order(params.text(data, "sort"), known),
-        q=data["q"] if isinstance(data.get("q"), str) else "",
-        limit=params.integer(data, "limit", 100, maximum=LIMIT_MAX),
-        offset=params.integer(data, "offset", 0),
-    )
+    query = _query(data, known)
     page = read_records(version, query)
     names = [c.name for c in page.columns]
     shown = [next((f for f in fields if f["id"] == n), {"id": n, "type": "text"}) for n in names]
@@ -145,6 +130,25 @@ def datastore_search(call: Call, data: dict[str, Any]) -> dict[str, Any]:
     if params.boolean(data, "include_total", True):
         answer["total"] = page.total
     return answer
+
+
+def _query(data: dict[str, Any], known: set[str]) -> RecordsQuery:
+    """datastore_search's parameters as a records query (names checked, values quoted)."""
+    chosen = params.strings(data, "fields")
+    if len(chosen) == 1 and "," in chosen[0]:
+        chosen = [c.strip() for c in chosen[0].split(",")]
+    select = ", ".join(_name(c, known, "fields") for c in chosen)
+    every = ", ".join(_name(c, known, "fields") for c in sorted(known))
+    distinct = params.boolean(data, "distinct", False)
+    return RecordsQuery(
+        select=select,
+        where=_where(data, known),
+        group_by=(select or every) if distinct else "",
+        order_by=_order(params.text(data, "sort"), known),
+        q=data["q"] if isinstance(data.get("q"), str) else "",
+        limit=params.integer(data, "limit", 100, maximum=LIMIT_MAX),
+        offset=params.integer(data, "offset", 0),
+    )
 
 
 def _records(form: str, names: list[str], rows: list[tuple[Any, ...]]) -> Any:

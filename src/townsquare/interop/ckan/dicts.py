@@ -30,7 +30,7 @@ from townsquare.catalog.vocabularies import (
 STATES = {State.PUBLISHED: "active", State.DRAFT: "draft", State.ARCHIVED: "deleted"}
 # Dataset fields that CKAN's package has under its own names (the rest go to extras).
 _OWN = {"identifier", "slug", "title", "description", "keywords", "themes", "license"}
-_OWN |= {"contact_name", "contact_email", "landing_page"}
+_OWN |= {"contact_name", "contact_email", "landing_page", "extras", "featured"}
 
 
 def moment(value: datetime | None) -> str | None:
@@ -175,11 +175,6 @@ def package_dict(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:
     published = getattr(dataset, "published_data", None)
     if published is not None:
         resources.append(data_resource(request, dataset, published, len(resources)))
-    tags = [
-        {"id": k, "name": k, "display_name": k, "state": "active", "vocabulary_id": None}
-        for k in dataset.keywords
-    ]
-    groups = [group_dict(THEMES_BY_CODE[c]) for c in dataset.themes if c in THEMES_BY_CODE]
     return {
         "id": dataset.identifier,
         "name": dataset.slug,
@@ -203,9 +198,7 @@ def package_dict(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:
         "creator_user_id": None,
         "metadata_created": moment(dataset.created_at),
         "metadata_modified": moment(dataset.modified),
-        "tags": tags,
-        "num_tags": len(tags),
-        "groups": groups,
+        **_tags_and_groups(dataset),
         "extras": _extras(dataset),
         "resources": resources,
         "num_resources": len(resources),
@@ -213,6 +206,15 @@ def package_dict(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:
         "relationships_as_object": [],
         "ckan_url": page_url(request, "catalog:dataset", dataset.slug),
     }
+
+
+def _tags_and_groups(dataset: Dataset) -> dict[str, Any]:
+    tags = [
+        {"id": k, "name": k, "display_name": k, "state": "active", "vocabulary_id": None}
+        for k in dataset.keywords
+    ]
+    groups = [group_dict(THEMES_BY_CODE[c]) for c in dataset.themes if c in THEMES_BY_CODE]
+    return {"tags": tags, "num_tags": len(tags), "groups": groups}
 
 
 def _extras(dataset: Dataset) -> list[dict[str, str]]:

@@ -8,37 +8,32 @@ from typing import Any
 class CkanError(Exception):
     status = 400
     kind = ""
+    prefix = ""  # CKAN's words before the message
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
     def body(self) -> dict[str, Any]:
-        return {"__type": self.kind, "message": self.message}
+        return {"__type": self.kind, "message": f"{self.prefix}{self.message}"}
 
 
 class NotFoundError(CkanError):
     status = 404
     kind = "Not Found Error"
-
-    def body(self) -> dict[str, Any]:
-        return {"__type": self.kind, "message": f"Not found: {self.message}"}
+    prefix = "Not found: "
 
 
 class AuthorizationError(CkanError):
     status = 403
     kind = "Authorization Error"
-
-    def body(self) -> dict[str, Any]:
-        return {"__type": self.kind, "message": f"Access denied: {self.message}"}
+    prefix = "Access denied: "
 
 
 class SearchQueryError(CkanError):
     status = 400
     kind = "Search Query Error"
-
-    def body(self) -> dict[str, Any]:
-        return {"__type": self.kind, "message": f"Search Query is invalid: {self.message}"}
+    prefix = "Search Query is invalid: "
 
 
 class ValidationError(CkanError):

@@ -55,6 +55,11 @@ def town(public_works: Any, parks: Any, make_dataset: Any) -> dict[str, Dataset]
             **dataset_values(slug="future-parks", title="Future parks", keywords=["draft-only"]),
         ),
     }
+    _attach(made)
+    return made
+
+
+def _attach(made: dict[str, Dataset]) -> None:
     distributions.distribution_add_file(
         actor=SYSTEM,
         dataset=made["trees"],
@@ -68,7 +73,6 @@ def town(public_works: Any, parks: Any, make_dataset: Any) -> dict[str, Dataset]
         media_type="application/geo+json",
         format="GeoJSON",
     )
-    return made
 
 
 @pytest.fixture

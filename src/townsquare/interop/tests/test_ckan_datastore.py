@@ -51,6 +51,10 @@ def test_search_filters_q_fields_sort_and_paging(client: Client, flights: Any) -
     assert list(united["records"][0]) == ["id", "carrier", "month"]
     second = result(client, "datastore_search", resource_id=resource, sort="id", limit=5, offset=5)
     assert [r["id"] for r in second["records"]] == [6, 7, 8, 9, 10]
+
+
+def test_search_words_distinct_and_record_formats(client: Client, flights: Any) -> None:
+    resource = resource_of(client, "flights")
     evening = result(client, "datastore_search", resource_id=resource, q="evening")
     assert evening["total"] == 12
     distinct = result(
