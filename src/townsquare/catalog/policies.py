@@ -64,6 +64,12 @@ def can_download_files(actor: Actor, dataset: Dataset) -> bool:
     )
 
 
+def is_listed_file(distribution: Distribution) -> bool:
+    """Shown to whoever sees the dataset: not in a working copy, and not waiting for a privacy
+    officer's sign-off (those are for the organization: can_see_working_copy)."""
+    return not distribution.pending and distribution.privacy != Distribution.Privacy.REQUIRED
+
+
 def can_download_distribution(actor: Actor, distribution: Distribution) -> bool:
     """A file of the dataset: as its data, and a document a privacy officer has not signed off
     yet only inside the organization."""

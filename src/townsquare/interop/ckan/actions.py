@@ -296,6 +296,10 @@ def resource_show(call: Call, data: dict[str, Any]) -> dict[str, Any]:
     )
     if found is None or not policies.can_view_dataset(call.actor, found.dataset):
         raise NotFoundError("Resource was not found.")
+    if not policies.is_listed_file(found) and not policies.can_see_working_copy(
+        call.actor, found.dataset
+    ):
+        raise NotFoundError("Resource was not found.")
     return dicts.resource_dict(call.request, found, found.dataset)
 
 

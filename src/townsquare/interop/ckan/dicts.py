@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from townsquare.catalog import policies
 from townsquare.catalog.models import METADATA_FIELDS, Dataset, Distribution, Organization
 from townsquare.catalog.presenters import page_url
 from townsquare.catalog.vocabularies import (
@@ -168,9 +169,10 @@ def data_resource(
 
 def package_dict(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:
     """The package dict of a dataset loaded with its organization and distributions."""
-    license = LICENSES_BY_ID.get(dataset.license)
     resources = [
-        resource_dict(request, d, dataset) for d in dataset.distributions.all() if not d.pending
+        resource_dict(request, d, dataset)
+        for d in dataset.distributions.all()
+        if policies.is_listed_file(d)
     ]
     published = getattr(dataset, "published_data", None)
     if published is not None:
@@ -186,10 +188,7 @@ def package_dict(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:
         "author_email": None,
         "maintainer": dataset.contact_name,
         "maintainer_email": dataset.contact_email,
-        "license_id": dataset.license or None,
-        "license_title": license.title if license else None,
-        "license_url": license.url if license else None,
-        "isopen": bool(license and license.open),
+        **_license(dataset),
         "type": "dataset",
         "owner_org": str(dataset.organization_id),
         "organization": organization_dict(request, dataset.organization),
@@ -205,6 +204,16 @@ def package_dict(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:
         "relationships_as_subject": [],
         "relationships_as_object": [],
         "ckan_url": page_url(request, "catalog:dataset", dataset.slug),
+    }
+
+
+def _license(dataset: Dataset) -> dict[str, Any]:
+    license = LICENSES_BY_ID.get(dataset.license)
+    return {
+        "license_id": dataset.license or None,
+        "license_title": license.title if license else None,
+        "license_url": license.url if license else None,
+        "isopen": bool(license and license.open),
     }
 
 

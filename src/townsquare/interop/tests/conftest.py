@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from conftest import dataset_values
 from townsquare.accounts import services as accounts
 from townsquare.catalog import distributions, services
-from townsquare.catalog.models import Dataset
+from townsquare.catalog.models import Dataset, Distribution
 from townsquare.core.actors import SYSTEM
 
 
@@ -64,6 +64,7 @@ def _attach(made: dict[str, Dataset]) -> None:
         actor=SYSTEM,
         dataset=made["trees"],
         upload=ContentFile(b"id,species\n1,oak\n", name="trees.csv"),
+        privacy=Distribution.Privacy.ACCEPTED,  # signed off by a privacy officer,
     )
     distributions.distribution_add_link(
         actor=SYSTEM,
