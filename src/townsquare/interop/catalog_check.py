@@ -16,11 +16,12 @@ from typing import Any
 from jsonschema import Draft4Validator, Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4
+from referencing.jsonschema import DRAFT4, DRAFT202012
 
 SCHEMAS = Path(__file__).with_name("schemas")
 POD = SCHEMAS / "pod-v1.1-non-federal"
 POD_BASE = "https://project-open-data.cio.gov/v1.1/schema/"
+V3_BASE = "https://resources.data.gov/dcat-us/3.0.0/definitions/"
 
 # DCAT-US field → what the portal calls it, and how to fix it there.
 FIELDS = {
@@ -79,29 +80,77 @@ def _validators() -> tuple[Draft4Validator, Draft202012Validator]:
     return pod, Draft202012Validator(harvester, format_checker=FormatChecker())
 
 
-def check_record(record: Any) -> list[Problem]:
-    """The problems of one dataset record of a DCAT-US 1.1 catalog."""
-    identifier = str(record.get("identifier", "?")) if isinstance(record, dict) else "?"
+@cache
+def _validators_v3() -> dict[str, Draft202012Validator]:
+    """DCAT-US 3.0: every definition registered under its ``$id``, as data.gov's harvester
+    does; a validator per record type."""
+    registry: Registry[Any] = Registry()
+    for path in (SCHEMAS / "dcat-us-3.0").glob("*.json"):
+        schema = json.loads(path.read_text())
+        registry = registry.with_resource(
+            schema["$id"], Resource.from_contents(schema, DRAFT202012)
+        )
+    return {
+        name: Draft202012Validator(
+            {"$ref": V3_BASE + name}, registry=registry, format_checker=FormatChecker()
+        )
+        for name in ("dataset", "dataservice", "catalog")
+    }
+
+
+def check_record(record: Any, version: str = "1.1", kind: str = "dataset") -> list[Problem]:
+    """The problems of one record of a DCAT-US catalog (``kind``, for 3.0: dataset or
+    dataservice)."""
+    identifier = (
+        str(record.get("identifier", record.get("@id", "?"))) if isinstance(record, dict) else "?"
+    )
     title = str(record.get("title", "")) if isinstance(record, dict) else ""
     found: dict[tuple[str, str], Problem] = {}
-    for validator in _validators():
+    validators = _validators() if version == "1.1" else (_validators_v3()[kind],)
+    for validator in validators:
         for error in validator.iter_errors(record):
             problem = _plain(identifier, title, error)
             found.setdefault((problem.field, problem.message), problem)
     return list(found.values())
 
 
-def check_catalog(catalog: dict[str, Any]) -> list[Problem]:
-    """Every problem of a DCAT-US 1.1 catalog, the top level and each record."""
-    problems = []
-    if catalog.get("conformsTo") != "https://project-open-data.cio.gov/v1.1/schema":
-        problems.append(Problem("catalog", "The catalog", "conformsTo", "is not DCAT-US 1.1.", ""))
+def check_catalog(catalog: dict[str, Any], version: str = "1.1") -> list[Problem]:
+    """Every problem of a DCAT-US catalog (1.1 or 3.0), the top level and each record."""
     datasets = catalog.get("dataset")
     if not isinstance(datasets, list):
-        return [*problems, Problem("catalog", "The catalog", "dataset", "is missing.", "")]
+        return [Problem("catalog", "The catalog", "dataset", "is missing.", "")]
+    problems = []
+    if (
+        version == "1.1"
+        and catalog.get("conformsTo") != "https://project-open-data.cio.gov/v1.1/schema"
+    ):
+        problems.append(Problem("catalog", "The catalog", "conformsTo", "is not DCAT-US 1.1.", ""))
+    if version != "1.1":
+        top = {**catalog, "dataset": datasets[:1], "service": []}
+        for error in _validators_v3()["catalog"].iter_errors(top):
+            if list(error.absolute_path)[:1] not in (["dataset"], ["service"]):
+                problems.append(_plain("catalog", "The catalog", error))
+        for service in catalog.get("service") or []:
+            problems += check_record(service, version, "dataservice")
     for record in datasets:
-        problems += check_record(record)
+        problems += check_record(record, version)
     return problems
+
+
+def _reason(error: ValidationError) -> str:
+    value = json.dumps(error.instance, default=str)
+    value = value if len(value) <= 60 else value[:57] + "..."
+    expected: Any = error.validator_value
+    if error.validator == "type":
+        kinds = expected if isinstance(expected, list) else [expected]
+        return f"{value} should be {' or '.join(f'a {k}' for k in kinds)}."
+    if error.validator == "enum":
+        return f"{value} is not one of {', '.join(map(str, expected))}."
+    if error.validator == "format":
+        return f"{value} is not a valid {expected}."
+    if error.validator in ("pattern", "minLength", "minItems", "maxLength"):
+        return f"{value} does not have the form DCAT-US expects."
+    return f"{value} is not accepted: {error.message[:120]}"
 
 
 def _plain(identifier: str, title: str, error: ValidationError) -> Problem:
@@ -113,8 +162,7 @@ def _plain(identifier: str, title: str, error: ValidationError) -> Problem:
         path.append(missing)
         message = "is missing."
     else:
-        value = json.dumps(error.instance, default=str)[:80]
-        message = f"{value} is not accepted."
+        message = _reason(error)
     field = next((p for p in reversed(path) if p in FIELDS), path[-1] if path else "")
     label, fix = FIELDS.get(field, (field, "See the DCAT-US 1.1 field reference."))
     where = "/".join(path)

@@ -69,7 +69,7 @@ def publisher(organization: Organization) -> dict[str, Any]:
 
 def distribution(dataset: Dataset, item: Distribution) -> dict[str, Any]:
     found: dict[str, Any] = {"@type": "dcat:Distribution", "title": item.title}
-    found.update(_addresses(dataset, item))
+    found.update(addresses(dataset, item))
     if "downloadURL" in found:
         found["mediaType"] = item.media_type or "application/octet-stream"
     extra = {
@@ -83,7 +83,7 @@ def distribution(dataset: Dataset, item: Distribution) -> dict[str, Any]:
     return found
 
 
-def _addresses(dataset: Dataset, item: Distribution) -> dict[str, str]:
+def addresses(dataset: Dataset, item: Distribution) -> dict[str, str]:
     if dataset.access_level != AccessLevel.PUBLIC:  # the files are for those granted access
         return {"accessURL": site(reverse("catalog:dataset", args=[dataset.slug]))}
     found = {}
@@ -161,11 +161,14 @@ def _optional(dataset: Dataset) -> dict[str, Any]:
     }
 
 
-def listed_datasets() -> Iterator[Dataset]:
-    """The datasets a public catalog lists, a chunk at a time, in id order."""
+def listed_datasets(*, with_data: bool = False) -> Iterator[Dataset]:
+    """The datasets a public catalog lists (``with_data``: those with a published data table),
+    a chunk at a time, in id order."""
     chosen = Dataset.objects.filter(
         state=State.PUBLISHED, access_level__in=[AccessLevel.PUBLIC, AccessLevel.RESTRICTED]
     )
+    if with_data:
+        chosen = chosen.filter(published_data__isnull=False)
     last = 0
     while True:
         chunk = list(

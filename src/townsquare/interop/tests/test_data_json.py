@@ -20,8 +20,8 @@ from townsquare.interop import catalog_check, dcat_us
 pytestmark = pytest.mark.django_db
 
 
-def catalog(client: Client) -> dict[str, Any]:
-    response: Any = client.get("/data.json")
+def catalog(client: Client, version: str = "1.1") -> dict[str, Any]:
+    response: Any = client.get(f"/data.json?version={version}")
     assert response.status_code == 200
     assert response.streaming
     found: dict[str, Any] = json.loads(b"".join(response.streaming_content))
@@ -76,6 +76,30 @@ def test_lists_published_public_and_restricted_datasets_valid_with_no_errors(
     assert trees["theme"] == ["Environment"]
 
 
+def test_version_3_is_valid_with_its_data_services(
+    client: Client, town: Any, full: Dataset
+) -> None:
+    found = catalog(client, "3")
+    assert found["conformsTo"]["@id"] == "https://resources.data.gov/dcat-us/3.0.0/"
+    assert {r["identifier"] for r in found["dataset"]} == {
+        town[k].identifier for k in ("permits", "trees", "roads")
+    } | {full.identifier}
+    assert catalog_check.check_catalog(found, "3.0") == []
+    record = next(r for r in found["dataset"] if r["identifier"] == full.identifier)
+    assert record["temporal"] == [
+        {"@type": "PeriodOfTime", "startDate": "2020-01-01", "endDate": "2024-12-31"}
+    ]
+    assert record["language"] == ["en"]
+    assert record["accrualPeriodicity"] == "R/P1W"
+    [table] = [d for d in record["distribution"] if "accessService" in d]
+    [service] = table["accessService"]
+    assert service["endpointURL"] == [f"http://127.0.0.1:8000/api/v1/datasets/{full.slug}/records"]
+    assert [s["@id"] for s in found["service"]] == [service["@id"]]
+    broken = {**record, "contactPoint": {"@type": "Kind", "fn": "Desk", "hasEmail": "desk"}}
+    [problem] = catalog_check.check_record(broken, "3.0")
+    assert "Contact" in problem.field
+
+
 def test_a_large_catalog_streams_every_dataset(
     client: Client, public_works: Any, make_dataset: Any
 ) -> None:
@@ -93,6 +117,7 @@ def test_a_large_catalog_streams_every_dataset(
     found = catalog(client)
     assert len(found["dataset"]) == dcat_us.CHUNK + 20
     assert catalog_check.check_catalog(found) == []
+    assert len(catalog(client, "3")["dataset"]) == dcat_us.CHUNK + 20
 
 
 def test_validate_catalog_names_each_error_with_its_fix(
@@ -101,9 +126,10 @@ def test_validate_catalog_names_each_error_with_its_fix(
     out = StringIO()
     call_command("validate-catalog", stdout=out)
     assert "DCAT-US 1.1: 3 datasets, 0 errors." in out.getvalue()
+    assert "DCAT-US 3.0: 3 datasets, 0 errors." in out.getvalue()
     Dataset.objects.filter(pk=town["roads"].pk).update(keywords=[])
     out = StringIO()
-    with pytest.raises(CommandError, match="1 errors"):
+    with pytest.raises(CommandError, match="1.1: 3 datasets, 1 errors"):
         call_command("validate-catalog", stdout=out)
     line = out.getvalue().splitlines()[0]
     assert "Road repairs" in line
@@ -151,4 +177,4 @@ def test_frequencies_are_written_as_dcat_us_takes_them(given: str, written: str 
 def test_other_versions_are_refused_plainly(client: Client) -> None:
     response = client.get("/data.json?version=2")
     assert response.status_code == 400
-    assert "1.1" in response.json()["error"]
+    assert "version=3" in response.json()["error"]
