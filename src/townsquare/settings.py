@@ -126,7 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "townsquare.core.context.site",
-                "townsquare.readiness.context.may",
+                "townsquare.interop.context.may",
             ],
         },
     }

@@ -18,6 +18,8 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
+from townsquare.interop import dcat_us, dcat_us3
+
 SCHEMAS = Path(__file__).with_name("schemas")
 POD = SCHEMAS / "pod-v1.1-non-federal"
 POD_BASE = "https://project-open-data.cio.gov/v1.1/schema/"
@@ -167,3 +169,20 @@ def _plain(identifier: str, title: str, error: ValidationError) -> Problem:
     label, fix = FIELDS.get(field, (field, "See the DCAT-US 1.1 field reference."))
     where = "/".join(path)
     return Problem(identifier, title or "A dataset", f"{label} ({where})", message, fix)
+
+
+@dataclass(frozen=True)
+class Report:
+    version: str
+    datasets: int
+    problems: list[Problem]
+
+
+def portal_reports() -> list[Report]:
+    """The portal's own catalogs, DCAT-US 1.1 and 3.0, checked (the command and the page)."""
+    reports = []
+    for version, stream in (("1.1", dcat_us.catalog_stream), ("3.0", dcat_us3.catalog_stream)):
+        catalog = json.loads("".join(stream()))
+        problems = check_catalog(catalog, version)
+        reports.append(Report(version, len(catalog.get("dataset", [])), problems))
+    return reports

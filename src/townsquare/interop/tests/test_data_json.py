@@ -178,3 +178,21 @@ def test_other_versions_are_refused_plainly(client: Client) -> None:
     response = client.get("/data.json?version=2")
     assert response.status_code == 400
     assert "version=3" in response.json()["error"]
+
+
+def test_the_coordinators_page_shows_each_error_with_a_link_to_fix_it(
+    client: Client, town: Any, coordinator: Any, steward: Any
+) -> None:
+    client.force_login(coordinator)
+    page = client.get("/catalog-check").content.decode()
+    assert "DCAT-US 1.1: 3 datasets, no errors" in page
+    assert "DCAT-US 3.0: 3 datasets, no errors" in page
+    Dataset.objects.filter(pk=town["roads"].pk).update(keywords=[])
+    page = client.get("/catalog-check").content.decode()
+    assert "DCAT-US 1.1: 3 datasets, 1 error" in page
+    assert 'href="/datasets/road-repairs/edit"' in page
+    assert "Add at least one keyword" in page
+    client.force_login(steward)
+    assert client.get("/catalog-check").status_code == 403
+    client.logout()
+    assert client.get("/catalog-check").status_code == 302

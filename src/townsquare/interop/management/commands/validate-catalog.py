@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from townsquare.interop import catalog_check, dcat_us, dcat_us3
+from townsquare.interop import catalog_check
 
 
 class Command(BaseCommand):
@@ -20,15 +19,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         failed = []
-        for version, stream in (("1.1", dcat_us.catalog_stream), ("3.0", dcat_us3.catalog_stream)):
-            catalog = json.loads("".join(stream()))
-            problems = catalog_check.check_catalog(catalog, version)
-            for problem in problems:
-                self.stdout.write(f"DCAT-US {version}: {problem}")
-            count = len(catalog.get("dataset", []))
-            summary = f"DCAT-US {version}: {count} datasets, {len(problems)} errors."
+        for report in catalog_check.portal_reports():
+            for problem in report.problems:
+                self.stdout.write(f"DCAT-US {report.version}: {problem}")
+            summary = (
+                f"DCAT-US {report.version}: {report.datasets} datasets, "
+                f"{len(report.problems)} errors."
+            )
             self.stdout.write(summary)
-            if problems:
+            if report.problems:
                 failed.append(summary)
         if failed:
             raise CommandError(" ".join(failed))
