@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "django.contrib.sitemaps",
     "townsquare.core",
     "townsquare.accounts",
     "townsquare.catalog",

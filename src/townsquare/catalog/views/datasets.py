@@ -24,6 +24,7 @@ from townsquare.core.views import domain_errors, run_service
 from townsquare.governance import workflow
 from townsquare.governance.models import Document
 from townsquare.governance.selectors import current_document
+from townsquare.interop import schema_org
 from townsquare.readiness import selectors as readiness_selectors
 
 FACET_TITLES = {
@@ -121,6 +122,7 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_read_history": audit_policies.can_read_events_of(
                 request.user, dataset.organization_id
             ),
+            "jsonld": schema_org.script(dataset),
         },
     )
 
