@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import path
 
-from townsquare.interop import catalogs, discovery, views
+from townsquare.interop import catalogs, discovery, rdf_views, views
 
 app_name = "interop"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("data.json", catalogs.data_json, name="data-json"),
     path("catalog-check", catalogs.catalog_check_page, name="catalog-check"),
     path("robots.txt", discovery.robots, name="robots"),
+    path("catalog.<str:extension>", rdf_views.catalog, name="catalog-rdf"),
+    path("datasets/<slug:slug>.<str:extension>", rdf_views.dataset, name="dataset-rdf"),
     path(
         "sitemap.xml",
         sitemaps.index,

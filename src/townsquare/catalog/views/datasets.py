@@ -24,7 +24,7 @@ from townsquare.core.views import domain_errors, run_service
 from townsquare.governance import workflow
 from townsquare.governance.models import Document
 from townsquare.governance.selectors import current_document
-from townsquare.interop import schema_org
+from townsquare.interop import rdf_views, schema_org
 from townsquare.readiness import selectors as readiness_selectors
 
 FACET_TITLES = {
@@ -96,6 +96,9 @@ def dataset_search(request: HttpRequest) -> HttpResponse:
 @domain_errors
 def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     dataset = selectors.dataset_for_view(actor=request.user, slug=slug)
+    rdf = rdf_views.rdf_for(request, dataset)  # DCAT-AP, for a client that asks for RDF
+    if rdf is not None:
+        return rdf
     can_edit = policies.can_edit_dataset(request.user, dataset)
     insider = can_edit or audit_policies.can_read_events_of(request.user, dataset.organization_id)
     change = workflow.open_change(dataset) if insider else None
