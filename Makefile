@@ -12,7 +12,7 @@ COVERAGE_FLOOR ?= 94
 # database and file storage.
 TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(min(4, os.cpu_count() or 1))')
 
-.PHONY: demo test install install-dev lint test-sqlite test-postgres test-browser bench-search bench-datastore bench-quality bench-readiness clean
+.PHONY: demo test install install-dev lint test-sqlite test-postgres test-browser bench-search bench-datastore bench-quality bench-readiness bench-interop clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +81,10 @@ bench-datastore: install-dev
 ## make bench-quality: validation and privacy scan of flights ×10 and ×1 vs frictionless validate.
 bench-quality: install-dev
 	$(BIN)/python bench/quality.py
+
+## make bench-interop: CKAN package_search and the whole data.json with 10,000 datasets, SQLite and PostgreSQL.
+bench-interop: install-dev
+	$(BIN)/python bench/interop.py --postgres-url "$(POSTGRES_URL)"
 
 ## make bench-readiness: the launch program's pages with 5,000 inventory items and 1,000 datasets.
 bench-readiness: install-dev

@@ -70,6 +70,10 @@ def is_listed_file(distribution: Distribution) -> bool:
     return not distribution.pending and distribution.privacy != Distribution.Privacy.REQUIRED
 
 
+# is_listed_file as a condition on the distribution table.
+LISTED_FILE = Q(pending=False) & ~Q(privacy=Distribution.Privacy.REQUIRED)
+
+
 def can_download_distribution(actor: Actor, distribution: Distribution) -> bool:
     """A file of the dataset: as its data, and a document a privacy officer has not signed off
     yet only inside the organization."""

@@ -11,12 +11,18 @@ from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import reverse
 
-from townsquare.catalog import policies
 from townsquare.catalog.models import Dataset, Distribution, Organization
 from townsquare.catalog.vocabularies import LICENSES_BY_ID, THEMES_BY_CODE, AccessLevel
-from townsquare.interop.dcat_us import addresses, frequency, listed_datasets, moment, site
+from townsquare.interop.dcat_us import (
+    addresses,
+    frequency,
+    listed_datasets,
+    listed_files,
+    moment,
+    page,
+    site,
+)
 
 CONFORMS_TO = "https://resources.data.gov/dcat-us/3.0.0/"
 ACCESS = {
@@ -88,7 +94,7 @@ def data_table(dataset: Dataset) -> dict[str, Any] | None:
     if dataset.access_level == AccessLevel.PUBLIC:
         shown["downloadURL"] = site(f"/api/v1/datasets/{dataset.slug}/export.csv")
     else:
-        shown["accessURL"] = site(reverse("catalog:dataset", args=[dataset.slug]))
+        shown["accessURL"] = page(dataset)
     if license:
         shown["license"] = license.url
     return shown
@@ -105,13 +111,11 @@ def _temporal(value: str) -> list[dict[str, str]] | None:
 
 
 def dataset_record(dataset: Dataset) -> dict[str, Any]:
-    page = site(reverse("catalog:dataset", args=[dataset.slug]))
-    files = [
-        distribution(dataset, d) for d in dataset.distributions.all() if policies.is_listed_file(d)
-    ]
+    address = page(dataset)
+    files = [distribution(dataset, d) for d in listed_files(dataset)]
     table = data_table(dataset)
     record: dict[str, Any] = {
-        "@id": page,
+        "@id": address,
         "@type": "Dataset",
         "title": dataset.title,
         "description": dataset.description,
@@ -131,7 +135,7 @@ def dataset_record(dataset: Dataset) -> dict[str, Any]:
         "landingPage": {
             "@type": "Document",
             "title": f"{dataset.title} on {settings.SITE_NAME}",
-            "accessURL": dataset.landing_page or page,
+            "accessURL": dataset.landing_page or address,
         },
         "conformsTo": [{"@id": dataset.conforms_to, "@type": "Standard"}]
         if dataset.conforms_to

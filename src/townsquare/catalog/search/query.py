@@ -223,14 +223,31 @@ def _ids(text: str | None) -> np.ndarray:
 
 def _fts5(words: list[str]) -> str:
     quoted = [f'"{word}"' for word in words]
-    quoted[-1] += "*"
+    if not _is_word(f'"{words[-1]}"'):
+        quoted[-1] += "*"
     return " AND ".join(quoted)
 
 
 def _tsquery(words: list[str]) -> str:
     parts = list(words)
-    parts[-1] += ":*"
+    if not _is_word(parts[-1]):
+        parts[-1] += ":*"
     return " & ".join(parts)
+
+
+def _is_word(text: str) -> bool:
+    """Whether the last word, as typed, is a word the catalog has: then it is matched as a
+    word, else as the start of one (a query typed halfway). Both databases stem a prefix too,
+    so "bus" as a prefix would be "bu" and find budgets and buildings."""
+    if _postgres():
+        sql = (
+            "SELECT 1 FROM catalog_searchdocument WHERE vector @@ to_tsquery('english', %s) LIMIT 1"
+        )
+    else:
+        sql = "SELECT 1 FROM catalog_search_fts WHERE catalog_search_fts MATCH %s LIMIT 1"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [text])
+        return cursor.fetchone() is not None
 
 
 def _facets(

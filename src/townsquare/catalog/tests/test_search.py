@@ -250,3 +250,20 @@ def test_the_database_keeps_its_full_text_index_after_every_migration() -> None:
                 "SELECT indexdef FROM pg_indexes WHERE indexname = 'catalog_searchdocument_vector'"
             )
             assert "gin (vector)" in cursor.fetchone()[0].lower()
+
+
+def test_a_whole_word_is_not_taken_as_the_start_of_others(
+    public_works: Any, make_dataset: Any, anonymous: Any
+) -> None:
+    """Both databases stem a prefix: "bus" as a prefix is "bu", which would find budgets and
+    buildings. A word the catalog has is matched as a word; a word typed halfway, as a
+    prefix."""
+    for slug, title, about in [
+        ("bus-stops", "Bus stops", "Where the buses stop."),
+        ("budget", "Budget", "The town's spending plan."),
+        ("buildings", "Building footprints", "Outlines of structures."),
+    ]:
+        make_dataset(public_works, slug=slug, title=title, description=about, keywords=[])
+    assert slugs(find(anonymous, "bus")) == ["bus-stops"]
+    assert slugs(find(anonymous, "budg")) == ["budget"]
+    assert slugs(find(anonymous, "buil")) == ["buildings"]
