@@ -90,3 +90,20 @@ def serve_townsquare(env: dict[str, str], *, threads: int) -> tuple[subprocess.P
     )
     wait_for(port)
     return server, port
+
+
+def fetch(connection: http.client.HTTPConnection, path: str) -> bytes:
+    """GET ``path`` on a kept-alive connection, whole; an answer other than 200 is an error."""
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+    except (http.client.RemoteDisconnected, ConnectionResetError):
+        # gunicorn closes a kept-alive connection idle for 2 s (while the other server
+        # answered): open a new one.
+        connection.close()
+        connection.request("GET", path)
+        response = connection.getresponse()
+    data = response.read()
+    if response.status != 200:
+        raise RuntimeError(f"{path}: {response.status} {data[:200]!r}")
+    return data

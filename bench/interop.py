@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import RESULTS, ROOT, machine, write_section  # noqa: E402
+from common import RESULTS, ROOT, fetch, machine, write_section  # noqa: E402
 from search import postgres_database, prepare, serve, versions  # noqa: E402
 
 WORDS = ["permits", "budget", "water", "traffic", "parks", "housing", "crime", "school"]
@@ -63,33 +63,19 @@ def requests(count: int, seed: int = 14) -> list[str]:
     return sorted(made, key=lambda _: rng.random())
 
 
-def _get(connection: http.client.HTTPConnection, path: str) -> bytes:
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-    except (http.client.RemoteDisconnected, ConnectionResetError):
-        connection.close()
-        connection.request("GET", path)
-        response = connection.getresponse()
-    data = response.read()
-    if response.status != 200:
-        raise RuntimeError(f"{path}: {response.status} {data[:200]!r}")
-    return data
-
-
 def searches(ports: dict[str, int], paths: list[str]) -> dict[str, dict[str, float]]:
     connections = {
         n: http.client.HTTPConnection("127.0.0.1", p, timeout=60) for n, p in ports.items()
     }
     for connection in connections.values():  # load each process's search snapshot
         for _ in range(4):
-            _get(connection, "/api/3/action/package_search?rows=1")
+            fetch(connection, "/api/3/action/package_search?rows=1")
     samples: dict[str, list[float]] = {name: [] for name in ports}
     counts: dict[str, list[int]] = {name: [] for name in ports}
     for path in paths:
         for name, connection in connections.items():
             started = time.perf_counter()
-            body = json.loads(_get(connection, path))
+            body = json.loads(fetch(connection, path))
             samples[name].append((time.perf_counter() - started) * 1000)
             counts[name].append(body["result"]["count"])
     differ = [
@@ -125,12 +111,12 @@ def catalogs(servers: dict[str, tuple[int, int]]) -> dict[str, dict[str, float]]
     found = {}
     for name, (pid, port) in servers.items():
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-        _get(connection, "/api/3/action/package_search?rows=1")
+        fetch(connection, "/api/3/action/package_search?rows=1")
         before = _peak_kb(pid)
         row: dict[str, float] = {"before_mb": before / 1024}
         for label, path in (("v11", "/data.json"), ("v3", "/data.json?version=3")):
             started = time.perf_counter()
-            body = _get(connection, path)
+            body = fetch(connection, path)
             row[f"{label}_s"] = time.perf_counter() - started
             row[f"{label}_mb"] = len(body) / 1e6
             row[f"{label}_datasets"] = len(json.loads(body)["dataset"])

@@ -33,6 +33,7 @@ from common import (  # noqa: E402
     RESULTS,
     ROOT,
     environment,
+    fetch,
     machine,
     serve_townsquare,
     write_section,
@@ -127,19 +128,7 @@ def _check_counts(paths: list[str], counts: dict[str, list[int]]) -> None:
 
 
 def _get(connection: http.client.HTTPConnection, path: str) -> dict:  # type: ignore[type-arg]
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-    except (http.client.RemoteDisconnected, ConnectionResetError):
-        # gunicorn closes a kept-alive connection idle for 2 s (while the other server
-        # answered): open a new one.
-        connection.close()
-        connection.request("GET", path)
-        response = connection.getresponse()
-    data = response.read()
-    if response.status != 200:
-        raise RuntimeError(f"{path}: {response.status} {data[:200]!r}")
-    return json.loads(data)  # type: ignore[no-any-return]
+    return json.loads(fetch(connection, path))  # type: ignore[no-any-return]
 
 
 def prepare(name: str, database_url: str, folder: Path, count: int) -> tuple[dict[str, str], float]:
