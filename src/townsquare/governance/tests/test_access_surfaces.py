@@ -55,7 +55,8 @@ def town(public_works: Any, make_dataset: Any) -> dict[str, Dataset]:
     }
     catalog.dataset_set_state(actor=SYSTEM, dataset=made["draft"], state="draft")
     for dataset in made.values():
-        assert ingest(dataset, "r.csv", b"road,km\nMain,3\nOak,2\n").status == "ready"
+        version = ingest(dataset, "r.csv", b"road,km\nMain,3\nOak,2\n")
+        assert version.status == "ready", version.error
         distributions.distribution_add_file(
             actor=SYSTEM,
             dataset=dataset,
